@@ -1,0 +1,34 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+
+export default [
+  { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'bin/**', 'scripts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // The arrows of ../shared/DESIGN.md: apps → libs; detection and data know nothing of
+      // HTTP, queues or SQL; jobs and store know nothing of apps.
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          allow: [],
+          enforceBuildableLibDependency: false,
+          checkDynamicDependenciesExceptions: [],
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            {
+              sourceTag: 'scope:compute',
+              onlyDependOnLibsWithTags: ['scope:compute'],
+              bannedExternalImports: ['@nestjs/*', 'bullmq', 'typeorm', 'pg', '@bull-board/*', 'ioredis'],
+            },
+            { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:compute', 'scope:system'] },
+          ],
+        },
+      ],
+    },
+  },
+];

@@ -1,0 +1,2 @@
+export * from './paper-constants';
+export * from './detector-config';

@@ -1,0 +1,80 @@
+/**
+ * Numbers that the papers fix. Every default elsewhere in Ablate refers to these.
+ *
+ * RetinaNet: "Focal Loss for Dense Object Detection", Lin et al. 2017 (arXiv:1708.02002).
+ * EfficientDet: "EfficientDet: Scalable and Efficient Object Detection", Tan et al. 2020 (arXiv:1911.09070).
+ */
+
+/** RetinaNet §4 and Table 1b: γ = 2, α = 0.25 works best. */
+export const RETINANET_FOCAL_GAMMA = 2;
+export const RETINANET_FOCAL_ALPHA = 0.25;
+/** RetinaNet §4.1 ("Inference and Training"): foreground IoU ≥ 0.5, background IoU < 0.4, in between ignored. */
+export const RETINANET_FG_IOU = 0.5;
+export const RETINANET_BG_IOU = 0.4;
+/** RetinaNet §4: classification bias prior π = 0.01, bias = −log((1 − π) / π). */
+export const RETINANET_PRIOR_PROBABILITY = 0.01;
+/** RetinaNet §3 / Table 1c: pyramid levels P3–P7, 3 scales per octave {2^0, 2^(1/3), 2^(2/3)}, ratios {1:2, 1:1, 2:1}, base size 4·2^l. */
+export const RETINANET_LEVELS = [3, 4, 5, 6, 7] as const;
+export const RETINANET_SCALES_PER_OCTAVE = 3;
+export const RETINANET_ASPECT_RATIOS = [0.5, 1, 2] as const;
+export const RETINANET_ANCHOR_SIZE_MULTIPLIER = 4;
+/** RetinaNet §4 and §3.3: FPN width 256, 4 convolutions per subnet. */
+export const RETINANET_FPN_CHANNELS = 256;
+export const RETINANET_HEAD_CONVS = 4;
+/** RetinaNet §4.1 ("Inference"): ≤ 1000 top-scoring candidates per level above 0.05, NMS at 0.5, 100 detections per image. */
+export const RETINANET_PRE_NMS_TOPK_PER_LEVEL = 1000;
+export const RETINANET_SCORE_THRESHOLD = 0.05;
+export const RETINANET_NMS_IOU = 0.5;
+export const RETINANET_MAX_DETECTIONS = 100;
+
+/** Box coder weights: (1,1,1,1) for RetinaNet; (10,10,5,5) for Faster R-CNN (Fast R-CNN's target normalisation, as in detectron2). */
+export const RETINANET_BOX_WEIGHTS = [1, 1, 1, 1] as const;
+export const FASTER_RCNN_BOX_WEIGHTS = [10, 10, 5, 5] as const;
+/** Clamp of t_w, t_h before exp: a 16 px box scaled to 1000 px (torchvision, detectron2). */
+export const BOX_SCALE_CLAMP = Math.log(1000 / 16);
+
+/** Faster R-CNN §3.1.2 (RPN): positive IoU ≥ 0.7 (or a GT's best anchor), negative IoU < 0.3. */
+export const RPN_FG_IOU = 0.7;
+export const RPN_BG_IOU = 0.3;
+
+/** Group Normalization (Wu & He 2018), §3.1: 32 groups by default. */
+export const GROUP_NORM_GROUPS = 32;
+
+/** EfficientDet §3.3: fast normalised fusion ε = 1e-4. */
+export const BIFPN_FUSION_EPSILON = 1e-4;
+
+/**
+ * EfficientDet Table 1: the scaling configurations of D0–D7 by compound coefficient φ.
+ * (The paper's formulae D_bifpn = 3 + φ and R = 512 + 128φ are rounded off by the table for
+ * D5–D7: D_bifpn stays 7 for D5 and 8 for D6/D7; D6 keeps 1280 px; D7 reuses B6.)
+ */
+export interface EfficientDetScaling {
+  phi: number;
+  inputSize: number;
+  backbone: `b${0 | 1 | 2 | 3 | 4 | 5 | 6}`;
+  bifpnChannels: number;
+  bifpnLayers: number;
+  headLayers: number;
+}
+export const EFFICIENTDET_SCALING: readonly EfficientDetScaling[] = [
+  { phi: 0, inputSize: 512, backbone: 'b0', bifpnChannels: 64, bifpnLayers: 3, headLayers: 3 },
+  { phi: 1, inputSize: 640, backbone: 'b1', bifpnChannels: 88, bifpnLayers: 4, headLayers: 3 },
+  { phi: 2, inputSize: 768, backbone: 'b2', bifpnChannels: 112, bifpnLayers: 5, headLayers: 3 },
+  { phi: 3, inputSize: 896, backbone: 'b3', bifpnChannels: 160, bifpnLayers: 6, headLayers: 4 },
+  { phi: 4, inputSize: 1024, backbone: 'b4', bifpnChannels: 224, bifpnLayers: 7, headLayers: 4 },
+  { phi: 5, inputSize: 1280, backbone: 'b5', bifpnChannels: 288, bifpnLayers: 7, headLayers: 4 },
+  { phi: 6, inputSize: 1280, backbone: 'b6', bifpnChannels: 384, bifpnLayers: 8, headLayers: 5 },
+  { phi: 7, inputSize: 1536, backbone: 'b6', bifpnChannels: 384, bifpnLayers: 8, headLayers: 5 },
+];
+
+/** COCO evaluation (pycocotools COCOeval, iouType 'bbox'). */
+export const COCO_IOU_THRESHOLDS = Array.from({ length: 10 }, (_, i) => 0.5 + 0.05 * i);
+export const COCO_RECALL_POINTS = 101;
+export const COCO_MAX_DETS = [1, 10, 100] as const;
+/** COCO area ranges on the GT `area` field: small < 32², medium 32²–96², large > 96². */
+export const COCO_AREA_RANGES = {
+  all: [0, 1e10],
+  small: [0, 32 ** 2],
+  medium: [32 ** 2, 96 ** 2],
+  large: [96 ** 2, 1e10],
+} as const;

@@ -1,0 +1,5 @@
+/**
+ * @ablate/detection — the detector: pure TypeScript and TensorFlow.js. Knows nothing of HTTP,
+ * queues or SQL. Its public API is what this file exports.
+ */
+export * from './config';
