@@ -3,3 +3,6 @@
  * queues or SQL. Its public API is what this file exports.
  */
 export * from './config';
+export * from './structures';
+export * from './eval/coco-format';
+export type { Detector, DetectorOutputs } from './models/detector';

@@ -1,0 +1,2 @@
+export * from './boxes-format';
+export * from './batch';
