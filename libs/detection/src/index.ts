@@ -7,3 +7,4 @@ export * from './structures';
 export * from './eval/coco-format';
 export type { Detector, DetectorOutputs } from './models/detector';
 export type { TrainProgress, TrainHooks, TrainOptions, TrainStatus, TrainResult } from './train/trainer-types';
+export * from './train/run-config';
