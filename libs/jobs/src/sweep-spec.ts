@@ -1,0 +1,215 @@
+import { z } from 'zod';
+import { RunConfigSchema, type RunConfig } from '@ablate/detection';
+import { GRID_ALIASES, getPath, resolveConfigPath, setPath, type ConfigPath } from './config-paths';
+import { formatPath, issuesFromZod, ValidationError, type FieldIssue } from './validation-error';
+
+/** The default cap on runs per sweep (grid product × seeds); `ABLATE_MAX_RUNS_PER_SWEEP` overrides it in the apps. */
+export const DEFAULT_MAX_RUNS_PER_SWEEP = 1000;
+
+/**
+ * BullMQ priorities: 1 is the most urgent, 2^21 the least; jobs without a priority run before
+ * all prioritised ones (BullMQ docs, "Prioritized").
+ */
+export const MAX_PRIORITY = 2 ** 21;
+
+/** Dataset URIs of a run (see @ablate/data): `synthetic:shapes?…`, `coco:…`, `voc:…`. */
+export const DatasetRefSchema = z.object({ train: z.string().min(1), val: z.string().min(1) }).strict();
+
+/**
+ * What a client submits to `POST /sweeps` (the JSON body), before validation of the grid values.
+ *
+ * ```json
+ * { "name": "focal", "dataset": { "train": "synthetic:shapes?n=64", "val": "synthetic:shapes?n=16&seed=1" },
+ *   "base": { "train": { "steps": 200 } },
+ *   "grid": { "gamma": [0, 1, 2], "alpha": [0.25, 0.75] },
+ *   "seeds": 2, "priority": 10 }
+ * ```
+ */
+export const SweepSpecInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(2000).optional(),
+    dataset: DatasetRefSchema,
+    /** A RunConfig without `dataset` (given above) and without `seed` (given by `seeds`); defaults fill the rest. */
+    base: z.record(z.string(), z.unknown()).default({}),
+    /**
+     * Config path (or alias: gamma, alpha, anchorScales, aspectRatios, phi, arch, norm, fusion, lr)
+     * → the values it takes. The runs are the cartesian product of the lists.
+     */
+    grid: z.record(z.string(), z.array(z.unknown())),
+    /** Seeds to repeat every grid point with: a list, or a count n for seeds 0..n−1. @defaultValue [base.seed ?? 0] */
+    seeds: z.union([z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1), z.number().int().min(1).max(100)]).optional(),
+    /** BullMQ priority of the sweep's train jobs, 1 (most urgent) … 2^21. */
+    priority: z.number().int().min(1).max(MAX_PRIORITY).optional(),
+  })
+  .strict();
+
+export type SweepSpecInput = z.input<typeof SweepSpecInputSchema>;
+
+/** One axis of a validated grid. */
+export interface GridAxis {
+  /** The key as the user wrote it (alias or path), used in error messages. */
+  key: string;
+  /** The canonical RunConfig path. */
+  path: ConfigPath;
+  /** The values, each already validated (as parsed by RunConfigSchema, defaults applied inside). */
+  values: unknown[];
+}
+
+/** A validated, normalised sweep spec: what `expandSweep` takes and what the store keeps. */
+export interface SweepSpec {
+  name: string;
+  description?: string;
+  dataset: { train: string; val: string };
+  /** The base config as given (dataset and seed excluded). */
+  base: Record<string, unknown>;
+  grid: GridAxis[];
+  seeds: number[];
+  priority?: number;
+}
+
+export interface SweepValidationOptions {
+  /** Largest number of runs (grid product × seeds) accepted. @defaultValue 1000 */
+  maxRuns?: number;
+}
+
+/**
+ * Validates a submitted sweep spec and normalises it, or throws a ValidationError naming each
+ * offending field: `name`, `dataset.train`, `base.loss.gamma`, `grid.phi` (unknown path),
+ * `grid.gamma[1]` (a value RunConfigSchema rejects: γ < 0, α outside [0, 1] and ≠ −1, φ outside
+ * 0..7, wrong type …), `grid.alpha` (empty list), `grid` (no axes, or over `maxRuns` runs).
+ *
+ * Each grid value is checked by building the full RunConfig with that value at its path and
+ * running it through RunConfigSchema, so the rules live in one place (@ablate/detection).
+ */
+export function validateSweepSpec(input: unknown, options: SweepValidationOptions = {}): SweepSpec {
+  const maxRuns = options.maxRuns ?? DEFAULT_MAX_RUNS_PER_SWEEP;
+  const parsed = SweepSpecInputSchema.safeParse(input);
+  if (!parsed.success) throw new ValidationError(issuesFromZod(parsed.error), 'sweep spec');
+  const spec = parsed.data;
+  const issues: FieldIssue[] = [];
+
+  const baseOk = validateBase(spec.base, spec.dataset, issues);
+  const seeds = resolveSeeds(spec.seeds, spec.base);
+  // With a broken base every grid value would fail for the base's reasons: check the values
+  // against the defaults instead, so both kinds of mistake are reported at once.
+  const grid = validateGrid(spec.grid, baseOk ? { ...spec.base, dataset: spec.dataset } : { dataset: spec.dataset }, issues);
+
+  if (Object.keys(spec.grid).length === 0) {
+    issues.push({ path: 'grid', message: 'must vary at least one parameter (POST /runs trains a single config)' });
+  }
+  const runs = grid.reduce((n, axis) => n * axis.values.length, 1) * seeds.length;
+  if (runs > maxRuns) {
+    const factors = [...grid.map((a) => `${a.values.length} ${a.key}`), `${seeds.length} seeds`].join(' × ');
+    issues.push({ path: 'grid', message: `expands to ${runs} runs (${factors}), over the limit of ${maxRuns}` });
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'sweep spec');
+
+  return {
+    name: spec.name,
+    ...(spec.description !== undefined ? { description: spec.description } : {}),
+    dataset: spec.dataset,
+    base: spec.base,
+    grid,
+    seeds,
+    ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
+  };
+}
+
+/** Checks the base with the sweep's dataset as a whole RunConfig; issues go to `base.*`. True when valid. */
+function validateBase(base: Record<string, unknown>, dataset: SweepSpec['dataset'], issues: FieldIssue[]): boolean {
+  const before = issues.length;
+  if ('dataset' in base) issues.push({ path: 'base.dataset', message: 'give the dataset at the top level (dataset.train, dataset.val)' });
+  const result = RunConfigSchema.safeParse({ ...base, dataset });
+  if (!result.success) {
+    for (const issue of issuesFromZod(result.error)) {
+      if (issue.path.startsWith('dataset')) continue; // the top-level dataset was validated already
+      issues.push({ ...issue, path: `base.${issue.path}` });
+    }
+  }
+  return issues.length === before;
+}
+
+function resolveSeeds(seeds: number[] | number | undefined, base: Record<string, unknown>): number[] {
+  if (Array.isArray(seeds)) return [...seeds];
+  if (typeof seeds === 'number') return Array.from({ length: seeds }, (_, i) => i);
+  return [typeof base['seed'] === 'number' ? base['seed'] : 0];
+}
+
+function validateGrid(grid: Record<string, unknown[]>, base: Record<string, unknown>, issues: FieldIssue[]): GridAxis[] {
+  const axes: GridAxis[] = [];
+  const seen = new Map<ConfigPath, string>();
+  for (const [key, values] of Object.entries(grid)) {
+    const where = `grid.${key}`;
+    const path = resolveConfigPath(key);
+    if (path === undefined) {
+      issues.push({ path: where, message: unknownPathMessage() });
+      continue;
+    }
+    if (path === 'seed') {
+      issues.push({ path: where, message: 'seeds are given by `seeds`, not the grid' });
+      continue;
+    }
+    const previous = seen.get(path);
+    if (previous !== undefined) {
+      issues.push({ path: where, message: `names the same parameter (${path}) as grid.${previous}` });
+      continue;
+    }
+    seen.set(path, key);
+    if (values.length === 0) {
+      issues.push({ path: where, message: 'must list at least one value' });
+      continue;
+    }
+    axes.push({ key, path, values: validateAxisValues(key, path, values, base, issues) });
+  }
+  return axes;
+}
+
+function validateAxisValues(
+  key: string,
+  path: ConfigPath,
+  values: unknown[],
+  base: Record<string, unknown>,
+  issues: FieldIssue[],
+): unknown[] {
+  const out: unknown[] = [];
+  const firstIndexOf = new Map<string, number>();
+  values.forEach((value, i) => {
+    const where = `grid.${key}[${i}]`;
+    const result = RunConfigSchema.safeParse(setPath(base, path, value));
+    if (!result.success) {
+      for (const issue of result.error.issues) {
+        const full = formatPath(issue.path);
+        // Issues outside this path belong to the base and were reported there.
+        if (full !== path && !full.startsWith(`${path}.`) && !full.startsWith(`${path}[`)) continue;
+        issues.push({ path: where + full.slice(path.length), message: issue.message });
+      }
+      return;
+    }
+    const parsedValue = getPath(result.data, path);
+    const canonical = JSON.stringify(parsedValue) ?? 'undefined';
+    const first = firstIndexOf.get(canonical);
+    if (first !== undefined) {
+      issues.push({ path: where, message: `duplicates grid.${key}[${first}]` });
+      return;
+    }
+    firstIndexOf.set(canonical, i);
+    out.push(parsedValue);
+  });
+  return out;
+}
+
+function unknownPathMessage(): string {
+  const aliases = Object.keys(GRID_ALIASES).join(', ');
+  return `unknown parameter: expected a RunConfig path such as loss.gamma or anchors.scalesPerOctave, or an alias (${aliases})`;
+}
+
+/** The RunConfig of one grid point and seed. Throws if the combination is invalid (the values were checked one by one). */
+export function buildRunConfig(spec: SweepSpec, params: Record<ConfigPath, unknown>, seed: number): RunConfig {
+  let config: Record<string, unknown> = { ...spec.base, dataset: spec.dataset };
+  for (const [path, value] of Object.entries(params)) config = setPath(config, path, value);
+  config = setPath(config, 'seed', seed);
+  const result = RunConfigSchema.safeParse(config);
+  if (!result.success) throw new ValidationError(issuesFromZod(result.error, 'grid'), 'sweep grid point');
+  return result.data;
+}
