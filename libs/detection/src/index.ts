@@ -4,7 +4,13 @@
  */
 export * from './config';
 export * from './structures';
-export * from './eval/coco-format';
+export * from './boxes';
+export * from './anchors';
+export * from './matcher';
+export * from './losses';
+export * from './postprocess';
+export * from './eval';
 export type { Detector, DetectorOutputs } from './models/detector';
 export type { TrainProgress, TrainHooks, TrainOptions, TrainStatus, TrainResult } from './train/trainer-types';
 export * from './train/run-config';
+export * from './engine';

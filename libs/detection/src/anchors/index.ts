@@ -1,0 +1,2 @@
+export * from './anchor-generator';
+export * from './anchor-presets';

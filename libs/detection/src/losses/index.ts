@@ -1,0 +1,3 @@
+export * from './focal-loss';
+export * from './smooth-l1';
+export * from './softplus';

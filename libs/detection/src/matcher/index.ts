@@ -1,0 +1,2 @@
+export * from './match-sentinels';
+export * from './matcher';

@@ -1,0 +1,3 @@
+export * from './nms';
+export * from './decode-detections';
+export { descendingOrder, topKAbove } from './score-order';
