@@ -11,6 +11,5 @@ export * from './losses';
 export * from './postprocess';
 export * from './eval';
 export type { Detector, DetectorOutputs } from './models/detector';
-export type { TrainProgress, TrainHooks, TrainOptions, TrainStatus, TrainResult } from './train/trainer-types';
-export * from './train/run-config';
+export * from './train';
 export * from './engine';

@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Clips gradients by their global norm ‖g‖ = √(Σ_i ‖g_i‖²), as `torch.nn.utils.clip_grad_norm_`:
+ * when ‖g‖ > maxNorm every gradient is scaled by maxNorm / (‖g‖ + 1e-6); otherwise they are
+ * returned unchanged. Returns the new gradients (the caller disposes both maps) and the norm
+ * before clipping.
+ */
+export function clipByGlobalNorm(
+  grads: Map<string, tf.Tensor>,
+  maxNorm: number,
+): { grads: Map<string, tf.Tensor>; norm: number } {
+  const norm = globalNorm(grads);
+  const out = new Map<string, tf.Tensor>();
+  // A non-finite norm is left alone: the trainer stops on the non-finite loss first.
+  const factor = norm > maxNorm && Number.isFinite(norm) ? maxNorm / (norm + 1e-6) : 1;
+  for (const [k, g] of grads) out.set(k, factor === 1 ? tf.clone(g) : tf.tidy(() => tf.mul(g, factor)));
+  return { grads: out, norm };
+}
+
+/** √(Σ_i ‖g_i‖²) over all tensors of `grads`, read back as a number. */
+export function globalNorm(grads: Map<string, tf.Tensor>): number {
+  if (grads.size === 0) return 0;
+  const sq = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
+  const value = sq.dataSync()[0];
+  sq.dispose();
+  return Math.sqrt(value);
+}

@@ -1,0 +1,6 @@
+import { z } from 'zod';
+import { DetectorConfigSchema } from '../../config';
+
+export { DetectorConfigSchema };
+/** A DetectorConfig as a test writes it (defaults left out). */
+export type DetectorConfigInput = z.input<typeof DetectorConfigSchema>;
