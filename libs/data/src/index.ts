@@ -1,1 +1,24 @@
-export {};
+/**
+ * @ablate/data — datasets and the input pipeline: COCO JSON, Pascal VOC XML, synthetic shapes,
+ * image decoding, augmentation, batching with prefetch. Its public API is what this file exports.
+ */
+export * from './dataset/dataset';
+export * from './dataset/dataset-error';
+export { loadDataset, type LoadDatasetOptions } from './uri/load-dataset';
+export { parseDatasetUri, type DatasetRef } from './uri/dataset-uri';
+export { dataRootOf } from './uri/data-root';
+export { readCocoDataset, type CocoReadOptions } from './readers/coco-reader';
+export { readVocDataset, VOC_CLASSES, type VocReadOptions } from './readers/voc-reader';
+export { decodeImageFile, loadImagePixels, writePng } from './image/decode';
+export { toCocoGroundTruth } from './convert/to-coco';
+export { syntheticShapes, type SyntheticOptions, type SyntheticSplit } from './synthetic/synthetic-dataset';
+export { writeSyntheticCoco, type WrittenSynthetic } from './synthetic/write-synthetic';
+export { SHAPE_CLASSES, type ShapeKind } from './synthetic/shapes';
+export { countAreaRanges, areaRangeOf, COCO_SMALL_MAX_AREA, COCO_MEDIUM_MAX_AREA, type AreaRange } from './synthetic/area-ranges';
+export { flipBoxesHorizontal, boxesToInput, boxesToOriginal, clipAndFilterBoxes, type LabelledBoxes } from './augment/box-transforms';
+export { letterboxPlacement, drawSampleTransform, PHOTOMETRIC_STRENGTH, type AugmentConfig, type PhotometricParams, type SampleTransform } from './augment/augment-params';
+export { IMAGENET_MEAN, IMAGENET_STD, normalisePixel, denormalisePixel } from './augment/normalise';
+export { rasteriseInput } from './augment/rasterise-input';
+export { createTrainSource, DEFAULT_MIN_VISIBLE_FRACTION, DEFAULT_PREFETCH, type TrainSourceOptions } from './pipeline/train-source';
+export { createEvalBatches, type EvalBatchOptions, type EvalBatches } from './pipeline/eval-batches';
+export { Rng, mixSeed } from './synthetic/prng';

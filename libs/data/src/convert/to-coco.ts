@@ -1,0 +1,32 @@
+import * as path from 'node:path';
+import type { CocoAnnotation, CocoDataset } from '@ablate/detection';
+import type { Dataset } from '../dataset/dataset';
+
+/**
+ * The dataset as COCO ground truth for the evaluator: bbox back to [x, y, w, h], area = w·h unless
+ * the source file gave one, `iscrowd` and VOC's `difficult` kept, category ids the dataset's own.
+ * Annotation ids are 1…M in image order. `file_name` is the image file's base name when there is one.
+ */
+export function toCocoGroundTruth(dataset: Dataset): CocoDataset {
+  const annotations: CocoAnnotation[] = [];
+  const images = dataset.images.map((img) => {
+    for (let i = 0; i < img.labels.length; i++) {
+      const [x1, y1, x2, y2] = img.boxes.subarray(4 * i, 4 * i + 4) as unknown as [number, number, number, number];
+      const w = x2 - x1;
+      const h = y2 - y1;
+      const given = img.areas?.[i];
+      const ann: CocoAnnotation = {
+        id: annotations.length + 1,
+        image_id: img.id,
+        category_id: dataset.categories[img.labels[i]!]!.id,
+        bbox: [x1, y1, w, h],
+        area: given !== undefined && !Number.isNaN(given) ? given : w * h,
+        iscrowd: img.crowd[i] ? 1 : 0,
+      };
+      if (img.difficult[i]) ann.difficult = true;
+      annotations.push(ann);
+    }
+    return { id: img.id, width: img.width, height: img.height, file_name: img.file ? path.basename(img.file) : `${img.id}.png` };
+  });
+  return { images, annotations, categories: dataset.categories.map((c) => ({ id: c.id, name: c.name })) };
+}

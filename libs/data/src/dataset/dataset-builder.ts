@@ -1,0 +1,133 @@
+import type { Dataset, DatasetCategory, DatasetImage, DatasetReport, RgbImage } from './dataset';
+import { DatasetError } from './dataset-error';
+
+/** A box as a reader found it, before validation. XYXY pixels. */
+export interface RawBox {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  categoryId: number;
+  crowd?: boolean;
+  difficult?: boolean;
+  /** The file's own `area` (COCO), if it gave one. */
+  area?: number;
+  /** Where the box came from, for errors: `annotations[12]`. */
+  entry: string;
+}
+
+/** An image as a reader found it, before validation. */
+export interface RawImage {
+  id: number;
+  width: number;
+  height: number;
+  file?: string;
+  render?: () => RgbImage;
+  boxes: RawBox[];
+  /** Where the image came from, for errors: `images[3]`. */
+  entry: string;
+  /** The file the image's annotations came from, when not the dataset's (VOC: one XML an image). */
+  sourceFile?: string;
+}
+
+export interface RawCategory extends DatasetCategory {
+  entry: string;
+}
+
+export interface BuildOptions {
+  /** The file errors are reported against (annotations JSON, VOC root …). */
+  file: string;
+  /** Reject boxes that leave their image instead of clipping them. @defaultValue false */
+  strict?: boolean;
+}
+
+/**
+ * Validates what a reader found and turns it into a {@link Dataset}: unique ids, positive sizes,
+ * known categories, boxes inside their image (clipped and counted, or rejected when `strict`).
+ * Throws {@link DatasetError} naming the file and entry of the first problem.
+ */
+export function buildDataset(name: string, rawCategories: RawCategory[], rawImages: RawImage[], options: BuildOptions): Dataset {
+  const categories = validateCategories(rawCategories, options.file);
+  const labelOf = new Map(categories.map((c, i) => [c.id, i]));
+  const report: DatasetReport = { clippedBoxes: 0, droppedBoxes: 0, emptyImages: 0, totalBoxes: 0 };
+  const seen = new Set<number>();
+  const images = rawImages.map((raw) => {
+    const file = raw.sourceFile ?? options.file;
+    if (!Number.isInteger(raw.id)) throw new DatasetError('invalid-entry', `image id must be an integer, got ${raw.id}`, file, `${raw.entry}.id`);
+    if (seen.has(raw.id)) throw new DatasetError('duplicate-id', `duplicate image id ${raw.id}`, file, `${raw.entry}.id`);
+    seen.add(raw.id);
+    if (!(raw.width > 0 && raw.height > 0 && Number.isFinite(raw.width) && Number.isFinite(raw.height))) {
+      throw new DatasetError('non-positive-size', `image size must be positive, got ${raw.width}×${raw.height}`, file, raw.entry);
+    }
+    const image = buildImage(raw, labelOf, file, options.strict ?? false, report);
+    if (image.labels.length === 0) report.emptyImages++;
+    report.totalBoxes += image.labels.length;
+    return image;
+  });
+  return { name, categories, images, report };
+}
+
+function validateCategories(raw: RawCategory[], file: string): DatasetCategory[] {
+  const ids = new Set<number>();
+  for (const c of raw) {
+    if (!Number.isInteger(c.id)) throw new DatasetError('invalid-entry', `category id must be an integer, got ${c.id}`, file, `${c.entry}.id`);
+    if (ids.has(c.id)) throw new DatasetError('duplicate-id', `duplicate category id ${c.id}`, file, `${c.entry}.id`);
+    ids.add(c.id);
+  }
+  return raw.map(({ id, name }) => ({ id, name })).sort((a, b) => a.id - b.id);
+}
+
+function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, strict: boolean, report: DatasetReport): DatasetImage {
+  const kept: { box: [number, number, number, number]; label: number; b: RawBox }[] = [];
+  for (const b of raw.boxes) {
+    if (![b.x1, b.y1, b.x2, b.y2].every(Number.isFinite)) throw new DatasetError('invalid-entry', 'box coordinates must be finite numbers', file, b.entry);
+    if (!(b.x2 > b.x1 && b.y2 > b.y1)) {
+      throw new DatasetError('non-positive-size', `box has zero or negative size (${b.x2 - b.x1}×${b.y2 - b.y1})`, file, b.entry);
+    }
+    const label = labelOf.get(b.categoryId);
+    if (label === undefined) throw new DatasetError('unknown-category', `unknown category ${b.categoryId}`, file, b.entry);
+    const inside = b.x1 >= 0 && b.y1 >= 0 && b.x2 <= raw.width && b.y2 <= raw.height;
+    if (!inside && strict) {
+      throw new DatasetError(
+        'box-outside-image',
+        `box [${b.x1}, ${b.y1}, ${b.x2}, ${b.y2}] (XYXY) leaves the ${raw.width}×${raw.height} image`,
+        file,
+        b.entry,
+      );
+    }
+    const box: [number, number, number, number] = [
+      Math.min(Math.max(b.x1, 0), raw.width),
+      Math.min(Math.max(b.y1, 0), raw.height),
+      Math.min(Math.max(b.x2, 0), raw.width),
+      Math.min(Math.max(b.y2, 0), raw.height),
+    ];
+    if (!inside && (box[2] <= box[0] || box[3] <= box[1])) {
+      report.droppedBoxes++;
+      continue;
+    }
+    if (!inside) report.clippedBoxes++;
+    kept.push({ box, label, b });
+  }
+  const n = kept.length;
+  const image: DatasetImage = {
+    id: raw.id,
+    width: raw.width,
+    height: raw.height,
+    boxes: new Float32Array(n * 4),
+    labels: new Int32Array(n),
+    crowd: new Uint8Array(n),
+    difficult: new Uint8Array(n),
+  };
+  if (raw.file !== undefined) image.file = raw.file;
+  if (raw.render !== undefined) image.render = raw.render;
+  const hasArea = kept.some((k) => k.b.area !== undefined);
+  if (hasArea) image.areas = new Float32Array(n).fill(NaN);
+  kept.forEach((k, i) => {
+    image.boxes.set(k.box, i * 4);
+    image.labels[i] = k.label;
+    image.crowd[i] = k.b.crowd ? 1 : 0;
+    image.difficult[i] = k.b.difficult ? 1 : 0;
+    if (image.areas && k.b.area !== undefined) image.areas[i] = k.b.area;
+  });
+  return image;
+}

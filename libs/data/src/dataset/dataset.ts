@@ -1,0 +1,65 @@
+/** An RGB image, 8 bits a channel, row-major interleaved: `data.length = width·height·3`. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** One entry of the category table. */
+export interface DatasetCategory {
+  /** The dataset's own id (COCO `category_id`; 1…20 for VOC). */
+  id: number;
+  name: string;
+}
+
+/**
+ * One image with its ground truth. Boxes are XYXY in pixels of this image
+ * (0 ≤ x1 < x2 ≤ width, 0 ≤ y1 < y2 ≤ height), flat 4·N.
+ */
+export interface DatasetImage {
+  id: number;
+  width: number;
+  height: number;
+  /** Absolute path of the image file (COCO, VOC, synthetic written to disk). */
+  file?: string;
+  /** `[x1, y1, x2, y2]·N` in pixels. */
+  boxes: Float32Array;
+  /** Contiguous label index per box: position in `Dataset.categories`. */
+  labels: Int32Array;
+  /** COCO `iscrowd` per box (0/1); crowd boxes are left out of training targets. */
+  crowd: Uint8Array;
+  /** Pascal VOC `difficult` per box (0/1); ignored by VOC evaluation. */
+  difficult: Uint8Array;
+  /** The `area` a COCO file gave per box (NaN where absent: the box's w·h is used). */
+  areas?: Float32Array;
+  /** In-memory pixels (synthetic datasets): no file, no decoding. */
+  render?: () => RgbImage;
+}
+
+/** What validation changed while loading (counts, for the user to read). */
+export interface DatasetReport {
+  /** Boxes partly outside their image, clipped to it. */
+  clippedBoxes: number;
+  /** Boxes entirely outside their image (nothing left after clipping), dropped. */
+  droppedBoxes: number;
+  /** Images without any box. */
+  emptyImages: number;
+  /** Boxes in all images, after clipping and dropping. */
+  totalBoxes: number;
+}
+
+/**
+ * A validated dataset, the one in-memory form of COCO, VOC and synthetic data.
+ * `categories` is sorted by id; a label index is a position in it.
+ */
+export interface Dataset {
+  name: string;
+  categories: DatasetCategory[];
+  images: DatasetImage[];
+  report: DatasetReport;
+}
+
+/** Number of boxes of an image. */
+export function boxCount(image: DatasetImage): number {
+  return image.labels.length;
+}

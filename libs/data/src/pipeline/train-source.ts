@@ -1,0 +1,80 @@
+import type { TrainBatch, TrainDataSource } from '@ablate/detection';
+import type { Dataset } from '../dataset/dataset';
+import { DatasetError } from '../dataset/dataset-error';
+import { drawSampleTransform, type AugmentConfig } from '../augment/augment-params';
+import { mixSeed, permutation, Rng } from '../synthetic/prng';
+import { toTrainBatch, type HostBatch } from './batch-assembly';
+import { prefetch } from './prefetch';
+import { prepareSample } from './prepare-sample';
+
+/** Boxes keeping less than this fraction of their area inside the input after a crop are dropped. */
+export const DEFAULT_MIN_VISIBLE_FRACTION = 0.3;
+/** Batches prepared ahead of the consumer. */
+export const DEFAULT_PREFETCH = 2;
+
+const ORDER_STREAM = 0x0de7;
+const AUGMENT_STREAM = 0xa46;
+
+export interface TrainSourceOptions {
+  /** Side of the square network input, pixels. */
+  inputSize: number;
+  batchSize: number;
+  /** Seed of the data order and of augmentation. */
+  seed: number;
+  /** Augmentation switches (`train.augment` of a RunConfig); absent or false: letterbox only. */
+  augment?: AugmentConfig | false;
+  /** Batches prepared ahead. @defaultValue DEFAULT_PREFETCH (2) */
+  prefetch?: number;
+  /** @defaultValue DEFAULT_MIN_VISIBLE_FRACTION (0.3) */
+  minVisibleFraction?: number;
+}
+
+/**
+ * The training input pipeline over a validated dataset: each epoch a seeded shuffle, batches of
+ * `batchSize` (the last incomplete batch dropped), every image augmented with draws from a stream
+ * keyed by (seed, epoch, batch, slot) — so `batches(e, k)` yields exactly the batches k, k+1, …
+ * of an uninterrupted epoch e, whatever the prefetch depth. Images are `[B, S, S, 3]` float32,
+ * ImageNet-normalised (see normalise.ts); ground truth is XYXY in input pixels, crowd boxes left out.
+ */
+export function createTrainSource(dataset: Dataset, options: TrainSourceOptions): TrainDataSource {
+  const { inputSize, batchSize, seed } = options;
+  const augment = options.augment === false ? undefined : options.augment;
+  const depth = options.prefetch ?? DEFAULT_PREFETCH;
+  const minVisible = options.minVisibleFraction ?? DEFAULT_MIN_VISIBLE_FRACTION;
+  if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!(Number.isInteger(inputSize) && inputSize >= 1)) throw new RangeError(`inputSize must be a positive integer, got ${inputSize}`);
+  const n = dataset.images.length;
+  const batchesPerEpoch = Math.floor(n / batchSize);
+  if (batchesPerEpoch === 0) {
+    throw new DatasetError('invalid-entry', `dataset has ${n} images, fewer than one batch of ${batchSize}`, dataset.name, 'images');
+  }
+
+  const produce = async (epoch: number, order: Int32Array, b: number): Promise<HostBatch> => {
+    const pixels = new Float32Array(batchSize * inputSize * inputSize * 3);
+    const samples = await Promise.all(
+      Array.from({ length: batchSize }, (_, slot) => {
+        const image = dataset.images[order[b * batchSize + slot]!]!;
+        // All random draws happen here, synchronously, before any await: the stream is a function of the key alone.
+        const rng = new Rng(mixSeed(seed, epoch, b, slot, AUGMENT_STREAM));
+        const transform = drawSampleTransform(image.id, image.width, image.height, inputSize, augment, rng);
+        return prepareSample(image, transform, inputSize, minVisible, pixels, slot * inputSize * inputSize * 3);
+      }),
+    );
+    return { pixels, samples, inputSize };
+  };
+
+  return {
+    batchesPerEpoch,
+    numClasses: dataset.categories.length,
+    batches(epoch: number, fromBatch = 0): AsyncIterable<TrainBatch> {
+      if (!(Number.isInteger(epoch) && epoch >= 0)) throw new RangeError(`epoch must be a non-negative integer, got ${epoch}`);
+      if (!(Number.isInteger(fromBatch) && fromBatch >= 0 && fromBatch <= batchesPerEpoch)) {
+        throw new RangeError(`fromBatch must be an integer in [0, ${batchesPerEpoch}], got ${fromBatch}`);
+      }
+      const order = permutation(n, new Rng(mixSeed(seed, epoch, ORDER_STREAM)));
+      return (async function* () {
+        for await (const host of prefetch(fromBatch, batchesPerEpoch, depth, (b) => produce(epoch, order, b))) yield toTrainBatch(host);
+      })();
+    },
+  };
+}

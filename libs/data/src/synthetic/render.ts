@@ -1,0 +1,68 @@
+import type { RgbImage } from '../dataset/dataset';
+import { Rng } from './prng';
+import { ownerMap, type Scene } from './scene';
+
+/** Per-pixel noise amplitude (±, 8-bit levels) over background and shapes alike. */
+const NOISE = 10;
+/** Background texture: stripes of this amplitude (±) and a gradient of this span. */
+const STRIPE_AMPLITUDE = 14;
+const GRADIENT_SPAN = 50;
+/** A shape's colour differs from the background's mean by at least this (sum over channels). */
+const MIN_CONTRAST = 120;
+
+type Rgb = [number, number, number];
+
+/** A saturated colour: hue uniform, value 0.5…1, saturation 0.6…1 (HSV → RGB). */
+function randomColour(rng: Rng): Rgb {
+  const h = rng.uniform(0, 6);
+  const s = rng.uniform(0.6, 1);
+  const v = rng.uniform(0.5, 1) * 255;
+  const f = h - Math.floor(h);
+  const p = v * (1 - s);
+  const q = v * (1 - s * f);
+  const t = v * (1 - s * (1 - f));
+  const table: Rgb[] = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]];
+  return table[Math.floor(h) % 6] as Rgb;
+}
+
+function contrast(a: Rgb, b: Rgb): number {
+  return Math.abs(a[0] - b[0]) + Math.abs(a[1] - b[1]) + Math.abs(a[2] - b[2]);
+}
+
+/**
+ * Renders a laid-out scene into RGB pixels: a greyish background with a gradient, stripes and
+ * noise; each shape a flat colour far enough from the background; noise over everything.
+ * Deterministic in (scene, rng state): the same seed gives the same bytes.
+ */
+export function renderScene(scene: Scene, rng: Rng): RgbImage {
+  const { width, height } = scene;
+  const base: Rgb = [rng.uniform(60, 190), rng.uniform(60, 190), rng.uniform(60, 190)];
+  const angle = rng.uniform(0, 2 * Math.PI);
+  const gx = (Math.cos(angle) * GRADIENT_SPAN) / width;
+  const gy = (Math.sin(angle) * GRADIENT_SPAN) / height;
+  const period = rng.uniform(6, 24);
+  const stripeAngle = rng.uniform(0, Math.PI);
+  const sx = (Math.cos(stripeAngle) * 2 * Math.PI) / period;
+  const sy = (Math.sin(stripeAngle) * 2 * Math.PI) / period;
+  const colours = scene.shapes.map(() => {
+    let c = randomColour(rng);
+    for (let t = 0; t < 8 && contrast(c, base) < MIN_CONTRAST; t++) c = randomColour(rng);
+    return c;
+  });
+  const owner = scene.owner.length === width * height ? scene.owner : ownerMap(width, scene.shapes);
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const o = owner[p] as number;
+      const texture = o >= 0 ? 0 : (x - width / 2) * gx + (y - height / 2) * gy + STRIPE_AMPLITUDE * Math.sin(x * sx + y * sy);
+      const colour = o >= 0 ? (colours[o] as Rgb) : base;
+      for (let c = 0; c < 3; c++) {
+        // Uint8Array assignment rounds toward zero and wraps: clamp first.
+        const value = colour[c]! + texture + rng.uniform(-NOISE, NOISE);
+        data[p * 3 + c] = value < 0 ? 0 : value > 255 ? 255 : value;
+      }
+    }
+  }
+  return { width, height, data };
+}
