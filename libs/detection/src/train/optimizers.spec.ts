@@ -6,7 +6,7 @@ beforeAll(useCpuBackend);
 
 /** Two variables: a rank-2 kernel (decayed) and a rank-1 bias (never decayed). */
 function vars(): Map<string, tf.Variable> {
-  return new Map([
+  return new Map<string, tf.Variable>([
     ['kernel', tf.variable(tf.tensor2d([[1, -2]]))],
     ['bias', tf.variable(tf.tensor1d([0.5]))],
   ]);
@@ -66,7 +66,7 @@ describe('Optimizer', () => {
   });
 
   it('Adam with L2 adds the decay to the gradient (where Adam normalises it away at step 1)', () => {
-    const v = new Map([['kernel', tf.variable(tf.tensor2d([[1]]))]]);
+    const v = new Map<string, tf.Variable>([['kernel', tf.variable(tf.tensor2d([[1]]))]]);
     const opt = new Optimizer({ kind: 'adam', weightDecay: 1 });
     const g = new Map<string, tf.Tensor>([['kernel', tf.tensor2d([[-0.5]])]]);
     opt.apply(v, g, 0.01);
