@@ -1,0 +1,34 @@
+/** `ABLATE_BACKEND` (or the argument of `initBackend`) holds a value that names no backend. */
+export class InvalidBackendChoiceError extends Error {
+  override readonly name = 'InvalidBackendChoiceError';
+  constructor(
+    /** The offending value. */
+    readonly value: string,
+    /** The accepted values. */
+    readonly allowed: readonly string[],
+  ) {
+    super(`ABLATE_BACKEND=${value}: not a backend; use one of ${allowed.join(', ')}`);
+  }
+}
+
+/** An explicitly requested backend cannot load; the message says what is missing and how to get it. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    /** The requested backend (the value of ABLATE_BACKEND). */
+    readonly choice: string,
+    /** Why each package that could provide it failed, one entry per package. */
+    readonly reasons: readonly string[],
+    hint: string,
+  ) {
+    super(`ABLATE_BACKEND=${choice}: ${reasons.join('; ')} (${hint})`);
+  }
+}
+
+/** `backendInfo()` was called before `await initBackend()`. */
+export class BackendNotInitialisedError extends Error {
+  override readonly name = 'BackendNotInitialisedError';
+  constructor() {
+    super('no TensorFlow.js backend chosen yet: call `await initBackend()` first');
+  }
+}

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { type ConvAttrs, convGeometry } from './conv-geometry';
+import { conv2dFilterGradient, conv2dInputGradient } from './conv2d-gradients';
+import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
+import { unsortedSegmentSum } from './segment-sum';
+
+/** The wasm backend's name in the tfjs kernel registry. */
+export const WASM_BACKEND = 'wasm';
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * Kernels are handed TensorInfos (or Tensors, when called through an op); the composite kernels
+ * below are written with tfjs ops, which need Tensors. A TensorInfo gets a Tensor view sharing
+ * its data; created inside the caller's tidy, the view is disposed with it.
+ */
+function asTensor<R extends tf.Rank>(info: TensorInfo): tf.Tensor<R> {
+  return (info instanceof tf.Tensor ? info : tf.engine().makeTensorFromTensorInfo(info)) as tf.Tensor<R>;
+}
+
+/** A kernel function computed with tfjs ops; intermediates are freed, the result is returned. */
+function composite(compute: (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => tf.Tensor): KernelFunc {
+  return ({ inputs, attrs }) => tf.tidy(() => compute(inputs, attrs ?? {}));
+}
+
+const kernels: Record<string, KernelFunc> = {
+  Conv2DBackpropFilter: composite((inputs, attrs) => {
+    const x = asTensor<tf.Rank.R4>(inputs.x!);
+    const dy = asTensor<tf.Rank.R4>(inputs.dy!);
+    const filterShape = attrs.filterShape as unknown as Shape4;
+    const g = convGeometry(x.shape, filterShape, attrs as unknown as ConvAttrs, false);
+    return conv2dFilterGradient(x, dy, g);
+  }),
+  Conv2DBackpropInput: composite((inputs, attrs) => {
+    const dy = asTensor<tf.Rank.R4>(inputs.dy!);
+    const filter = asTensor<tf.Rank.R4>(inputs.filter!);
+    const inputShape = attrs.inputShape as unknown as Shape4;
+    const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
+    return conv2dInputGradient(dy, filter, g);
+  }),
+  DepthwiseConv2dNativeBackpropFilter: composite((inputs, attrs) => {
+    const x = asTensor<tf.Rank.R4>(inputs.x!);
+    const dy = asTensor<tf.Rank.R4>(inputs.dy!);
+    const filterShape = attrs.filterShape as unknown as Shape4;
+    const g = convGeometry(x.shape, filterShape, attrs as unknown as ConvAttrs, true);
+    return depthwiseFilterGradient(x, dy, g, filterShape[3]);
+  }),
+  DepthwiseConv2dNativeBackpropInput: composite((inputs, attrs) => {
+    const dy = asTensor<tf.Rank.R4>(inputs.dy!);
+    const filter = asTensor<tf.Rank.R4>(inputs.filter!);
+    const inputShape = attrs.inputShape as unknown as Shape4;
+    const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
+    return depthwiseInputGradient(dy, filter, g);
+  }),
+  UnsortedSegmentSum: composite((inputs, attrs) =>
+    unsortedSegmentSum(asTensor(inputs.x!), asTensor(inputs.segmentIds!), attrs.numSegments as number),
+  ),
+};
+
+/** Names of the gradient kernels this module provides for the wasm backend. */
+export const WASM_GRADIENT_KERNELS: readonly string[] = Object.keys(kernels);
+
+/**
+ * Registers the gradient kernels the wasm backend lacks (Conv2DBackpropFilter, the depthwise
+ * backprops, UnsortedSegmentSum) and replaces its slow direct Conv2DBackpropInput, all built from
+ * its fast XNNPACK forward convolutions. Idempotent: returns the names it (re)registered.
+ */
+export function registerWasmGradientKernels(): string[] {
+  const done: string[] = [];
+  for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
+    if (tf.getKernel(kernelName, WASM_BACKEND)?.kernelFunc === kernelFunc) continue;
+    // unregisterKernel throws when absent; the registry keeps one function per (name, backend).
+    if (tf.getKernel(kernelName, WASM_BACKEND)) tf.unregisterKernel(kernelName, WASM_BACKEND);
+    const config: KernelConfig = { kernelName, backendName: WASM_BACKEND, kernelFunc };
+    tf.registerKernel(config);
+    done.push(kernelName);
+  }
+  return done;
+}
