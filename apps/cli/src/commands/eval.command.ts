@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import {
+  CocoInputError,
+  evaluateCoco,
+  evaluateVoc,
+  formatCocoSummary,
+  formatFixed,
+  parseJson,
+  validateCocoGroundTruth,
+  validateCocoResults,
+} from '@ablate/detection';
+
+/** Exit status of bad input (a file that is missing, not JSON, or not COCO). */
+const EXIT_BAD_INPUT = 2;
+
+interface EvalCommandOptions {
+  gt: string;
+  dt: string;
+  json?: boolean;
+  iouType: string;
+  metric: string;
+}
+
+const METRICS = ['coco', 'voc07', 'voc10'] as const;
+type Metric = (typeof METRICS)[number];
+
+/** A user's mistake: printed alone on stderr, exit status 2. */
+class BadInput extends Error {}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BadInput(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/**
+ * Reads, checks and evaluates; returns the text for stdout. Nothing is printed here, so a
+ * failure leaves stdout empty.
+ */
+async function runEval(opts: EvalCommandOptions): Promise<string> {
+  if (opts.iouType !== 'bbox') throw new BadInput(`--iou-type ${opts.iouType}: only bbox is supported`);
+  if (!(METRICS as readonly string[]).includes(opts.metric)) {
+    throw new BadInput(`--metric ${opts.metric}: expected one of ${METRICS.join(', ')}`);
+  }
+  const gtText = readText(opts.gt);
+  const dtText = readText(opts.dt);
+  const gt = validateCocoGroundTruth(parseJson(gtText, opts.gt), opts.gt);
+  const dts = validateCocoResults(parseJson(dtText, opts.dt), opts.dt, gt);
+  const metric = opts.metric as Metric;
+  if (metric !== 'coco') {
+    const voc = evaluateVoc(gt, dts, { metric: metric === 'voc07' ? '07' : '10' });
+    if (opts.json) return JSON.stringify({ mAP: voc.mAP, perCategory: voc.perCategory });
+    const lines = voc.perCategory.map((c) => `category ${c.categoryId}: AP = ${formatFixed(c.ap, 4)}`);
+    return [...lines, `mAP (VOC20${metric.slice(3)}, IoU >= ${voc.iouThreshold}) = ${formatFixed(voc.mAP, 4)}`].join('\n');
+  }
+  const result = evaluateCoco(gt, dts);
+  if (opts.json) return JSON.stringify(result.stats);
+  return formatCocoSummary(result.stats, result.params).join('\n');
+}
+
+/**
+ * `ablate eval --gt GT.json --dt DT.json [--json]`: COCO bounding-box AP of a results file as
+ * pycocotools' COCOeval prints it (12 lines), or with --json one object of the 12 stats at full
+ * precision. `--metric voc07|voc10` prints Pascal VOC AP per category and the mAP instead.
+ */
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('COCO bbox AP of a results file against a ground-truth file, as pycocotools COCOeval')
+    .requiredOption('--gt <file>', 'COCO ground-truth file (images, annotations, categories)')
+    .requiredOption('--dt <file>', 'COCO results file: [{image_id, category_id, bbox: [x, y, w, h], score}]')
+    .option('--json', 'print one JSON object of the 12 stats (AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl)')
+    .option('--iou-type <type>', 'IoU type (only bbox)', 'bbox')
+    .option('--metric <metric>', `coco, or Pascal VOC AP: voc07 (11-point) or voc10 (area)`, 'coco')
+    .action(async (opts: EvalCommandOptions) => {
+      let out: string;
+      try {
+        out = await runEval(opts);
+      } catch (err) {
+        if (err instanceof BadInput || err instanceof CocoInputError) {
+          process.stderr.write(`ablate eval: ${err.message}\n`);
+          process.exitCode = EXIT_BAD_INPUT;
+          return;
+        }
+        throw err;
+      }
+      process.stdout.write(`${out}\n`);
+    });
+}

@@ -1,0 +1,13 @@
+export * from './coco-format';
+export { CocoInputError, parseJson, validateCocoGroundTruth, validateCocoResults, formatJsonPath } from './coco-input';
+export { evaluateCoco, evaluateCocoTables } from './coco-eval';
+export type { CocoEvalOptions, CocoEvalResult, CocoCategoryAp } from './coco-eval';
+export { defaultCocoEvalParams, numpyLinspace, COCO_EVAL_IOU_THRESHOLDS, COCO_EVAL_RECALL_THRESHOLDS } from './coco-params';
+export type { CocoEvalParams } from './coco-params';
+export { COCO_STAT_KEYS, formatCocoSummary, formatFixed } from './coco-summary';
+export type { CocoStats, CocoStatKey } from './coco-summary';
+export type { NdArray } from './coco-accumulate';
+export { buildCocoEvalTables } from './coco-tables';
+export type { CocoEvalTables } from './coco-tables';
+export { vocAp, evaluateVoc, VOC_IOU_THRESHOLD, VOC_ABSENT } from './voc-eval';
+export type { VocMetric, VocEvalOptions, VocEvalResult, VocCategoryAp } from './voc-eval';
