@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { registerEvalCommand } from './eval.command';
 
 /**
  * Every subcommand registers itself here: one line per command module
  * (`eval`, `train`, `predict`, `data synth`, `sweep submit|watch`, `demo`).
  */
-export function registerCommands(_program: Command): void {}
+export function registerCommands(program: Command): void {
+  registerEvalCommand(program);
+}
