@@ -10,6 +10,7 @@ export * from './matcher';
 export * from './losses';
 export * from './postprocess';
 export * from './eval';
-export type { Detector, DetectorOutputs } from './models/detector';
+export * from './models';
 export * from './train';
+export * from './predict';
 export * from './engine';

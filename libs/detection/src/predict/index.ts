@@ -1,0 +1,2 @@
+export * from './predict';
+export * from './evaluate-detector';
