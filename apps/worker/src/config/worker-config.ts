@@ -1,0 +1,82 @@
+import { availableParallelism } from 'node:os';
+
+/** Everything a worker process needs to know, resolved once from the environment at start. */
+export interface WorkerConfig {
+  /** Redis of the BullMQ queues. Env `REDIS_URL`. @defaultValue 'redis://127.0.0.1:6379' */
+  redisUrl: string;
+  /** PostgreSQL of the store. Env `DATABASE_URL`. @defaultValue 'postgres://postgres@127.0.0.1:5432/ablate' */
+  databaseUrl: string;
+  /** BullMQ key prefix, so several deployments (or test files) share one Redis. Env `ABLATE_QUEUE_PREFIX`. @defaultValue 'ablate' */
+  queuePrefix: string;
+  /** Runs trained at once by this process, each in its own sandboxed child. Env `ABLATE_CONCURRENCY`. @defaultValue the number of cores */
+  concurrency: number;
+  /**
+   * Starts a run may get (first try included) before it is failed for good. Retries after a
+   * thrown error wait with exponential backoff (job options, set by the API); a lost worker's
+   * run comes back through BullMQ's stalled-job check, bounded by the same number.
+   * Env `ABLATE_MAX_ATTEMPTS`. @defaultValue 3
+   */
+  maxAttempts: number;
+  /**
+   * How long a job's lock lives without renewal, ms. A killed worker's run is handed to another
+   * worker after at most about twice this. Env `ABLATE_LOCK_MS`. @defaultValue 30000 (BullMQ's default)
+   */
+  lockMs: number;
+  /** Metrics rows are written every this many steps (and at the last step). Env `ABLATE_METRICS_EVERY`. @defaultValue 10 */
+  metricsEvery: number;
+  /** How often a running job polls the store's cancel flag, ms. Env `ABLATE_CANCEL_POLL_MS`. @defaultValue 1000 */
+  cancelPollMs: number;
+  /** Root that relative dataset paths resolve against. Env `ABLATE_DATA_ROOT`. @defaultValue the working directory */
+  dataRoot: string;
+}
+
+/** A configuration value from the environment that cannot be used; names the variable. */
+export class WorkerConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`${variable}: ${message}`);
+    this.name = 'WorkerConfigError';
+  }
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1) {
+    throw new WorkerConfigError(name, `expected a positive integer, got '${raw}'`);
+  }
+  return value;
+}
+
+/** Reads {@link WorkerConfig} from `env`; throws {@link WorkerConfigError} naming a bad variable. */
+export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  return {
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/ablate',
+    queuePrefix: env.ABLATE_QUEUE_PREFIX || 'ablate',
+    concurrency: positiveInt(env, 'ABLATE_CONCURRENCY', availableParallelism()),
+    maxAttempts: positiveInt(env, 'ABLATE_MAX_ATTEMPTS', 3),
+    lockMs: positiveInt(env, 'ABLATE_LOCK_MS', 30_000),
+    metricsEvery: positiveInt(env, 'ABLATE_METRICS_EVERY', 10),
+    cancelPollMs: positiveInt(env, 'ABLATE_CANCEL_POLL_MS', 1000),
+    dataRoot: env.ABLATE_DATA_ROOT || process.cwd(),
+  };
+}
+
+/** The environment a sandboxed child needs to rebuild the same {@link WorkerConfig}. */
+export function workerConfigToEnv(config: WorkerConfig): Record<string, string> {
+  return {
+    REDIS_URL: config.redisUrl,
+    DATABASE_URL: config.databaseUrl,
+    ABLATE_QUEUE_PREFIX: config.queuePrefix,
+    ABLATE_CONCURRENCY: String(config.concurrency),
+    ABLATE_MAX_ATTEMPTS: String(config.maxAttempts),
+    ABLATE_LOCK_MS: String(config.lockMs),
+    ABLATE_METRICS_EVERY: String(config.metricsEvery),
+    ABLATE_CANCEL_POLL_MS: String(config.cancelPollMs),
+    ABLATE_DATA_ROOT: config.dataRoot,
+  };
+}

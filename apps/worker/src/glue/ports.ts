@@ -1,0 +1,116 @@
+import type { RunConfig } from '@ablate/detection';
+
+/**
+ * What the worker needs from its neighbours, as narrow interfaces. The adapters beside this file
+ * map them onto @ablate/store, @ablate/data and @ablate/detection, so the processors and their
+ * tests depend on these few names only.
+ */
+
+/** Where and on what a run attempt executes (recorded with the run). */
+export interface AttemptInfo {
+  /** 1 for the first start; a retry, a stalled-job recovery or a requeue after SIGTERM count up. */
+  attempt: number;
+  host: string;
+  pid: number;
+  /** tfjs backend name: 'tensorflow', 'wasm', 'cpu'. */
+  backend: string;
+  /** Human-readable device: 'gpu (…)', 'cpu (@tensorflow/tfjs-backend-wasm 4.22.0, 1 thread, SIMD)'. */
+  device: string;
+  /** Step of the checkpoint this attempt resumes from; 0 for a fresh start. */
+  startStep: number;
+}
+
+/** One row of training metrics; keyed by (run, step) so a replay overwrites instead of adding. */
+export interface MetricRow {
+  step: number;
+  loss: number;
+  classLoss: number;
+  boxLoss: number;
+  lr: number;
+  imagesPerSecond: number;
+}
+
+export interface CheckpointRecord {
+  step: number;
+  bytes: Uint8Array;
+}
+
+/** How a run ended, as the store records it. */
+export type RunEnd =
+  | { status: 'completed'; step: number; finalLoss: number }
+  | { status: 'diverged'; step: number; finalLoss: number; error: string }
+  | { status: 'cancelled'; step: number }
+  | { status: 'failed'; error: string };
+
+/** The 12 COCO summary statistics plus whatever per-class detail the evaluator gives. */
+export interface EvaluationRecord {
+  /** AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl (COCO order). */
+  stats: number[];
+  perClass?: unknown;
+  prCurves?: unknown;
+}
+
+/** The store as a run in a sandboxed child sees it. */
+export interface RunStorePort {
+  markRunStarted(runId: string, info: AttemptInfo): Promise<void>;
+  recordMetrics(runId: string, rows: MetricRow[]): Promise<void>;
+  saveCheckpoint(runId: string, step: number, bytes: Uint8Array): Promise<void>;
+  latestCheckpoint(runId: string): Promise<CheckpointRecord | null>;
+  isCancelled(runId: string): Promise<boolean>;
+  /** Returns the evaluation's id. */
+  saveEvaluation(runId: string, evaluation: EvaluationRecord): Promise<string>;
+  /** Ends the run and its current attempt for good. */
+  finishRun(runId: string, attempt: number, end: RunEnd): Promise<void>;
+  /**
+   * Ends an attempt that another will follow (a shutdown requeue, an error BullMQ will retry):
+   * the attempt is recorded as failed with `reason`, the run goes back to 'queued'.
+   */
+  requeueRun(runId: string, attempt: number, step: number, reason: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The store as the worker's main process (sweep rollup, final failures) sees it. */
+export interface SweepStorePort {
+  /** Records a run's final failure unless the run already ended (a sandbox may have recorded it). */
+  failRunIfOpen(runId: string, error: string): Promise<void>;
+  /** Marks the sweep done; its status follows from its runs' fates. */
+  finishSweep(sweepId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Progress reported by the training wrapper (a subset of TrainProgress). */
+export interface TrainingProgress {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  classLoss: number;
+  boxLoss: number;
+  lr: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface TrainingHooks {
+  onProgress(progress: TrainingProgress): Promise<void>;
+  onCheckpoint(bytes: Uint8Array, step: number): Promise<void>;
+  shouldStop(): boolean;
+}
+
+export interface TrainingOutcome {
+  status: 'completed' | 'diverged' | 'stopped';
+  step: number;
+  finalLoss: number;
+  /** Present when status is 'completed'. */
+  evaluation?: EvaluationRecord;
+}
+
+/** Data loading + training + evaluation of one RunConfig. */
+export interface TrainingPort {
+  run(config: RunConfig, options: { hooks: TrainingHooks; resumeFrom?: Uint8Array; dataRoot: string }): Promise<TrainingOutcome>;
+  /** True for an error the user caused (bad dataset, bad config): retrying cannot help. */
+  isUserError(err: unknown): boolean;
+}
+
+export interface BackendPort {
+  init(): Promise<{ backend: string; device: string }>;
+}

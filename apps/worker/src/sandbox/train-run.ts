@@ -1,0 +1,142 @@
+import { hostname } from 'node:os';
+import type { RunConfig } from '@ablate/detection';
+import type { BackendPort, EvaluationRecord, MetricRow, RunStorePort, TrainingPort, TrainingProgress } from '../glue/ports';
+import { StopLatch, watchStopSources } from './stop-signal';
+
+/** What a train job reports as its BullMQ progress (read by the API, the CLI and the dashboard). */
+export interface TrainJobProgress {
+  step: number;
+  totalSteps: number;
+  loss: number;
+  lr: number;
+  imagesPerSecond: number;
+  /** Seconds left at the current pace. */
+  eta: number;
+  attempt: number;
+}
+
+/** One execution of a train job, with BullMQ kept out: the processor maps the outcome onto it. */
+export interface TrainRunContext {
+  runId: string;
+  config: RunConfig;
+  /** 1-based number of this start of the job. */
+  attempt: number;
+  store: RunStorePort;
+  training: TrainingPort;
+  backend: BackendPort;
+  reportProgress(progress: TrainJobProgress): Promise<void>;
+  signal?: AbortSignal;
+  proc?: NodeJS.Process;
+  metricsEvery: number;
+  cancelPollMs: number;
+  dataRoot: string;
+  /** Minimum time between two progress reports, ms (every step would flood Redis). @defaultValue 250 */
+  progressEveryMs?: number;
+}
+
+/**
+ * How the run ended, for the processor to turn into a BullMQ result:
+ * - 'completed' / 'cancelled': the job completes;
+ * - 'diverged' / 'user-error': the job fails without retry (UnrecoverableError);
+ * - 'requeue': the worker is shutting down; the run was checkpointed and goes back to wait.
+ * Any other error is thrown, so BullMQ retries it with backoff.
+ */
+export type TrainRunOutcome =
+  | { kind: 'completed'; step: number; finalLoss: number; evaluation?: EvaluationRecord; evaluationId?: string }
+  | { kind: 'cancelled'; step: number }
+  | { kind: 'requeue'; step: number }
+  | { kind: 'diverged'; step: number; message: string }
+  | { kind: 'user-error'; message: string };
+
+function metricRow(p: TrainingProgress): MetricRow {
+  return { step: p.step, loss: p.loss, classLoss: p.classLoss, boxLoss: p.boxLoss, lr: p.lr, imagesPerSecond: p.imagesPerSecond };
+}
+
+/**
+ * Runs one attempt of a training run: records where it runs, resumes from the run's latest
+ * checkpoint, trains with progress, metrics and checkpoints flowing to the job and the store,
+ * stops at the next step when cancelled or shut down, and records how it ended.
+ */
+export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOutcome> {
+  const { runId, store } = ctx;
+  const { backend, device } = await ctx.backend.init();
+  const checkpoint = await store.latestCheckpoint(runId);
+  const startStep = checkpoint?.step ?? 0;
+  await store.markRunStarted(runId, { attempt: ctx.attempt, host: hostname(), pid: process.pid, backend, device, startStep });
+
+  const latch = new StopLatch();
+  const unwatch = watchStopSources(latch, {
+    signal: ctx.signal,
+    proc: ctx.proc,
+    isCancelled: () => store.isCancelled(runId),
+    pollMs: ctx.cancelPollMs,
+  });
+  const progressEveryMs = ctx.progressEveryMs ?? 250;
+  let lastReport = 0;
+  const hooks = {
+    shouldStop: latch.shouldStop,
+    onCheckpoint: (bytes: Uint8Array, step: number) => store.saveCheckpoint(runId, step, bytes),
+    onProgress: async (p: TrainingProgress) => {
+      const last = p.step === p.totalSteps;
+      // Keyed by (run, step): the steps a resumed attempt replays overwrite their rows.
+      if (p.step % ctx.metricsEvery === 0 || last) await store.recordMetrics(runId, [metricRow(p)]);
+      const now = Date.now();
+      if (now - lastReport >= progressEveryMs || last) {
+        lastReport = now;
+        const { step, totalSteps, loss, lr, imagesPerSecond, etaSeconds } = p;
+        await ctx.reportProgress({ step, totalSteps, loss, lr, imagesPerSecond, eta: etaSeconds, attempt: ctx.attempt });
+      }
+    },
+  };
+
+  let result;
+  let lastStep = startStep;
+  try {
+    result = await ctx.training.run(ctx.config, {
+      hooks: { ...hooks, onProgress: (p: TrainingProgress) => ((lastStep = p.step), hooks.onProgress(p)) },
+      resumeFrom: checkpoint?.bytes,
+      dataRoot: ctx.dataRoot,
+    });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (!ctx.training.isUserError(err)) {
+      // BullMQ retries it (or gives up, and the main process records the final failure).
+      await store.requeueRun(runId, ctx.attempt, lastStep, message).catch(() => undefined);
+      throw err;
+    }
+    await store.finishRun(runId, ctx.attempt, { status: 'failed', error: message });
+    return { kind: 'user-error', message };
+  } finally {
+    unwatch();
+  }
+  return recordEnd(ctx, result, latch.reason);
+}
+
+async function recordEnd(
+  ctx: TrainRunContext,
+  result: Awaited<ReturnType<TrainingPort['run']>>,
+  stopReason: StopLatch['reason'],
+): Promise<TrainRunOutcome> {
+  const { runId, store } = ctx;
+  switch (result.status) {
+    case 'completed':
+    {
+      const evaluationId = result.evaluation ? await store.saveEvaluation(runId, result.evaluation) : undefined;
+      await store.finishRun(runId, ctx.attempt, { status: 'completed', step: result.step, finalLoss: result.finalLoss });
+      return { kind: 'completed', step: result.step, finalLoss: result.finalLoss, evaluation: result.evaluation, evaluationId };
+    }
+    case 'diverged': {
+      const message = `run ${runId} diverged: loss ${result.finalLoss} at step ${result.step}`;
+      await store.finishRun(runId, ctx.attempt, { status: 'diverged', step: result.step, finalLoss: result.finalLoss, error: message });
+      return { kind: 'diverged', step: result.step, message };
+    }
+    case 'stopped':
+      if (stopReason === 'cancelled') {
+        await store.finishRun(runId, ctx.attempt, { status: 'cancelled', step: result.step });
+        return { kind: 'cancelled', step: result.step };
+      }
+      // Shutdown: the trainer has checkpointed; the run goes back to the queue and resumes elsewhere.
+      await store.requeueRun(runId, ctx.attempt, result.step, 'worker shut down; run requeued from its checkpoint');
+      return { kind: 'requeue', step: result.step };
+  }
+}
