@@ -1,0 +1,55 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * A tiny conv net touching every gradient kernel of ./wasm-kernels, for the engine's training and
+ * memory tests: conv 3×3/1 (3→8, bias, ReLU) → conv 3×3/2 'same' (8→8) → depthwise 5×5/1 → conv
+ * 1×1/1 (8→4) → gather of a few output pixels (UnsortedSegmentSum in the backward pass).
+ * Weights are deterministic, so two backends start from the same point.
+ */
+export interface TinyConvNet {
+  variables: tf.Variable[];
+  /** Mean squared error against `target` at the gathered positions. */
+  loss(images: tf.Tensor4D, target: tf.Tensor): tf.Scalar;
+  dispose(): void;
+}
+
+/** Deterministic values in [−scale, scale) (an LCG, so that cpu and wasm see identical numbers). */
+export function lcgValues(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 31 - 1) * scale;
+  }
+  return out;
+}
+
+function param(shape: number[], seed: number, fanIn: number): tf.Variable {
+  const n = shape.reduce((a, b) => a * b, 1);
+  // Uniform with variance 1/fanIn: a = √(3/fanIn), so activations keep their scale.
+  return tf.variable(tf.tensor(lcgValues(n, seed, Math.sqrt(3 / fanIn)), shape));
+}
+
+/** Builds the net on the current backend. `picks` are flat pixel indices of the 1×1 conv output. */
+export function tinyConvNet(picks: number[]): TinyConvNet {
+  const w1 = param([3, 3, 3, 8], 11, 27);
+  const b1 = tf.variable(tf.zeros([8]));
+  const w2 = param([3, 3, 8, 8], 12, 72);
+  const w3 = param([5, 5, 8, 1], 13, 25);
+  const w4 = param([1, 1, 8, 4], 14, 8);
+  const indices = tf.tensor1d(picks, 'int32');
+  const variables = [w1, b1, w2, w3, w4];
+  return {
+    variables,
+    loss: (images, target) =>
+      tf.tidy(() => {
+        const h1 = tf.relu(tf.add(tf.conv2d(images, w1 as tf.Tensor4D, 1, 'same'), b1));
+        const h2 = tf.relu(tf.conv2d(h1, w2 as tf.Tensor4D, 2, 'same'));
+        const h3 = tf.depthwiseConv2d(h2, w3 as tf.Tensor4D, 1, 'same');
+        const h4 = tf.conv2d(h3, w4 as tf.Tensor4D, 1, 'valid');
+        const picked = tf.gather(tf.reshape(h4, [-1, 4]), indices);
+        return tf.mean(tf.square(tf.sub(picked, target)));
+      }),
+    dispose: () => tf.dispose([...variables, indices]),
+  };
+}
