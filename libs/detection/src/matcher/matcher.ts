@@ -83,13 +83,11 @@ export function matchAnchors(
     let best = 0;
     let bestIdx = 0;
     for (let j = 0, q = 0; j < numGt; j++, q += 5) {
-      const iw = (ax2 < gt[q + 2] ? ax2 : gt[q + 2]) - (ax1 > gt[q] ? ax1 : gt[q]);
-      if (iw <= 0) continue;
-      const ih = (ay2 < gt[q + 3] ? ay2 : gt[q + 3]) - (ay1 > gt[q + 1] ? ay1 : gt[q + 1]);
-      if (ih <= 0) continue;
+      const iw = Math.min(ax2, gt[q + 2]) - Math.max(ax1, gt[q]);
+      const ih = Math.min(ay2, gt[q + 3]) - Math.max(ay1, gt[q + 1]);
+      if (!(iw > 0 && ih > 0)) continue;
       const inter = iw * ih;
-      const union = aArea + gt[q + 4] - inter;
-      const v = union > 0 ? inter / union : 0;
+      const v = inter / (aArea + gt[q + 4] - inter); // inter > 0, so the union is > 0
       if (v > best) {
         best = v;
         bestIdx = j;

@@ -48,8 +48,8 @@ export interface Detections {
  * @param levelCounts - anchors per level (`AnchorSet.levelCounts`), summing to A.
  * @param imageSize - side of the square input; boxes are clipped to [0, imageSize].
  *
- * Ties in score are broken by the lower (anchor·C + class) index at every step, so the output is
- * deterministic.
+ * Ties in score are broken by the lower (anchor·C + class) index at every step (NMS compares the
+ * float32 probabilities returned), so the output is deterministic.
  */
 export function decodeDetections(
   classOutputs: Float32Array,
@@ -82,12 +82,14 @@ export function decodeDetections(
     threshold,
     options.preNmsTopK ?? RETINANET_PRE_NMS_TOPK_PER_LEVEL,
   );
-  if (logits) for (let r = 0; r < scores.length; r++) scores[r] = 1 / (1 + Math.exp(-scores[r]));
+  // float32 scores, as returned: NMS then breaks ties on exactly the values the caller sees.
+  const probs = new Float32Array(scores.length);
+  for (let r = 0; r < scores.length; r++) probs[r] = logits ? 1 / (1 + Math.exp(-scores[r])) : scores[r];
 
   const boxes = clipBoxes((options.boxCoder ?? new BoxCoder()).decodeAt(boxDeltas, anchors, anchorIdx), imageSize);
   const keep = batchedNms(
     boxes,
-    scores,
+    probs,
     classIdx,
     options.nmsIouThreshold ?? RETINANET_NMS_IOU,
     options.maxDetections ?? RETINANET_MAX_DETECTIONS,
@@ -99,7 +101,7 @@ export function decodeDetections(
   };
   keep.forEach((r, o) => {
     out.boxes.set(boxes.subarray(4 * r, 4 * r + 4), 4 * o);
-    out.scores[o] = scores[r];
+    out.scores[o] = probs[r];
     out.classes[o] = classIdx[r];
   });
   return out;

@@ -1,4 +1,4 @@
-import { packWithArea, packedIou } from '../boxes';
+import { packWithArea } from '../boxes';
 import type { BoxArray } from '../structures';
 import { descendingOrder } from './score-order';
 
@@ -54,29 +54,63 @@ function greedyNms(
   const order = descendingOrder(scores);
   const packed = packWithArea(boxes);
   // A box is kept iff no kept box of its class, all of which score higher, overlaps it > threshold:
-  // the same set torchvision's "keep i, suppress all later j" loop produces.
-  const keptByClass = new Map<number, number[]>();
+  // the same set torchvision's "keep i, suppress all later j" loop produces. Each class's kept
+  // boxes are copied into its own contiguous region of `kept` (regions sized by class counts), so
+  // a candidate is compared only with its own class, reading consecutive memory.
+  const { dense, offsets } = groupByClass(classes, n);
+  const kept = new Float64Array(5 * n);
+  const keptLength = new Int32Array(offsets.length); // boxes kept so far per class
   const keep: number[] = [];
   for (let r = 0; r < n && keep.length < maxOutput; r++) {
     const i = order[r];
-    const c = classes ? classes[i] : 0;
-    let kept = keptByClass.get(c);
-    if (!kept) {
-      kept = [];
-      keptByClass.set(c, kept);
-    }
+    const c = dense[i];
     const p = 5 * i;
+    const base = 5 * offsets[c];
+    const end = base + 5 * keptLength[c];
+    const x1 = packed[p];
+    const y1 = packed[p + 1];
+    const x2 = packed[p + 2];
+    const y2 = packed[p + 3];
+    const area = packed[p + 4];
     let suppressed = false;
-    for (let t = 0; t < kept.length; t++) {
-      if (packedIou(packed, p, packed, 5 * kept[t]) > iouThreshold) {
-        suppressed = true;
-        break;
+    for (let q = base; q < end; q += 5) {
+      // The IoU of packedIou, inlined: this loop is the whole cost of NMS.
+      const iw = Math.min(x2, kept[q + 2]) - Math.max(x1, kept[q]);
+      const ih = Math.min(y2, kept[q + 3]) - Math.max(y1, kept[q + 1]);
+      if (iw > 0 && ih > 0) {
+        const inter = iw * ih;
+        if (inter / (area + kept[q + 4] - inter) > iouThreshold) {
+          suppressed = true;
+          break;
+        }
       }
     }
     if (!suppressed) {
-      kept.push(i);
+      for (let d = 0; d < 5; d++) kept[end + d] = packed[p + d];
+      keptLength[c]++;
       keep.push(i);
     }
   }
   return Int32Array.from(keep);
+}
+
+/** Dense class ids 0..K−1 per box (in order of first appearance) and each class's start in a CSR layout. */
+function groupByClass(classes: ArrayLike<number> | null, n: number): { dense: Int32Array; offsets: Int32Array } {
+  const dense = new Int32Array(n);
+  const ids = new Map<number, number>();
+  const counts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = classes ? classes[i] : 0;
+    let d = ids.get(c);
+    if (d === undefined) {
+      d = counts.length;
+      ids.set(c, d);
+      counts.push(0);
+    }
+    dense[i] = d;
+    counts[d]++;
+  }
+  const offsets = new Int32Array(counts.length);
+  for (let d = 1; d < counts.length; d++) offsets[d] = offsets[d - 1] + counts[d - 1];
+  return { dense, offsets };
 }

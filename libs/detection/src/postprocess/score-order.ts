@@ -1,14 +1,49 @@
+/** Up to this many scores, descendingOrder packs (score, index) into one double and sorts natively. */
+const PACKED_SORT_MAX = 1 << 21;
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+
 /**
  * Indices `0..n−1` of `scores` sorted by descending score; equal scores keep ascending index
- * (a stable order, so results never depend on the sort algorithm). NaN sorts last.
+ * (a stable order, so results never depend on the sort algorithm). NaN sorts last; −0 equals +0.
+ *
+ * Speed: when every score is a float32 value (as head outputs are) and n ≤ 2^21, each
+ * (score, index) pair becomes one exact double, `(2^32 − 1 − orderedBits(score))·2^21 + index`,
+ * and a native numeric `Float64Array.sort` replaces the comparator sort (several times faster at
+ * 10k scores; NMS's sort is its largest fixed cost).
  */
 export function descendingOrder(scores: ArrayLike<number>): Int32Array {
   const n = scores.length;
+  if (n <= PACKED_SORT_MAX) {
+    const packed = packedKeys(scores);
+    if (packed) {
+      packed.sort();
+      const order = new Int32Array(n);
+      for (let r = 0; r < n; r++) order[r] = packed[r] % PACKED_SORT_MAX;
+      return order;
+    }
+  }
   const key = new Float64Array(n);
   for (let i = 0; i < n; i++) key[i] = Number.isNaN(scores[i]) ? -Infinity : scores[i];
   const order = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   return order.sort((a, b) => key[b] - key[a] || a - b);
+}
+
+/** Ascending keys encoding descending float32 score then ascending index; null if a score is not a float32. */
+function packedKeys(scores: ArrayLike<number>): Float64Array | null {
+  const n = scores.length;
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i];
+    F32[0] = Number.isNaN(v) ? -Infinity : v + 0; // + 0 turns −0 into +0
+    if (F32[0] !== v && !Number.isNaN(v)) return null;
+    const bits = U32[0];
+    // Order-preserving map of float32 bits to uint32: flip all bits of negatives, the sign of positives.
+    const ordered = bits & 0x80000000 ? ~bits >>> 0 : (bits | 0x80000000) >>> 0;
+    keys[i] = (0xffffffff - ordered) * PACKED_SORT_MAX + i;
+  }
+  return keys;
 }
 
 /**
