@@ -43,7 +43,7 @@ export function tinyConvNet(picks: number[]): TinyConvNet {
     variables,
     loss: (images, target) =>
       tf.tidy(() => {
-        const h1 = tf.relu(tf.add(tf.conv2d(images, w1 as tf.Tensor4D, 1, 'same'), b1));
+        const h1 = tf.relu(tf.add<tf.Tensor4D>(tf.conv2d(images, w1 as tf.Tensor4D, 1, 'same'), b1));
         const h2 = tf.relu(tf.conv2d(h1, w2 as tf.Tensor4D, 2, 'same'));
         const h3 = tf.depthwiseConv2d(h2, w3 as tf.Tensor4D, 1, 'same');
         const h4 = tf.conv2d(h3, w4 as tf.Tensor4D, 1, 'valid');
