@@ -78,3 +78,66 @@ export const COCO_AREA_RANGES = {
   medium: [32 ** 2, 96 ** 2],
   large: [96 ** 2, 1e10],
 } as const;
+
+/**
+ * RetinaNet §4.1 ("Initialization"): every conv of the classification and box subnets, the final
+ * ones included, starts from a Gaussian of σ = 0.01 and bias 0 (the final class bias from π).
+ */
+export const RETINANET_HEAD_INIT_STD = 0.01;
+
+/**
+ * ResNet ("Deep Residual Learning for Image Recognition", He et al. 2016, arXiv:1512.03385), Table 1:
+ * blocks per stage conv2_x … conv5_x, stage widths 64·2^i, bottleneck expansion 4, 64-channel 7×7 stem.
+ */
+export const RESNET_LAYOUTS = {
+  resnet18: { block: 'basic', blocks: [2, 2, 2, 2] },
+  resnet34: { block: 'basic', blocks: [3, 4, 6, 3] },
+  resnet50: { block: 'bottleneck', blocks: [3, 4, 6, 3] },
+} as const;
+export const RESNET_STAGE_WIDTHS = [64, 128, 256, 512] as const;
+export const RESNET_STEM_CHANNELS = 64;
+export const RESNET_BOTTLENECK_EXPANSION = 4;
+
+/**
+ * EfficientNet ("EfficientNet: Rethinking Model Scaling for CNNs", Tan & Le 2019, arXiv:1905.11946),
+ * Table 1: the B0 network. Stages of MBConv blocks: expansion ratio, kernel, stride of the first
+ * block, output channels, repeats. The stem is a 3×3 stride-2 conv of 32 channels; every MBConv has
+ * squeeze-excitation with ratio 0.25 of the block's input channels (§4) and swish.
+ */
+export interface MBConvStage {
+  expandRatio: number;
+  kernelSize: number;
+  stride: number;
+  channels: number;
+  repeats: number;
+}
+export const EFFICIENTNET_B0_STAGES: readonly MBConvStage[] = [
+  { expandRatio: 1, kernelSize: 3, stride: 1, channels: 16, repeats: 1 },
+  { expandRatio: 6, kernelSize: 3, stride: 2, channels: 24, repeats: 2 },
+  { expandRatio: 6, kernelSize: 5, stride: 2, channels: 40, repeats: 2 },
+  { expandRatio: 6, kernelSize: 3, stride: 2, channels: 80, repeats: 3 },
+  { expandRatio: 6, kernelSize: 5, stride: 1, channels: 112, repeats: 3 },
+  { expandRatio: 6, kernelSize: 5, stride: 2, channels: 192, repeats: 4 },
+  { expandRatio: 6, kernelSize: 3, stride: 1, channels: 320, repeats: 1 },
+];
+export const EFFICIENTNET_STEM_CHANNELS = 32;
+export const EFFICIENTNET_SE_RATIO = 0.25;
+/** Channel counts are rounded to multiples of 8 (EfficientNet reference implementation, `round_filters`). */
+export const EFFICIENTNET_CHANNEL_DIVISOR = 8;
+
+/**
+ * EfficientNet B0–B6 compound scaling: width and depth multipliers and the classification
+ * resolution. The paper (§3.3) fixes α = 1.2 (depth), β = 1.1 (width), γ = 1.15 (resolution) for
+ * φ = 1 and says B1–B7 scale B0 up with larger φ; the per-model coefficients are those of the
+ * authors' reference implementation (`efficientnet_builder.py`, `efficientnet_params`). Detection
+ * takes its resolution from DetectorConfig instead (EfficientDet Table 1).
+ */
+export const EFFICIENTNET_SCALING = {
+  b0: { width: 1.0, depth: 1.0, resolution: 224 },
+  b1: { width: 1.0, depth: 1.1, resolution: 240 },
+  b2: { width: 1.1, depth: 1.2, resolution: 260 },
+  b3: { width: 1.2, depth: 1.4, resolution: 300 },
+  b4: { width: 1.4, depth: 1.8, resolution: 380 },
+  b5: { width: 1.6, depth: 2.2, resolution: 456 },
+  b6: { width: 1.8, depth: 2.6, resolution: 528 },
+} as const;

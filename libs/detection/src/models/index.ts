@@ -1,0 +1,14 @@
+export type { Detector, DetectorOutputs } from './detector';
+export * from './model-error';
+export * from './one-stage-detector';
+export * from './build-detector';
+export * from './backbones/backbone';
+export * from './backbones/resnet';
+export * from './backbones/efficientnet';
+export * from './backbones/build-backbone';
+export * from './backbones/backbone-weights';
+export * from './necks/neck';
+export * from './necks/fpn';
+export * from './necks/bifpn';
+export * from './necks/fusion';
+export * from './heads/dense-head';
