@@ -70,4 +70,20 @@ describe('BoxCoder', () => {
       );
     }
   });
+
+  it('encode ∘ decode is the identity on deltas inside the clamp (property)', () => {
+    const delta = fc.double({ min: -2, max: 2, noNaN: true });
+    const anchor = fc
+      .tuple(fc.integer({ min: -100, max: 100 }), fc.integer({ min: -100, max: 100 }), fc.integer({ min: 4, max: 300 }), fc.integer({ min: 4, max: 300 }))
+      .map(([x, y, w, h]) => [x, y, x + w, y + h]);
+    const coder = new BoxCoder({ weights: [10, 10, 5, 5] });
+    fc.assert(
+      fc.property(fc.tuple(delta, delta, delta, delta), anchor, (d, a) => {
+        const deltas = Float32Array.from(d);
+        const anchors = Float32Array.from(a);
+        const back = coder.encode(coder.decode(deltas, anchors), anchors);
+        back.forEach((v, k) => expect(Math.abs(v - deltas[k])).toBeLessThan(1e-3));
+      }),
+    );
+  });
 });
