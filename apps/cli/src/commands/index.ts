@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDataCommand } from './data.command';
 import { registerEvalCommand } from './eval.command';
 
 /**
@@ -7,4 +8,5 @@ import { registerEvalCommand } from './eval.command';
  */
 export function registerCommands(program: Command): void {
   registerEvalCommand(program);
+  registerDataCommand(program);
 }

@@ -12,8 +12,10 @@ export interface RawBox {
   difficult?: boolean;
   /** The file's own `area` (COCO), if it gave one. */
   area?: number;
-  /** Where the box came from, for errors: `annotations[12]`. */
+  /** Where the box came from, for errors: `annotations[12].bbox`. */
   entry: string;
+  /** Where its category came from, when not `entry` (COCO: `annotations[12].category_id`). */
+  categoryEntry?: string;
 }
 
 /** An image as a reader found it, before validation. */
@@ -85,7 +87,7 @@ function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, s
       throw new DatasetError('non-positive-size', `box has zero or negative size (${b.x2 - b.x1}×${b.y2 - b.y1})`, file, b.entry);
     }
     const label = labelOf.get(b.categoryId);
-    if (label === undefined) throw new DatasetError('unknown-category', `unknown category ${b.categoryId}`, file, b.entry);
+    if (label === undefined) throw new DatasetError('unknown-category', `unknown category ${b.categoryId}`, file, b.categoryEntry ?? b.entry);
     const inside = b.x1 >= 0 && b.y1 >= 0 && b.x2 <= raw.width && b.y2 <= raw.height;
     if (!inside && strict) {
       throw new DatasetError(

@@ -27,9 +27,16 @@ export async function readCocoDataset(annotationsFile: string, imagesDir: string
   const categories = asArray(root['categories'], file, 'categories').map((c, i) => readCategory(c, file, `categories[${i}]`));
   const boxesByImage = readAnnotations(asArray(root['annotations'], file, 'annotations'), file);
   const rawImages = asArray(root['images'], file, 'images').map((img, i) => readImageEntry(img, i, file, imagesDir, options.dataRoot));
-  const imageIds = new Set(rawImages.map((r) => r.id));
+  const imageIds = new Set<number>();
+  for (const raw of rawImages) {
+    if (imageIds.has(raw.id)) throw new DatasetError('duplicate-id', `duplicate image id ${raw.id}`, file, `${raw.entry}.id`);
+    imageIds.add(raw.id);
+  }
   for (const [imageId, boxes] of boxesByImage) {
-    if (!imageIds.has(imageId)) throw new DatasetError('unknown-image', `annotation refers to unknown image_id ${imageId}`, file, boxes[0]?.entry);
+    if (!imageIds.has(imageId)) {
+      const entry = boxes[0]?.entry.replace(/\.bbox$/, '.image_id');
+      throw new DatasetError('unknown-image', `annotation refers to unknown image_id ${imageId}`, file, entry);
+    }
   }
   for (const raw of rawImages) raw.boxes = boxesByImage.get(raw.id) ?? [];
   if (options.checkImages ?? true) await checkImageFiles(rawImages);
@@ -67,6 +74,7 @@ function readAnnotations(list: unknown[], file: string): Map<number, RawBox[]> {
     const imageId = asNumber(a['image_id'], file, `${entry}.image_id`);
     const box = readBbox(a, file, entry);
     box.categoryId = asNumber(a['category_id'], file, `${entry}.category_id`);
+    box.categoryEntry = `${entry}.category_id`;
     box.crowd = a['iscrowd'] === 1 || a['iscrowd'] === true;
     if (a['area'] !== undefined) box.area = asNumber(a['area'], file, `${entry}.area`);
     const list = byImage.get(imageId) ?? [];
