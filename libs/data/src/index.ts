@@ -22,3 +22,4 @@ export { rasteriseInput } from './augment/rasterise-input';
 export { createTrainSource, DEFAULT_MIN_VISIBLE_FRACTION, DEFAULT_PREFETCH, type TrainSourceOptions } from './pipeline/train-source';
 export { createEvalBatches, type EvalBatchOptions, type EvalBatches } from './pipeline/eval-batches';
 export { Rng, mixSeed } from './synthetic/prng';
+export * from './experiment';

@@ -1,2 +1,3 @@
 export * from './predict';
 export * from './evaluate-detector';
+export * from './from-checkpoint';

@@ -1,6 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-// The gradients of the core ops (tfjs-core registers them only on request); idempotent.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import type { LossConfig } from '../config';
 import type { Detector } from '../models/detector';
 import type { TrainBatch } from '../structures';

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import type { TrainConfig } from '../config';
 import type { TrainBatch } from '../structures';
 import {
@@ -45,6 +46,9 @@ interface Position {
  */
 export async function trainDetector(options: TrainOptions): Promise<TrainResult> {
   const { detector, source, train, seed, hooks = {} } = options;
+  if (tf.getGradient('Conv2D') === undefined) {
+    throw new Error('trainDetector: no gradients are registered; call initBackend() (engine) before training');
+  }
   if (source.numClasses !== detector.config.model.numClasses) {
     throw new RangeError(
       `trainDetector: the dataset has ${source.numClasses} classes but model.numClasses is ${detector.config.model.numClasses}`,

@@ -1,8 +1,9 @@
-import '@tensorflow/tfjs-backend-cpu';
-import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../../engine';
 
-/** Unit tests of the trainer run on the cpu backend: deterministic and has every gradient kernel. */
+/**
+ * Unit tests of the trainer run on the cpu backend: deterministic and quick for tiny models.
+ * `initBackend` also registers the gradients of every op.
+ */
 export async function useCpuBackend(): Promise<void> {
-  await tf.setBackend('cpu');
-  await tf.ready();
+  await initBackend('cpu', { log: () => undefined });
 }

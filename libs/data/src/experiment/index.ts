@@ -1,0 +1,4 @@
+export * from './experiment-error';
+export * from './eval-source';
+export * from './run-training';
+export * from './predict-dataset';

@@ -1,0 +1,36 @@
+import { detectorFromCheckpoint, initBackend, predictAll, type CocoDetection, type PredictOptions } from '@ablate/detection';
+import { loadDataset } from '../uri/load-dataset';
+import { evalSourceOf } from './eval-source';
+
+/** Options of {@link predictFromCheckpoint}. */
+export interface PredictFromCheckpointOptions {
+  dataRoot?: string;
+  /** @defaultValue 8 */
+  batchSize?: number;
+  /** Decode options (RetinaNet defaults). */
+  predict?: PredictOptions;
+  /** @defaultValue 'ema' when the checkpoint has EMA weights */
+  weights?: 'ema' | 'model';
+}
+
+/**
+ * Runs a checkpoint's detector over every image of the dataset `uri` and returns COCO results
+ * entries (original pixels, the dataset's category ids): `ablate predict`, and the worker's
+ * evaluate job, which scores them with `evaluateCoco` against `toCocoGroundTruth`.
+ */
+export async function predictFromCheckpoint(
+  checkpoint: Uint8Array,
+  uri: string,
+  options: PredictFromCheckpointOptions = {},
+): Promise<{ detections: CocoDetection[]; step: number }> {
+  await initBackend();
+  const { detector, state } = await detectorFromCheckpoint(checkpoint, { weights: options.weights });
+  try {
+    const dataset = await loadDataset(uri, { dataRoot: options.dataRoot });
+    const source = evalSourceOf(dataset, { inputSize: detector.inputSize, batchSize: options.batchSize ?? 8 });
+    const detections = await predictAll(detector, source.batches, { categoryIds: source.categoryIds, ...options.predict });
+    return { detections, step: state.step };
+  } finally {
+    detector.dispose();
+  }
+}

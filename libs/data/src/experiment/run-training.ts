@@ -1,0 +1,107 @@
+import {
+  buildDetector,
+  evaluateDetector,
+  initBackend,
+  trainDetector,
+  type DetectorEvaluation,
+  type RunConfig,
+  type TrainHooks,
+  type TrainResult,
+} from '@ablate/detection';
+import type { Dataset } from '../dataset/dataset';
+import { createTrainSource } from '../pipeline/train-source';
+import { loadDataset } from '../uri/load-dataset';
+import { evalSourceOf } from './eval-source';
+import { ExperimentError } from './experiment-error';
+
+/** Options of {@link runTraining}. */
+export interface RunTrainingOptions {
+  hooks?: TrainHooks;
+  /** A checkpoint (from `hooks.onCheckpoint`) to resume from. */
+  resumeFrom?: Uint8Array;
+  /** Root of dataset files (see loadDataset). @defaultValue ABLATE_DATA_ROOT or `<cwd>/data` */
+  dataRoot?: string;
+  /** Evaluate on `dataset.val` when training completes. @defaultValue true */
+  evaluate?: boolean;
+  /** Batch size of evaluation. @defaultValue train.batchSize */
+  evalBatchSize?: number;
+  /** Called once the datasets are loaded and the model is built (before the first step). */
+  onReady?(info: { trainImages: number; valImages: number; parameters: number; inputSize: number }): void;
+}
+
+/** What a run produced: the trainer's result and, when it completed, the validation evaluation. */
+export interface RunTrainingResult {
+  result: TrainResult;
+  evaluation?: DetectorEvaluation;
+}
+
+/**
+ * The whole of a training run, shared by `ablate train` and the worker so neither repeats the
+ * glue: picks the backend (`initBackend`), loads `dataset.train` and `dataset.val`, builds the
+ * detector from `model`, `anchors`, `loss` with `seed`, trains (`trainDetector`, resuming from
+ * `resumeFrom`), and when the run completes evaluates on the validation split (the 12 COCO stats,
+ * per-class AP, PR arrays). The detector is disposed before returning.
+ *
+ * @throws DatasetError for a dataset the URIs cannot give; ExperimentError ('model.numClasses')
+ *   when the model's classes do not match the training set's.
+ */
+export async function runTraining(config: RunConfig, options: RunTrainingOptions = {}): Promise<RunTrainingResult> {
+  await initBackend();
+  const [train, val] = await Promise.all([
+    loadDataset(config.dataset.train, { dataRoot: options.dataRoot }),
+    loadDataset(config.dataset.val, { dataRoot: options.dataRoot }),
+  ]);
+  checkClasses(config, train, val);
+  const detector = buildDetector({ model: config.model, anchors: config.anchors, loss: config.loss }, { seed: config.seed });
+  try {
+    const inputSize = detector.inputSize;
+    const source = createTrainSource(train, {
+      inputSize,
+      batchSize: config.train.batchSize,
+      seed: config.seed,
+      augment: config.train.augment,
+    });
+    options.onReady?.({
+      trainImages: train.images.length,
+      valImages: val.images.length,
+      parameters: countParameters(detector.trainableVariables()),
+      inputSize,
+    });
+    const result = await trainDetector({
+      detector,
+      source,
+      train: config.train,
+      seed: config.seed,
+      resumeFrom: options.resumeFrom,
+      hooks: options.hooks,
+    });
+    if (result.status !== 'completed' || options.evaluate === false) return { result };
+    const evaluation = await evaluateDetector(
+      detector,
+      evalSourceOf(val, { inputSize, batchSize: options.evalBatchSize ?? config.train.batchSize }),
+    );
+    return { result, evaluation };
+  } finally {
+    detector.dispose();
+  }
+}
+
+function checkClasses(config: RunConfig, train: Dataset, val: Dataset): void {
+  const n = train.categories.length;
+  if (config.model.numClasses !== n) {
+    throw new ExperimentError(
+      'model.numClasses',
+      `is ${config.model.numClasses}, but the training set ${config.dataset.train} has ${n} categories`,
+    );
+  }
+  const ids = (d: Dataset) => d.categories.map((c) => c.id).join(',');
+  if (ids(train) !== ids(val)) {
+    throw new ExperimentError('dataset.val', `has categories [${ids(val)}], the training set [${ids(train)}]`);
+  }
+}
+
+function countParameters(variables: Map<string, { size: number }>): number {
+  let n = 0;
+  for (const v of variables.values()) n += v.size;
+  return n;
+}
