@@ -6,6 +6,24 @@ describe('descendingOrder', () => {
     expect(Array.from(descendingOrder([0.2, 0.9, NaN, 0.2, 0.9]))).toEqual([1, 4, 0, 3, 2]);
     expect(descendingOrder([]).length).toBe(0);
   });
+
+  it('gives the same order through the packed float32 sort and the comparator sort (property)', () => {
+    const special = fc.constantFrom(0, -0, NaN, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38);
+    const value = fc.oneof(fc.integer({ min: -5, max: 5 }).map((v) => v / 4), special, fc.float({ noNaN: false }));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 200 }), (vs) => {
+        const f32 = Float32Array.from(vs); // float32 values: the packed path
+        const key = (v: number) => (Number.isNaN(v) ? -Infinity : v);
+        const expected = vs.map((_, i) => i).sort((a, b) => key(f32[b]) - key(f32[a]) || a - b);
+        expect(Array.from(descendingOrder(f32))).toEqual(expected);
+        // Not float32 (the 1e-9 shift): the comparator path, same rule.
+        const f64 = Array.from(f32, (v) => v + 1e-9);
+        const expected64 = vs.map((_, i) => i).sort((a, b) => key(f64[b]) - key(f64[a]) || a - b);
+        expect(Array.from(descendingOrder(f64))).toEqual(expected64);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('topKAbove', () => {
