@@ -42,17 +42,27 @@ export type RunEnd =
   | { status: 'cancelled'; step: number }
   | { status: 'failed'; error: string };
 
-/** The 12 COCO summary statistics plus whatever per-class detail the evaluator gives. */
+/** A final evaluation: the 12 COCO summary statistics plus whatever detail the evaluator gives. */
 export interface EvaluationRecord {
-  /** AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl (COCO order). */
-  stats: number[];
-  perClass?: unknown;
+  /** Dataset URI evaluated on (the run's `dataset.val`). */
+  dataset: string;
+  /** Checkpoint step evaluated. */
+  step: number;
+  /** AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl: fractions, −1 where COCO reports −1. */
+  stats: Record<string, number>;
+  perClass?: { categoryId: number; name?: string; ap: number }[];
   prCurves?: unknown;
+  /** COCO results (bbox [x, y, w, h] px). */
+  detections?: unknown[];
 }
 
 /** The store as a run in a sandboxed child sees it. */
 export interface RunStorePort {
-  markRunStarted(runId: string, info: AttemptInfo): Promise<void>;
+  /**
+   * Records the attempt and marks the run running. Resolves `started: false` when the run must not be
+   * trained: it already ended (an earlier attempt finished it) or was cancelled meanwhile.
+   */
+  markRunStarted(runId: string, info: AttemptInfo): Promise<{ started: true } | { started: false; status: string; step: number }>;
   recordMetrics(runId: string, rows: MetricRow[]): Promise<void>;
   saveCheckpoint(runId: string, step: number, bytes: Uint8Array): Promise<void>;
   latestCheckpoint(runId: string): Promise<CheckpointRecord | null>;
@@ -113,4 +123,18 @@ export interface TrainingPort {
 
 export interface BackendPort {
   init(): Promise<{ backend: string; device: string }>;
+}
+
+/** What the `evaluate` job needs from the store. */
+export interface EvaluationStorePort {
+  /** The checkpoint of `step`, or the run's latest when `step` is null; null when there is none. */
+  checkpointFor(runId: string, step: number | null): Promise<CheckpointRecord | null>;
+  markEvaluationRunning(evaluationId: string): Promise<void>;
+  completeEvaluation(evaluationId: string, result: Omit<EvaluationRecord, 'dataset' | 'step'>): Promise<void>;
+  failEvaluation(evaluationId: string, error: string): Promise<void>;
+}
+
+/** Evaluates a checkpoint's detector on a dataset (COCO bbox). */
+export interface EvaluatorPort {
+  evaluate(checkpoint: Uint8Array, dataset: string, dataRoot: string): Promise<Omit<EvaluationRecord, 'dataset'>>;
 }

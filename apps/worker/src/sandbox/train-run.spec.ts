@@ -11,7 +11,9 @@ class RecordingStore implements RunStorePort {
   ends: RunEnd[] = [];
   async markRunStarted(_: string, info: { attempt: number; startStep: number }) {
     this.calls.push(`started attempt ${info.attempt} at ${info.startStep}`);
+    return this.ended ? { started: false as const, status: this.ended, step: 3 } : { started: true as const };
   }
+  ended: string | undefined;
   async recordMetrics(_: string, rows: { step: number; loss: number }[]) {
     for (const r of rows) this.metrics.set(r.step, r.loss);
   }
@@ -60,11 +62,12 @@ function fakeTraining(total: number, every: number, opts: { onStep?: (step: numb
           return { status: 'stopped', step, finalLoss: loss };
         }
       }
-      return { status: 'completed', step: total, finalLoss: 1 / total, evaluation: { stats: Array(12).fill(0.5) } };
+      return { status: 'completed', step: total, finalLoss: 1 / total, evaluation: EVALUATION };
     },
   };
 }
 
+const EVALUATION = { dataset: 'synthetic:shapes?split=val', step: 12, stats: { AP: 0.5, AP50: 0.8 } };
 const config = RunConfigSchema.parse({ dataset: { train: 'synthetic:shapes', val: 'synthetic:shapes?split=val' } });
 
 function context(store: RecordingStore, training: TrainingPort, over: Partial<TrainRunContext> = {}): TrainRunContext & { progress: TrainJobProgress[] } {
@@ -91,7 +94,7 @@ describe('executeTrainRun', () => {
     const store = new RecordingStore();
     const ctx = context(store, fakeTraining(12, 4));
     const outcome = await executeTrainRun(ctx);
-    expect(outcome).toEqual({ kind: 'completed', step: 12, finalLoss: 1 / 12, evaluation: { stats: Array(12).fill(0.5) }, evaluationId: 'eval-1' });
+    expect(outcome).toEqual({ kind: 'completed', step: 12, finalLoss: 1 / 12, evaluation: EVALUATION, evaluationId: 'eval-1' });
     // Steps 5 and 10 (every 5) and 12 (the last).
     expect([...store.metrics.keys()]).toEqual([5, 10, 12]);
     expect(store.calls).toEqual(['started attempt 1 at 0', 'finished attempt 1 completed']);
@@ -126,6 +129,14 @@ describe('executeTrainRun', () => {
     const outcome = await executeTrainRun(context(store, slow));
     expect(outcome.kind).toBe('cancelled');
     expect(store.ends).toEqual([{ status: 'cancelled', step: (outcome as { step: number }).step }]);
+  });
+
+  it('trains nothing when the run already ended (cancelled while queued)', async () => {
+    const store = new RecordingStore();
+    store.ended = 'cancelled';
+    const training = fakeTraining(10, 5);
+    expect(await executeTrainRun(context(store, training))).toEqual({ kind: 'skipped', status: 'cancelled', step: 3 });
+    expect(training.resumedFrom).toEqual([]);
   });
 
   it('fails a user error (bad dataset) for good, with its message', async () => {

@@ -38,7 +38,8 @@ export interface TrainRunContext {
  * How the run ended, for the processor to turn into a BullMQ result:
  * - 'completed' / 'cancelled': the job completes;
  * - 'diverged' / 'user-error': the job fails without retry (UnrecoverableError);
- * - 'requeue': the worker is shutting down; the run was checkpointed and goes back to wait.
+ * - 'requeue': the worker is shutting down; the run was checkpointed and goes back to wait;
+ * - 'skipped': the run had already ended (cancelled while queued, or finished); the job completes.
  * Any other error is thrown, so BullMQ retries it with backoff.
  */
 export type TrainRunOutcome =
@@ -46,7 +47,16 @@ export type TrainRunOutcome =
   | { kind: 'cancelled'; step: number }
   | { kind: 'requeue'; step: number }
   | { kind: 'diverged'; step: number; message: string }
-  | { kind: 'user-error'; message: string };
+  | { kind: 'user-error'; message: string }
+  | { kind: 'skipped'; status: string; step: number };
+
+/**
+ * The worker's process id: the main process that took the job (the one to signal or to look for),
+ * not the sandboxed child that trains, which is its implementation detail.
+ */
+function workerPid(): number {
+  return process.send !== undefined ? process.ppid : process.pid;
+}
 
 function metricRow(p: TrainingProgress): MetricRow {
   return { step: p.step, loss: p.loss, classLoss: p.classLoss, boxLoss: p.boxLoss, lr: p.lr, imagesPerSecond: p.imagesPerSecond };
@@ -62,7 +72,9 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
   const { backend, device } = await ctx.backend.init();
   const checkpoint = await store.latestCheckpoint(runId);
   const startStep = checkpoint?.step ?? 0;
-  await store.markRunStarted(runId, { attempt: ctx.attempt, host: hostname(), pid: process.pid, backend, device, startStep });
+  const start = await store.markRunStarted(runId, { attempt: ctx.attempt, host: hostname(), pid: workerPid(), backend, device, startStep });
+  // Ended meanwhile (cancelled while queued, or finished by an earlier attempt): nothing to train.
+  if (!start.started) return { kind: 'skipped', status: start.status, step: start.step };
 
   const latch = new StopLatch();
   const unwatch = watchStopSources(latch, {

@@ -1,0 +1,63 @@
+import { openStore, storeOptionsFromEnv, type EvaluationResult } from '@ablate/store';
+import type { EvaluationStorePort, RunStorePort, SweepStorePort } from './ports';
+
+const ENDED = new Set(['completed', 'failed', 'diverged', 'cancelled']);
+
+/**
+ * The store over `databaseUrl`. Checkpoints go to PostgreSQL (workers elsewhere need only the
+ * database), or to `ABLATE_ARTIFACT_DIR` on shared storage when that is set. The API runs the
+ * migrations; a worker started first runs them too (the store serialises them with a lock).
+ */
+function openRepositories(databaseUrl: string, poolSize: number) {
+  return openStore({ ...storeOptionsFromEnv(), url: databaseUrl, poolSize });
+}
+
+/** The store of a sandboxed child (one run at a time: a small pool). */
+export async function createRunStore(databaseUrl: string): Promise<RunStorePort & EvaluationStorePort> {
+  const r = await openRepositories(databaseUrl, 3);
+  return {
+    markRunStarted: async (runId, info) => {
+      if (await r.runs.markRunStarted(runId, info)) return { started: true };
+      const run = await r.runs.get(runId);
+      return { started: false, status: run.status, step: run.step };
+    },
+    recordMetrics: (runId, rows) =>
+      r.metrics.recordMany(
+        runId,
+        rows.map(({ step, ...values }) => ({ step, values })),
+      ),
+    saveCheckpoint: (runId, step, bytes) => r.checkpoints.saveCheckpoint(runId, step, bytes),
+    latestCheckpoint: (runId) => r.checkpoints.latestCheckpoint(runId),
+    isCancelled: (runId) => r.runs.isCancelRequested(runId),
+    saveEvaluation: async (runId, evaluation) => (await r.evaluations.saveEvaluation(runId, evaluation as EvaluationResult)).id,
+    finishRun: async (runId, _attempt, end) => {
+      const { status } = end;
+      const error = 'error' in end ? end.error : null;
+      const step = 'step' in end ? end.step : undefined;
+      await r.runs.finishRun(runId, status, { error, step });
+    },
+    requeueRun: (runId, attempt, step, reason) => r.runs.failAttempt(runId, attempt, { step, error: reason }),
+    checkpointFor: (runId, step) => (step === null ? r.checkpoints.latestCheckpoint(runId) : r.checkpoints.checkpointAt(runId, step)),
+    markEvaluationRunning: (id) => r.evaluations.markRunning(id),
+    completeEvaluation: async (id, result) => {
+      await r.evaluations.completeEvaluation(id, result as Omit<EvaluationResult, 'dataset' | 'step'>);
+    },
+    failEvaluation: (id, error) => r.evaluations.failEvaluation(id, error),
+    close: () => r.close(),
+  };
+}
+
+/** The store of the worker's main process: final failures and the sweep rollup. */
+export async function createSweepStore(databaseUrl: string): Promise<SweepStorePort> {
+  const r = await openRepositories(databaseUrl, 2);
+  return {
+    failRunIfOpen: async (runId, error) => {
+      const run = await r.runs.get(runId).catch(() => null);
+      if (run && !ENDED.has(run.status)) await r.runs.finishRun(runId, 'failed', { error });
+    },
+    finishSweep: async (sweepId) => {
+      await r.sweeps.refreshStatus(sweepId);
+    },
+    close: () => r.close(),
+  };
+}

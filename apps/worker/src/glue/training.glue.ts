@@ -1,0 +1,42 @@
+import { DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
+import { evaluateCoco } from '@ablate/detection';
+import { ValidationError } from '@ablate/jobs';
+import type { EvaluatorPort, TrainingPort } from './ports';
+import { prCurvesOf } from './pr-curves';
+
+/** User errors: retrying cannot fix a bad dataset, a config that does not fit it, or a bad payload. */
+const USER_ERRORS = new Set([DatasetError.name, ExperimentError.name, ValidationError.name, 'DatasetError', 'ExperimentError', 'ValidationError']);
+
+/** Training, evaluation and their errors, from @ablate/data's `runTraining`. */
+export function createTrainingPort(): TrainingPort {
+  return {
+    isUserError: (err) => err instanceof DatasetError || err instanceof ExperimentError || (err instanceof Error && USER_ERRORS.has(err.name)),
+    async run(config, { hooks, resumeFrom, dataRoot }) {
+      const { result, evaluation } = await runTraining(config, { hooks, resumeFrom, dataRoot });
+      return {
+        status: result.status,
+        step: result.step,
+        finalLoss: result.finalLoss,
+        evaluation: evaluation && {
+          dataset: config.dataset.val,
+          step: result.step,
+          stats: { ...evaluation.coco.stats },
+          perClass: evaluation.coco.perCategory,
+          prCurves: prCurvesOf(evaluation.coco),
+          detections: evaluation.detections,
+        },
+      };
+    },
+  };
+}
+
+/** Checkpoint evaluation: predictions from @ablate/data, scored by @ablate/detection's COCO evaluator. */
+export function createEvaluatorPort(): EvaluatorPort {
+  return {
+    async evaluate(checkpoint, dataset, dataRoot) {
+      const { detections, step } = await predictFromCheckpoint(checkpoint, dataset, { dataRoot });
+      const coco = evaluateCoco(toCocoGroundTruth(await loadDataset(dataset, { dataRoot })), detections);
+      return { step, stats: { ...coco.stats }, perClass: coco.perCategory, prCurves: prCurvesOf(coco), detections };
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import * as path from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Job } from 'bullmq';
+import { WORKER_CONFIG } from '../config/worker-config.token';
+import type { WorkerConfig } from '../config/worker-config';
+import { parseTrainPayload } from '../glue/jobs.glue';
+import type { SweepStorePort } from '../glue/ports';
+import { SWEEP_STORE } from '../glue/store.token';
+import { QueueHandler, type HandlerSpec } from './queue-handler';
+
+/** The `train` queue: each job trains one run in a sandboxed child (see sandbox/train.processor.ts). */
+@Injectable()
+export class TrainHandler extends QueueHandler {
+  readonly queue = 'train' as const;
+
+  constructor(
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+    @Inject(SWEEP_STORE) private readonly store: SweepStorePort,
+  ) {
+    super();
+  }
+
+  spec(): HandlerSpec {
+    return { kind: 'sandbox', file: path.join(__dirname, '..', 'sandbox', 'train.sandbox.js'), concurrency: this.config.concurrency };
+  }
+
+  /**
+   * A run's final failure (retries exhausted, a crash the sandbox could not record, a stalled job
+   * given up on) is recorded here, in the main process, which outlives its children.
+   */
+  override async onFailed(job: Job, error: Error): Promise<void> {
+    if ((await job.getState()) !== 'failed') return; // a retry is coming
+    await this.store.failRunIfOpen(parseTrainPayload(job.data).runId, error.message);
+  }
+}

@@ -1,0 +1,86 @@
+import { getSharedConfigToken } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { Worker, type Job, type QueueOptions } from 'bullmq';
+import { WORKER_CONFIG } from '../config/worker-config.token';
+import { workerConfigToEnv, type WorkerConfig } from '../config/worker-config';
+import { QUEUE_NAMES, type QueueName } from '../glue/jobs.glue';
+import { resolveHandlers } from '../handlers/handler-registry';
+import { QueueHandler } from '../handlers/queue-handler';
+
+/**
+ * Owns the BullMQ workers of this process: one per queue, built from the queue's one handler.
+ * Connection and prefix come from `BullModule.forRoot` (@nestjs/bullmq's shared configuration).
+ */
+@Injectable()
+export class WorkerPool implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('WorkerPool');
+  private readonly workers = new Map<QueueName, Worker>();
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(getSharedConfigToken()) private readonly bull: QueueOptions,
+    @Inject(WORKER_CONFIG) private readonly config: WorkerConfig,
+  ) {}
+
+  /** Discovers the handlers, checks they cover every queue exactly once, starts the workers. */
+  onApplicationBootstrap(): void {
+    const handlers = this.discovery
+      .getProviders()
+      .map((wrapper) => wrapper.instance as unknown)
+      .filter((instance): instance is QueueHandler => instance instanceof QueueHandler);
+    for (const [queue, handler] of resolveHandlers(handlers, QUEUE_NAMES)) {
+      this.workers.set(queue, this.createWorker(queue, handler));
+    }
+    this.logger.log(`consuming ${[...this.workers.keys()].join(', ')} (prefix '${this.bull.prefix}', concurrency ${this.config.concurrency})`);
+  }
+
+  /** Resolves once every worker is connected to Redis. */
+  async ready(): Promise<void> {
+    await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
+  }
+
+  /**
+   * Stops taking jobs, asks the running ones to checkpoint and stop (their processors put them
+   * back in the queue to resume elsewhere), and resolves when they have.
+   */
+  shutdown(): Promise<void> {
+    this.closing ??= (async () => {
+      const closed = [...this.workers.values()].map((w) => w.close());
+      for (const worker of this.workers.values()) worker.cancelAllJobs('shutdown');
+      await Promise.all(closed);
+    })();
+    return this.closing;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.shutdown();
+  }
+
+  private createWorker(queue: QueueName, handler: QueueHandler): Worker {
+    const spec = handler.spec();
+    const options = {
+      connection: this.bull.connection,
+      prefix: this.bull.prefix,
+      concurrency: spec.concurrency,
+      lockDuration: this.config.lockMs,
+      stalledInterval: this.config.lockMs,
+      // A run whose worker died comes back through the stalled check; this bounds how often,
+      // like `attempts` bounds retries after errors.
+      maxStalledCount: Math.max(0, this.config.maxAttempts - 1),
+      name: `${queue}@${process.pid}`,
+    };
+    const worker =
+      spec.kind === 'sandbox'
+        ? new Worker(queue, spec.file, { ...options, workerForkOptions: { env: { ...process.env, ...workerConfigToEnv(this.config) } } })
+        : new Worker(queue, (job: Job, token?: string, signal?: AbortSignal) => spec.process(job, token, signal), options);
+    worker.on('failed', (job: Job | undefined, error: Error) => {
+      if (!job) return;
+      this.logger.warn(`${queue} job ${job.id} failed (attempt ${job.attemptsMade}): ${error.message}`);
+      handler.onFailed?.(job, error).catch((err: unknown) => this.logger.error(`recording failure of ${job.id}: ${String(err)}`));
+    });
+    worker.on('error', (err: Error) => this.logger.error(`${queue} worker: ${err.message}`));
+    return worker;
+  }
+}

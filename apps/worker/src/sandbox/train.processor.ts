@@ -1,0 +1,57 @@
+import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
+import { parseTrainPayload, type TrainJobResult } from '../glue/jobs.glue';
+import { childContext } from './child-context';
+import { executeTrainRun, type TrainJobProgress } from './train-run';
+
+/**
+ * The sandboxed processor of the `train` queue: runs in a child process (see train.sandbox.js),
+ * so the CPU-bound training loop never blocks the main process that renews the job's lock.
+ *
+ * Failure policy, as BullMQ sees it: a diverged run or a user error (bad dataset) throws
+ * UnrecoverableError (no retry); a shutdown puts the job back in wait without spending an attempt
+ * (moveToWait + WaitingError); anything else is thrown as is and retried with backoff.
+ */
+export default async function processTrainJob(
+  job: SandboxedJob<unknown, TrainJobResult>,
+  token?: string,
+  signal?: AbortSignal,
+): Promise<TrainJobResult> {
+  const ctx = await childContext();
+  let payload;
+  try {
+    payload = parseTrainPayload(job.data);
+  } catch (err) {
+    // A malformed payload stays malformed on every retry.
+    throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
+  }
+  const outcome = await executeTrainRun({
+    runId: payload.runId,
+    config: payload.config,
+    // attemptsStarted counts every start, including a stalled job's recovery and a requeue after
+    // SIGTERM, which attemptsMade (failures only) would not tell apart.
+    attempt: Math.max(job.attemptsStarted, job.attemptsMade + 1),
+    store: ctx.store,
+    training: ctx.training,
+    backend: ctx.backend,
+    reportProgress: (p: TrainJobProgress) => job.updateProgress({ ...p }),
+    signal,
+    proc: process,
+    metricsEvery: ctx.config.metricsEvery,
+    cancelPollMs: ctx.config.cancelPollMs,
+    dataRoot: ctx.config.dataRoot,
+  });
+  switch (outcome.kind) {
+    case 'completed':
+      return { runId: payload.runId, status: 'completed', step: outcome.step, finalLoss: outcome.finalLoss, evaluationId: outcome.evaluationId };
+    case 'cancelled':
+      return { runId: payload.runId, status: 'cancelled', step: outcome.step, finalLoss: null };
+    case 'skipped':
+      return { runId: payload.runId, status: outcome.status === 'completed' ? 'completed' : 'cancelled', step: outcome.step, finalLoss: null };
+    case 'requeue':
+      await job.moveToWait(token);
+      throw new WaitingError();
+    case 'diverged':
+    case 'user-error':
+      throw new UnrecoverableError(outcome.message);
+  }
+}
