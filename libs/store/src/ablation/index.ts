@@ -1,0 +1,2 @@
+export * from './ablation-table';
+export * from './ablation-format';

@@ -1,0 +1,29 @@
+/** Names one artifact: a run's artifact of a kind at a step (checkpoints: kind 'checkpoint'). */
+export interface ArtifactRef {
+  runId: string;
+  kind: string;
+  step: number;
+}
+
+export interface StoredArtifact {
+  step: number;
+  bytes: Uint8Array;
+}
+
+/**
+ * Where run artifacts (checkpoints) live. `PgArtifactStore` (the default) keeps them in
+ * PostgreSQL, so workers on other machines need nothing shared but the database;
+ * `DirectoryArtifactStore` writes files to a directory on shared storage.
+ * Writes are idempotent: putting the same ref again overwrites it.
+ */
+export interface ArtifactStore {
+  put(ref: ArtifactRef, bytes: Uint8Array): Promise<void>;
+  /** The bytes, or null when absent. */
+  get(ref: ArtifactRef): Promise<Uint8Array | null>;
+  /** The artifact of this kind with the highest step, or null. */
+  latest(runId: string, kind: string): Promise<StoredArtifact | null>;
+  /** Steps held for (run, kind), ascending. */
+  steps(runId: string, kind: string): Promise<number[]>;
+  /** Deletes all but the `keep` highest steps of (run, kind); returns how many were deleted. */
+  prune(runId: string, kind: string, keep: number): Promise<number>;
+}

@@ -1,0 +1,34 @@
+import type { ArtifactStore, StoredArtifact } from './artifact-store';
+
+/** Checkpoints kept per run after each save. @defaultValue 2 (the newest, and one in case it is torn) */
+export const DEFAULT_CHECKPOINTS_KEPT = 2;
+
+/** A run's checkpoints over an ArtifactStore (kind 'checkpoint'). */
+export class CheckpointStore {
+  constructor(
+    readonly artifacts: ArtifactStore,
+    private readonly keep = DEFAULT_CHECKPOINTS_KEPT,
+  ) {}
+
+  /** Saves the checkpoint of `step` (idempotent) and prunes older ones beyond the retention. */
+  async saveCheckpoint(runId: string, step: number, bytes: Uint8Array): Promise<void> {
+    await this.artifacts.put({ runId, kind: 'checkpoint', step }, bytes);
+    await this.artifacts.prune(runId, 'checkpoint', this.keep);
+  }
+
+  /** The newest checkpoint (what a retried job resumes from), or null. */
+  latestCheckpoint(runId: string): Promise<StoredArtifact | null> {
+    return this.artifacts.latest(runId, 'checkpoint');
+  }
+
+  /** The checkpoint of `step`, or null. */
+  async checkpointAt(runId: string, step: number): Promise<StoredArtifact | null> {
+    const bytes = await this.artifacts.get({ runId, kind: 'checkpoint', step });
+    return bytes ? { step, bytes } : null;
+  }
+
+  /** Steps with a checkpoint, ascending. */
+  checkpointSteps(runId: string): Promise<number[]> {
+    return this.artifacts.steps(runId, 'checkpoint');
+  }
+}

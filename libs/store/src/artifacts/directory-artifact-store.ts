@@ -1,0 +1,70 @@
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ArtifactRef, ArtifactStore, StoredArtifact } from './artifact-store';
+
+const FILE = /^(\d+)\.bin$/;
+
+/**
+ * Artifacts as files `<root>/<runId>/<kind>/<step>.bin` on storage every worker mounts (NFS …).
+ * Writes go to a temporary file renamed into place, so a reader never sees half a checkpoint.
+ */
+export class DirectoryArtifactStore implements ArtifactStore {
+  constructor(private readonly root: string) {}
+
+  private dir(runId: string, kind: string): string {
+    if (!/^[\w-]+$/.test(runId) || !/^[\w-]+$/.test(kind)) throw new Error(`invalid artifact ref ${runId}/${kind}`);
+    return join(this.root, runId, kind);
+  }
+
+  private file(ref: ArtifactRef): string {
+    return join(this.dir(ref.runId, ref.kind), `${ref.step}.bin`);
+  }
+
+  async put(ref: ArtifactRef, bytes: Uint8Array): Promise<void> {
+    await mkdir(this.dir(ref.runId, ref.kind), { recursive: true });
+    const target = this.file(ref);
+    const tmp = `${target}.${process.pid}.${Date.now()}.tmp`;
+    await writeFile(tmp, bytes);
+    await rename(tmp, target);
+  }
+
+  async get(ref: ArtifactRef): Promise<Uint8Array | null> {
+    try {
+      return new Uint8Array(await readFile(this.file(ref)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  async steps(runId: string, kind: string): Promise<number[]> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir(runId, kind));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    return names
+      .map((n) => FILE.exec(n))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => Number(m[1]))
+      .sort((a, b) => a - b);
+  }
+
+  async latest(runId: string, kind: string): Promise<StoredArtifact | null> {
+    const steps = await this.steps(runId, kind);
+    for (let i = steps.length - 1; i >= 0; i--) {
+      const bytes = await this.get({ runId, kind, step: steps[i] });
+      if (bytes) return { step: steps[i], bytes };
+    }
+    return null;
+  }
+
+  async prune(runId: string, kind: string, keep: number): Promise<number> {
+    const steps = await this.steps(runId, kind);
+    const drop = steps.slice(0, Math.max(0, steps.length - keep));
+    await Promise.all(drop.map((step) => rm(this.file({ runId, kind, step }), { force: true })));
+    return drop.length;
+  }
+}

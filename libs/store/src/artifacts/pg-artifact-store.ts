@@ -1,0 +1,54 @@
+import { mutateReturning } from '../sql';
+import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import type { ArtifactRef, ArtifactStore, StoredArtifact } from './artifact-store';
+
+/** Artifacts as bytea rows of `artifacts`, keyed (run_id, kind, step). */
+export class PgArtifactStore implements ArtifactStore {
+  constructor(private readonly ds: DataSource) {}
+
+  async put(ref: ArtifactRef, bytes: Uint8Array): Promise<void> {
+    const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const sha = createHash('sha256').update(buf).digest('hex');
+    await this.ds.query(
+      `INSERT INTO artifacts (run_id, kind, step, bytes, size_bytes, sha256) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (run_id, kind, step) DO UPDATE SET bytes = EXCLUDED.bytes, size_bytes = EXCLUDED.size_bytes,
+         sha256 = EXCLUDED.sha256, created_at = now()`,
+      [ref.runId, ref.kind, ref.step, buf, buf.byteLength, sha],
+    );
+  }
+
+  async get(ref: ArtifactRef): Promise<Uint8Array | null> {
+    const rows: { bytes: Buffer }[] = await this.ds.query(
+      `SELECT bytes FROM artifacts WHERE run_id = $1 AND kind = $2 AND step = $3`,
+      [ref.runId, ref.kind, ref.step],
+    );
+    return rows.length > 0 ? new Uint8Array(rows[0].bytes) : null;
+  }
+
+  async latest(runId: string, kind: string): Promise<StoredArtifact | null> {
+    const rows: { step: number; bytes: Buffer }[] = await this.ds.query(
+      `SELECT step, bytes FROM artifacts WHERE run_id = $1 AND kind = $2 ORDER BY step DESC LIMIT 1`,
+      [runId, kind],
+    );
+    return rows.length > 0 ? { step: rows[0].step, bytes: new Uint8Array(rows[0].bytes) } : null;
+  }
+
+  async steps(runId: string, kind: string): Promise<number[]> {
+    const rows: { step: number }[] = await this.ds.query(
+      `SELECT step FROM artifacts WHERE run_id = $1 AND kind = $2 ORDER BY step`,
+      [runId, kind],
+    );
+    return rows.map((r) => r.step);
+  }
+
+  async prune(runId: string, kind: string, keep: number): Promise<number> {
+    const rows = await mutateReturning(this.ds,
+      `DELETE FROM artifacts WHERE run_id = $1 AND kind = $2 AND step NOT IN (
+         SELECT step FROM artifacts WHERE run_id = $1 AND kind = $2 ORDER BY step DESC LIMIT $3)
+       RETURNING step`,
+      [runId, kind, keep],
+    );
+    return rows.length;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * Run lifecycle: queued → running → completed | failed | diverged | cancelled.
+ * A retried run goes running → queued (its attempt recorded as failed) → running again.
+ */
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses a run never leaves: a sweep is done when all its runs are in one of these. */
+export const ENDED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'diverged', 'cancelled'];
+export type EndedRunStatus = 'completed' | 'failed' | 'diverged' | 'cancelled';
+
+/** queued → running (first run started) → completed (every run ended) | cancelled (cancel requested, every run ended). */
+export const SWEEP_STATUSES = ['queued', 'running', 'completed', 'cancelling', 'cancelled'] as const;
+export type SweepStatus = (typeof SWEEP_STATUSES)[number];
+
+/** An attempt is `running` until it ends; `failed` attempts of a run that is retried are followed by another. */
+export const ATTEMPT_STATUSES = ['running', 'completed', 'failed', 'diverged', 'cancelled'] as const;
+export type AttemptStatus = (typeof ATTEMPT_STATUSES)[number];
+
+export const EVALUATION_STATUSES = ['queued', 'running', 'completed', 'failed'] as const;
+export type EvaluationStatus = (typeof EVALUATION_STATUSES)[number];
+
+/** Kinds of artifacts a run keeps. */
+export const ARTIFACT_KINDS = ['checkpoint'] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number] | (string & {});
