@@ -22,6 +22,11 @@ import { OneStageDetector } from './one-stage-detector';
 export interface BuildDetectorOptions {
   /** Seed of every initial weight (a weight's value depends on the seed and its name only). @defaultValue 0 */
   seed?: number;
+  /**
+   * Zero-fill the variables instead of initialising them: the structure and parameter count are
+   * real, the weights useless. For inspecting large configurations fast. @defaultValue false
+   */
+  structureOnly?: boolean;
 }
 
 /**
@@ -45,7 +50,7 @@ export function buildDetector(config: DetectorConfig, options: BuildDetectorOpti
   if (new Set(levels).size !== levels.length) throw new ModelConfigError('anchors.levels', `repeats a level: [${levels.join(', ')}]`);
   const inputSize = resolveInputSize(model);
   const anchorSet = generateAnchors(anchors, inputSize);
-  const params = new ParamStore(options.seed ?? 0);
+  const params = new ParamStore(options.seed ?? 0, options.structureOnly ?? false);
   try {
     const backbone = buildBackbone(params.scope('backbone'), resolveBackbone(model), model.backboneWidth);
     for (const l of levels.filter((l) => l <= 5)) {

@@ -57,9 +57,11 @@ export class BatchNorm implements Norm {
     if (!training) {
       return tf.batchNorm4d(x, this.movingMean as tf.Tensor1D, this.movingVar as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.epsilon);
     }
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    this.updateMovingAverages(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
-    return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.epsilon);
+    return tf.tidy(() => {
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      this.updateMovingAverages(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
+      return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.epsilon);
+    });
   }
 
   /** moving ← (1 − m)·moving + m·batch, with the unbiased variance n/(n − 1)·σ² as PyTorch keeps. */
@@ -90,6 +92,10 @@ export function groupNormGroups(channels: number, preferred = GROUP_NORM_GROUPS)
 /**
  * Group normalisation (Wu & He 2018): statistics per sample over H, W and C/G channels of each
  * group; no batch dependence, so training and inference are the same. Variables: `weight`, `bias`.
+ *
+ * A group of fewer than 3 values (a 1×1 map, as P7 of a small input, with C/G ≤ 2) normalises to
+ * constants (0, or ±1), so nothing before it gets a gradient through that level: keep
+ * H·W·C/G ≥ 3.
  */
 export class GroupNorm implements Norm {
   readonly gamma: tf.Variable;

@@ -32,7 +32,15 @@ export class ParamStore {
   private readonly entries = new Map<string, Entry>();
   private readonly prefix = `m${storeCounter++}/`;
 
-  constructor(readonly seed: number) {}
+  /**
+   * @param seed - seed of every initial value.
+   * @param structureOnly - fill every variable with zeros instead of drawing it: the model has its
+   *   full structure and parameter count but no useful weights (for inspecting large models fast).
+   */
+  constructor(
+    readonly seed: number,
+    readonly structureOnly = false,
+  ) {}
 
   /** A scope writing names under `name.` (e.g. `store.scope('backbone')`). */
   scope(name: string): Scope {
@@ -42,7 +50,7 @@ export class ParamStore {
   /** Creates and registers a variable; throws if `name` already exists (a wiring bug). */
   create(name: string, shape: number[], init: Initializer, trainable = true): tf.Variable {
     if (this.entries.has(name)) throw new Error(`ParamStore: variable "${name}" defined twice`);
-    const initial = init(shape, hashSeed(this.seed, name));
+    const initial = this.structureOnly ? tf.zeros(shape) : init(shape, hashSeed(this.seed, name));
     const variable = tf.variable(initial, trainable, this.prefix + name);
     initial.dispose();
     this.entries.set(name, { variable, trainable });

@@ -1,0 +1,121 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { useTestBackend } from '../models/testing/tiny-configs';
+import { BatchNorm, Conv2d, GroupNorm, ParamStore, SeparableConv2d, groupNormGroups, heNormal, upsampleNearest } from './index';
+
+beforeAll(useTestBackend);
+
+describe('upsampleNearest', () => {
+  it('repeats rows and columns, and crops to a target size', () => {
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const up = upsampleNearest(x, 2);
+    // [[1,2],[3,4]] → each value becomes a 2×2 block.
+    expect(Array.from(up.dataSync())).toEqual([1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4]);
+    const cropped = upsampleNearest(x, 2, [3, 3]);
+    expect(Array.from(cropped.dataSync())).toEqual([1, 1, 2, 1, 1, 2, 3, 3, 4]);
+    tf.dispose([x, up, cropped]);
+  });
+
+  it('has a gradient: each input receives the sum over its copies', () => {
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    // d/dx Σ up(x)[cropped to 3×3]: x00 has 4 copies kept, x01 2 (its right column is cropped), x10 2, x11 1.
+    const g = tf.grad((v: tf.Tensor) => tf.sum(upsampleNearest(v as tf.Tensor4D, 2, [3, 3])))(x);
+    expect(Array.from(g.dataSync())).toEqual([4, 2, 2, 1]);
+    tf.dispose([x, g]);
+  });
+});
+
+describe('groupNormGroups', () => {
+  it('takes 32 groups when 32 divides the channels, else the largest divisor below 32', () => {
+    expect(groupNormGroups(256)).toBe(32);
+    expect(groupNormGroups(64)).toBe(32);
+    expect(groupNormGroups(88)).toBe(22); // 88 = 8·11: divisors ≤ 32 are 1, 2, 4, 8, 11, 22
+    expect(groupNormGroups(16)).toBe(16);
+    expect(groupNormGroups(40)).toBe(20);
+    expect(groupNormGroups(7)).toBe(7);
+  });
+});
+
+describe('GroupNorm', () => {
+  it('gives each (sample, group) zero mean and unit variance', () => {
+    const store = new ParamStore(0);
+    const gn = new GroupNorm(store.scope('gn'), 4); // 4 groups of 1 channel
+    const x = tf.tensor4d([0, 10, 1, 5, 2, 20, 3, 7], [1, 2, 1, 4]);
+    const y = gn.apply(x);
+    // channel 0 holds {0, 2}: mean 1, var 1 → {−1, 1} (ε = 1e-5 shrinks it by 5e-6).
+    const v = y.dataSync();
+    expect(v[0]).toBeCloseTo(-1, 4);
+    expect(v[4]).toBeCloseTo(1, 4);
+    // channel 1 holds {10, 20}: mean 15, σ = 5 → {−1, 1}.
+    expect(v[1]).toBeCloseTo(-1, 4);
+    expect(v[5]).toBeCloseTo(1, 4);
+    tf.dispose([x, y]);
+    store.dispose();
+  });
+});
+
+describe('BatchNorm', () => {
+  it('uses batch statistics and updates the moving ones in training, and the moving ones in inference', () => {
+    const store = new ParamStore(0);
+    const bn = new BatchNorm(store.scope('bn'), 1, { momentum: 0.1, epsilon: 0 });
+    const x = tf.tensor4d([1, 3, 5, 7], [1, 2, 2, 1]); // mean 4, biased var (9+1+1+9)/4 = 5, unbiased 20/3
+    const before = tf.memory().numTensors;
+    const y = bn.apply(x, true);
+    expect(y.dataSync()[0]).toBeCloseTo(-3 / Math.sqrt(5), 5);
+    y.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    // moving mean 0.9·0 + 0.1·4 = 0.4; moving var 0.9·1 + 0.1·20/3 = 1.5667.
+    expect(bn.movingMean.dataSync()[0]).toBeCloseTo(0.4, 6);
+    expect(bn.movingVar.dataSync()[0]).toBeCloseTo(0.9 + 2 / 3, 5);
+    const z = bn.apply(x, false);
+    // (1 − 0.4) / √1.5667 = 0.47937; inference leaves the moving statistics alone.
+    expect(z.dataSync()[0]).toBeCloseTo(0.6 / Math.sqrt(0.9 + 2 / 3), 5);
+    expect(bn.movingMean.dataSync()[0]).toBeCloseTo(0.4, 6);
+    expect(store.trainable().size).toBe(2);
+    expect([...store.all().keys()]).toEqual(['bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var']);
+    tf.dispose([x, z]);
+    store.dispose();
+  });
+});
+
+describe('Conv2d and SeparableConv2d', () => {
+  it("pad 'same': output side ceil(side / stride)", () => {
+    const store = new ParamStore(0);
+    const conv = new Conv2d(store.scope('c'), { inChannels: 3, outChannels: 5, stride: 2 });
+    const sep = new SeparableConv2d(store.scope('s'), { inChannels: 3, outChannels: 4, stride: 2 });
+    const x = tf.zeros([2, 5, 7, 3]) as tf.Tensor4D;
+    const a = conv.apply(x, 'swish');
+    const b = sep.apply(x, 'relu');
+    expect(a.shape).toEqual([2, 3, 4, 5]); // ceil(5/2) = 3, ceil(7/2) = 4
+    expect(b.shape).toEqual([2, 3, 4, 4]);
+    expect([...store.all().keys()]).toEqual(['c.weight', 'c.bias', 's.depthwise', 's.pointwise', 's.bias']);
+    expect(store.all().get('s.depthwise')!.shape).toEqual([3, 3, 3, 1]);
+    tf.dispose([x, a, b]);
+    store.dispose();
+  });
+});
+
+describe('ParamStore', () => {
+  it('draws a variable from (seed, name) only, and refuses a name twice', () => {
+    const a = new ParamStore(7);
+    const b = new ParamStore(7);
+    const c = new ParamStore(8);
+    const va = a.create('x.weight', [3, 3, 4, 8], heNormal());
+    b.create('other', [2], heNormal()); // a different creation order must not matter
+    const vb = b.create('x.weight', [3, 3, 4, 8], heNormal());
+    const vc = c.create('x.weight', [3, 3, 4, 8], heNormal());
+    expect(Array.from(va.dataSync())).toEqual(Array.from(vb.dataSync()));
+    expect(Array.from(va.dataSync())).not.toEqual(Array.from(vc.dataSync()));
+    expect(() => a.create('x.weight', [1], heNormal())).toThrow(/defined twice/);
+    for (const s of [a, b, c]) s.dispose();
+  });
+
+  it('He init has variance 2 / fan_out', () => {
+    const s = new ParamStore(1);
+    // [3, 3, 16, 64]: fan_out = 3·3·64 = 576 → σ² = 2/576 = 0.003472.
+    const v = s.create('w', [3, 3, 16, 64], heNormal());
+    const variance = tf.tidy(() => tf.moments(v).variance.dataSync()[0]);
+    expect(variance).toBeGreaterThan(0.9 * (2 / 576));
+    expect(variance).toBeLessThan(1.1 * (2 / 576));
+    s.dispose();
+  });
+});
