@@ -63,6 +63,11 @@ export interface RunStorePort {
    * trained: it already ended (an earlier attempt finished it) or was cancelled meanwhile.
    */
   markRunStarted(runId: string, info: AttemptInfo): Promise<{ started: true } | { started: false; status: string; step: number }>;
+  /**
+   * Closes as failed the attempts before `attempt` still marked running: their worker was lost
+   * (killed, crashed) and never recorded their end. Returns how many it closed.
+   */
+  closeLostAttempts(runId: string, attempt: number): Promise<number>;
   recordMetrics(runId: string, rows: MetricRow[]): Promise<void>;
   saveCheckpoint(runId: string, step: number, bytes: Uint8Array): Promise<void>;
   latestCheckpoint(runId: string): Promise<CheckpointRecord | null>;
@@ -83,6 +88,8 @@ export interface RunStorePort {
 export interface SweepStorePort {
   /** Records a run's final failure unless the run already ended (a sandbox may have recorded it). */
   failRunIfOpen(runId: string, error: string): Promise<void>;
+  /** Records an evaluation's final failure unless it already completed. */
+  failEvaluationIfOpen(evaluationId: string, error: string): Promise<void>;
   /** Marks the sweep done; its status follows from its runs' fates. */
   finishSweep(sweepId: string): Promise<void>;
   close(): Promise<void>;

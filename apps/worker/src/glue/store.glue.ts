@@ -21,6 +21,11 @@ export async function createRunStore(databaseUrl: string): Promise<RunStorePort 
       const run = await r.runs.get(runId);
       return { started: false, status: run.status, step: run.step };
     },
+    closeLostAttempts: async (runId, attempt) => {
+      const lost = (await r.runs.attemptsOf(runId)).filter((a) => a.status === 'running' && a.attempt < attempt);
+      for (const a of lost) await r.runs.failAttempt(runId, a.attempt, { error: `worker ${a.workerHost}:${a.workerPid} lost (no heartbeat); resumed by attempt ${attempt}` });
+      return lost.length;
+    },
     recordMetrics: (runId, rows) =>
       r.metrics.recordMany(
         runId,
@@ -54,6 +59,10 @@ export async function createSweepStore(databaseUrl: string): Promise<SweepStoreP
     failRunIfOpen: async (runId, error) => {
       const run = await r.runs.get(runId).catch(() => null);
       if (run && !ENDED.has(run.status)) await r.runs.finishRun(runId, 'failed', { error });
+    },
+    failEvaluationIfOpen: async (id, error) => {
+      const evaluation = await r.evaluations.get(id).catch(() => null);
+      if (evaluation && evaluation.status !== 'completed') await r.evaluations.failEvaluation(id, error);
     },
     finishSweep: async (sweepId) => {
       await r.sweeps.refreshStatus(sweepId);

@@ -14,6 +14,9 @@ class RecordingStore implements RunStorePort {
     return this.ended ? { started: false as const, status: this.ended, step: 3 } : { started: true as const };
   }
   ended: string | undefined;
+  async closeLostAttempts() {
+    return 0;
+  }
   async recordMetrics(_: string, rows: { step: number; loss: number }[]) {
     for (const r of rows) this.metrics.set(r.step, r.loss);
   }

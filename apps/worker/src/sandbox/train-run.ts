@@ -72,6 +72,7 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
   const { backend, device } = await ctx.backend.init();
   const checkpoint = await store.latestCheckpoint(runId);
   const startStep = checkpoint?.step ?? 0;
+  await store.closeLostAttempts(runId, ctx.attempt);
   const start = await store.markRunStarted(runId, { attempt: ctx.attempt, host: hostname(), pid: workerPid(), backend, device, startStep });
   // Ended meanwhile (cancelled while queued, or finished by an earlier attempt): nothing to train.
   if (!start.started) return { kind: 'skipped', status: start.status, step: start.step };
