@@ -17,7 +17,7 @@ interface Case {
   /** Output channels (conv) or channel multiplier (depthwise). */
   o: number;
   k: number;
-  stride: number;
+  stride: number | [number, number];
   pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
   dilation: number;
 }
@@ -33,6 +33,10 @@ const CASES: Case[] = [
   { name: '5×5 stride 1 same', h: 9, w: 8, c: 3, o: 4, k: 5, stride: 1, pad: 'same', dilation: 1 },
   { name: '5×5 stride 2 same, odd size', h: 11, w: 9, c: 3, o: 4, k: 5, stride: 2, pad: 'same', dilation: 1 },
   { name: '5×5 stride 2 valid', h: 12, w: 11, c: 2, o: 3, k: 5, stride: 2, pad: 'valid', dilation: 1 },
+  { name: '3×3 stride 3 same, odd size', h: 13, w: 11, c: 3, o: 4, k: 3, stride: 3, pad: 'same', dilation: 1 },
+  { name: '5×5 stride 3 valid', h: 14, w: 13, c: 2, o: 3, k: 5, stride: 3, pad: 'valid', dilation: 1 },
+  { name: '3×3 strides [2, 1] same', h: 9, w: 8, c: 3, o: 4, k: 3, stride: [2, 1], pad: 'same', dilation: 1 },
+  { name: '7×7 stride 2 same (a ResNet stem)', h: 17, w: 16, c: 3, o: 4, k: 7, stride: 2, pad: 'same', dilation: 1 },
   { name: '3×3 dilation 2 same', h: 9, w: 10, c: 3, o: 4, k: 3, stride: 1, pad: 'same', dilation: 2 },
   { name: '3×3 dilation 3 valid', h: 11, w: 9, c: 2, o: 3, k: 3, stride: 1, pad: 'valid', dilation: 3 },
   { name: '3×3 stride 2 explicit pad', h: 7, w: 8, c: 3, o: 4, k: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 1], [0, 0]], dilation: 1 },

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvGeometry, readSpan } from './conv-geometry';
+import { flipTaps } from './flip-taps';
+import { conv2dInputGradientPolyphase } from './polyphase';
 import { interleaveZeros, padOrCrop } from './spatial';
 
 /**
@@ -56,8 +58,10 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeo
  * @param dy `[B, Ho, Wo, O]`; @param w `[kh, kw, C, O]`; @returns `[B, H, W, C]`.
  */
 export function conv2dInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  // Strided convolutions (always dilation 1 in tfjs) skip the zeros of the spread gradient.
+  if (g.strideHeight === g.strideWidth && g.strideHeight > 1) return conv2dInputGradientPolyphase(dy, w, g);
   return tf.tidy(() => {
-    const flipped = tf.transpose(tf.reverse(w, [0, 1]), [0, 1, 3, 2]); // [kh, kw, O, C]
+    const flipped = tf.transpose(flipTaps(w), [0, 1, 3, 2]); // [kh, kw, O, C]
     return tf.conv2d(spreadOutputGradient(dy, g), flipped, 1, 'valid', 'NHWC', [
       g.dilationHeight,
       g.dilationWidth,

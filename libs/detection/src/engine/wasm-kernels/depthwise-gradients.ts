@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readWindow, spreadOutputGradient } from './conv2d-gradients';
 import type { ConvGeometry } from './conv-geometry';
+import { flipTaps } from './flip-taps';
 
 /**
  * Filter gradient of `y = depthwiseConv2d(x, w)` with channel multiplier M:
@@ -38,7 +39,7 @@ export function depthwiseFilterGradient(
 export function depthwiseInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, c, m] = w.shape;
-    const flipped = tf.reshape<tf.Rank.R4>(tf.reverse(w, [0, 1]), [kh, kw, c * m, 1]);
+    const flipped = tf.reshape<tf.Rank.R4>(flipTaps(w), [kh, kw, c * m, 1]);
     const perOutput = tf.depthwiseConv2d(spreadOutputGradient(dy, g), flipped, 1, 'valid', 'NHWC', [
       g.dilationHeight,
       g.dilationWidth,

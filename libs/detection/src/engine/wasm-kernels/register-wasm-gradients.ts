@@ -4,6 +4,7 @@ import { type ConvAttrs, convGeometry } from './conv-geometry';
 import { conv2dFilterGradient, conv2dInputGradient } from './conv2d-gradients';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
 import { unsortedSegmentSum } from './segment-sum';
+import { tileByBroadcast } from './tile';
 
 /** The wasm backend's name in the tfjs kernel registry. */
 export const WASM_BACKEND = 'wasm';
@@ -23,6 +24,9 @@ function asTensor<R extends tf.Rank>(info: TensorInfo): tf.Tensor<R> {
 function composite(compute: (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => tf.Tensor): KernelFunc {
   return ({ inputs, attrs }) => tf.tidy(() => compute(inputs, attrs ?? {}));
 }
+
+/** The backend's own Tile, kept for the dtypes the broadcast version does not cover. */
+let originalTile: KernelFunc | undefined;
 
 const kernels: Record<string, KernelFunc> = {
   Conv2DBackpropFilter: composite((inputs, attrs) => {
@@ -53,6 +57,13 @@ const kernels: Record<string, KernelFunc> = {
     const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
     return depthwiseInputGradient(dy, filter, g);
   }),
+  // Not a gradient kernel, but the batch-norm gradient runs it on every activation it normalises.
+  Tile: (args) => {
+    const x = args.inputs.x!;
+    // Float and int only: Add has no bool or string kernel; those keep the backend's own Tile.
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') return originalTile!(args);
+    return tf.tidy(() => tileByBroadcast(asTensor(x), args.attrs!.reps as unknown as number[]));
+  },
   UnsortedSegmentSum: composite((inputs, attrs) =>
     unsortedSegmentSum(asTensor(inputs.x!), asTensor(inputs.segmentIds!), attrs.numSegments as number),
   ),
@@ -63,11 +74,14 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = Object.keys(kernels);
 
 /**
  * Registers the gradient kernels the wasm backend lacks (Conv2DBackpropFilter, the depthwise
- * backprops, UnsortedSegmentSum) and replaces its slow direct Conv2DBackpropInput, all built from
- * its fast XNNPACK forward convolutions. Idempotent: returns the names it (re)registered.
+ * backprops, UnsortedSegmentSum), built from its fast XNNPACK forward convolutions, and replaces
+ * two of its kernels that training runs slowly: the direct Conv2DBackpropInput and Tile.
+ * Idempotent: returns the names it (re)registered.
  */
 export function registerWasmGradientKernels(): string[] {
   const done: string[] = [];
+  const tile = tf.getKernel('Tile', WASM_BACKEND);
+  if (originalTile === undefined && tile && tile.kernelFunc !== kernels.Tile) originalTile = tile.kernelFunc;
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
     if (tf.getKernel(kernelName, WASM_BACKEND)?.kernelFunc === kernelFunc) continue;
     // unregisterKernel throws when absent; the registry keeps one function per (name, backend).
