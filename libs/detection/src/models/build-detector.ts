@@ -27,6 +27,12 @@ export interface BuildDetectorOptions {
    * real, the weights useless. For inspecting large configurations fast. @defaultValue false
    */
   structureOnly?: boolean;
+  /**
+   * Load `model.backboneWeights` when the config names a file. Pass false when every variable is
+   * about to be overwritten anyway (restoring a checkpoint), so the file need not exist there.
+   * @defaultValue true
+   */
+  loadBackboneWeights?: boolean;
 }
 
 /**
@@ -81,7 +87,7 @@ export function buildDetector(config: DetectorConfig, options: BuildDetectorOpti
       batchNorm: efficientdet ? { epsilon: 1e-3 } : {},
       init: normal(RETINANET_HEAD_INIT_STD),
     });
-    if (model.backboneWeights !== undefined) loadBackboneWeights(params.all(), model.backboneWeights);
+    if (model.backboneWeights !== undefined && (options.loadBackboneWeights ?? true)) loadBackboneWeights(params.all(), model.backboneWeights);
     return new OneStageDetector({ config, inputSize, anchorSet, params, backbone, neck, head });
   } catch (e) {
     params.dispose();

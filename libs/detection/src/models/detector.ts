@@ -22,7 +22,12 @@ export interface Detector {
    * level by level (P3 first), then row y, column x, then anchor index a within a position.
    */
   readonly anchors: Float32Array;
-  /** Forward pass. `training` switches batch-norm to batch statistics (and updates its moving averages). */
+  /**
+   * Forward pass. `training` switches batch-norm to batch statistics and updates its moving
+   * averages once per call (by `Variable.assign`, outside the gradient's path): call
+   * `apply(images, true)` exactly once per optimisation step, inside `tf.variableGrads` with the
+   * trainable variables passed explicitly, and `apply(images, false)` everywhere else.
+   */
   apply(images: tf.Tensor4D, training: boolean): DetectorOutputs;
   /** Trainable variables, by stable name (checkpoint keys). */
   trainableVariables(): Map<string, tf.Variable>;
