@@ -1,0 +1,68 @@
+import { DEFAULT_MAX_RUNS_PER_SWEEP, DEFAULT_QUEUE_PREFIX, DEFAULT_TRAIN_ATTEMPTS, DEFAULT_TRAIN_BACKOFF_MS } from '@ablate/jobs';
+import { DEFAULT_DATABASE_URL } from '@ablate/store';
+
+/**
+ * The API key used when `ABLATE_API_KEYS` is unset, so `npm run demo` works out of the box.
+ * Never deploy with it: set ABLATE_API_KEYS (the API logs a warning when it falls back to this).
+ */
+export const DEV_API_KEY = 'ablate-dev-key';
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Everything the API is configured with; `loadApiConfig` reads it from the environment. */
+export interface ApiConfig {
+  /** @defaultValue DATABASE_URL or postgres://postgres@127.0.0.1:5432/ablate */
+  databaseUrl: string;
+  /** @defaultValue REDIS_URL or redis://127.0.0.1:6379 */
+  redisUrl: string;
+  /** Accepted bearer tokens. @defaultValue ABLATE_API_KEYS (comma-separated) or [DEV_API_KEY] */
+  apiKeys: string[];
+  /** @defaultValue ABLATE_MAX_RUNS_PER_SWEEP or 1000 */
+  maxRunsPerSweep: number;
+  /** Largest accepted request body, in bytes or with a unit ('1mb'). @defaultValue ABLATE_BODY_LIMIT or '1mb' */
+  bodyLimit: string;
+  /** BullMQ key prefix. @defaultValue ABLATE_QUEUE_PREFIX or 'ablate' */
+  queuePrefix: string;
+  /** Attempts of a train job. @defaultValue ABLATE_TRAIN_ATTEMPTS or 3 */
+  trainAttempts: number;
+  /** First retry delay of a train job (doubling). @defaultValue ABLATE_TRAIN_BACKOFF_MS or 2000 */
+  trainBackoffMs: number;
+  /** Checkpoints on shared storage instead of PostgreSQL. @defaultValue ABLATE_ARTIFACT_DIR */
+  artifactDir?: string;
+  /** /health reports the queues down when the oldest waiting job is older. @defaultValue ABLATE_MAX_QUEUE_LAG_S or 86400 */
+  maxQueueLagSeconds: number;
+  /** Nest's logger on or off. @defaultValue true */
+  logger: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** Reads the API's configuration from the environment, with the documented defaults. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const keys = (env['ABLATE_API_KEYS'] ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k.length > 0);
+  return {
+    databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL,
+    redisUrl: env['REDIS_URL'] || DEFAULT_REDIS_URL,
+    apiKeys: keys.length > 0 ? keys : [DEV_API_KEY],
+    maxRunsPerSweep: int(env, 'ABLATE_MAX_RUNS_PER_SWEEP', DEFAULT_MAX_RUNS_PER_SWEEP),
+    bodyLimit: env['ABLATE_BODY_LIMIT'] || '1mb',
+    queuePrefix: env['ABLATE_QUEUE_PREFIX'] || DEFAULT_QUEUE_PREFIX,
+    trainAttempts: int(env, 'ABLATE_TRAIN_ATTEMPTS', DEFAULT_TRAIN_ATTEMPTS),
+    trainBackoffMs: int(env, 'ABLATE_TRAIN_BACKOFF_MS', DEFAULT_TRAIN_BACKOFF_MS),
+    ...(env['ABLATE_ARTIFACT_DIR'] ? { artifactDir: env['ABLATE_ARTIFACT_DIR'] } : {}),
+    maxQueueLagSeconds: int(env, 'ABLATE_MAX_QUEUE_LAG_S', 86_400),
+    logger: true,
+  };
+}
+
+/** Injection token of the ApiConfig. */
+export const API_CONFIG = Symbol('API_CONFIG');

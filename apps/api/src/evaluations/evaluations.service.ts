@@ -1,0 +1,30 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { validateEvaluationRequest } from '@ablate/jobs';
+import { ConflictError, Store } from '@ablate/store';
+import { QueueService } from '../queue/queue.service';
+
+/** POST /evaluations: evaluate a run's checkpoint on a dataset, as an `evaluate` job. */
+@Injectable()
+export class EvaluationsService {
+  constructor(
+    @Inject(Store) private readonly store: Store,
+    @Inject(QueueService) private readonly queues: QueueService,
+  ) {}
+
+  async create(body: unknown) {
+    const request = validateEvaluationRequest(body);
+    const run = await this.store.runs.get(request.runId);
+    const steps = await this.store.checkpoints.checkpointSteps(run.id);
+    if (steps.length === 0) throw new ConflictError(`run ${run.id} has no checkpoint yet`);
+    const step = request.step ?? steps[steps.length - 1];
+    if (!steps.includes(step)) throw new ConflictError(`run ${run.id} has no checkpoint at step ${step} (it has ${steps.join(', ')})`);
+    const dataset = request.dataset ?? run.config.dataset.val;
+    const { evaluation, created } = await this.store.evaluations.requestEvaluation(run.id, dataset, step);
+    if (created) await this.queues.enqueueEvaluation({ evaluationId: evaluation.id, runId: run.id, dataset, step });
+    return evaluation;
+  }
+
+  get(id: string) {
+    return this.store.evaluations.get(id);
+  }
+}

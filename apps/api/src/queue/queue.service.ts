@@ -1,0 +1,141 @@
+import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
+import { QUEUE_NAMES, type EvaluateJobData, type QueueName, type SweepJobData, type TrainJobData } from '@ablate/jobs';
+import type { RunEntity, SweepEntity } from '@ablate/store';
+
+export interface QueueServiceOptions {
+  redisUrl: string;
+  prefix: string;
+  trainAttempts: number;
+  trainBackoffMs: number;
+}
+
+/** Job states counted for the queue-depth gauge and sweep pages. */
+export const JOB_STATES = ['waiting', 'prioritized', 'waiting-children', 'active', 'delayed', 'completed', 'failed'] as const;
+
+/**
+ * The API's side of the queues: adds flows and jobs, removes cancelled ones, reads depths.
+ * The only place that talks to Redis. Job ids are the run / sweep / evaluation ids, so adding
+ * the same entity twice is a no-op in BullMQ.
+ */
+export class QueueService {
+  readonly connection: Redis;
+  readonly queues: Record<QueueName, Queue>;
+  private readonly flows: FlowProducer;
+
+  constructor(private readonly options: QueueServiceOptions) {
+    // BullMQ requires maxRetriesPerRequest: null on connections it blocks on.
+    this.connection = new IORedis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    this.connection.on('error', () => undefined); // reported by /health; avoid unhandled 'error' events
+    const common = { connection: this.connection, prefix: options.prefix };
+    this.queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, common)])) as Record<QueueName, Queue>;
+    this.flows = new FlowProducer(common);
+  }
+
+  private trainOptions(runId: string, priority: number | null): JobsOptions {
+    return {
+      jobId: runId,
+      attempts: this.options.trainAttempts,
+      backoff: { type: 'exponential', delay: this.options.trainBackoffMs },
+      ...(priority !== null ? { priority } : {}),
+      removeOnComplete: { age: 7 * 24 * 3600 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    };
+  }
+
+  /**
+   * Adds a sweep as ONE flow: a parent `sweep` job (id = sweep id) with one `train` child per run
+   * (id = run id). Children are added with `ignoreDependencyOnFailure`, so the parent runs once
+   * every child has ended, failed ones included: a sweep finishes whatever its runs' fates.
+   */
+  async enqueueSweep(sweep: SweepEntity, runs: RunEntity[]): Promise<void> {
+    const data: SweepJobData = { sweepId: sweep.id };
+    await this.flows.add({
+      name: 'sweep',
+      queueName: 'sweep',
+      data,
+      opts: { jobId: sweep.id, removeOnComplete: { age: 7 * 24 * 3600 } },
+      children: runs.map((run) => {
+        const child: TrainJobData = { runId: run.id, sweepId: sweep.id, config: run.config };
+        return {
+          name: 'train',
+          queueName: 'train',
+          data: child,
+          opts: { ...this.trainOptions(run.id, run.priority), ignoreDependencyOnFailure: true },
+        };
+      }),
+    });
+  }
+
+  /** Adds a lone run's train job (id = run id). */
+  async enqueueRun(run: RunEntity): Promise<void> {
+    const data: TrainJobData = { runId: run.id, sweepId: null, config: run.config };
+    await this.queues.train.add('train', data, this.trainOptions(run.id, run.priority));
+  }
+
+  /** Adds an evaluate job (id = evaluation id), replacing a finished job of the same id (a retried evaluation). */
+  async enqueueEvaluation(data: EvaluateJobData): Promise<void> {
+    const previous = await this.queues.evaluate.getJob(data.evaluationId);
+    if (previous && ((await previous.isFailed()) || (await previous.isCompleted()))) await previous.remove();
+    await this.queues.evaluate.add('evaluate', data, {
+      jobId: data.evaluationId,
+      attempts: this.options.trainAttempts,
+      backoff: { type: 'exponential', delay: this.options.trainBackoffMs },
+    });
+  }
+
+  /**
+   * Removes the train jobs of cancelled runs that have not started (waiting, prioritised,
+   * delayed). A removed child also leaves its parent's dependencies, so the sweep job still
+   * runs once the remaining children end. Active jobs are locked and stay: the worker stops them.
+   * Returns how many jobs were removed.
+   */
+  async removeTrainJobs(runIds: string[]): Promise<number> {
+    let removed = 0;
+    for (let i = 0; i < runIds.length; i += 50) {
+      const batch = runIds.slice(i, i + 50);
+      const results = await Promise.all(
+        batch.map(async (id) => {
+          const job = await this.queues.train.getJob(id);
+          if (!job || (await job.isActive())) return 0;
+          return job
+            .remove()
+            .then(() => 1)
+            .catch(() => 0); // became active meanwhile: the worker sees the run cancelled
+        }),
+      );
+      removed += results.reduce((a: number, b: number) => a + b, 0);
+    }
+    return removed;
+  }
+
+  /** Job counts by state for each queue. */
+  async counts(): Promise<Record<QueueName, Record<string, number>>> {
+    const entries = await Promise.all(
+      QUEUE_NAMES.map(async (name) => [name, await this.queues[name].getJobCounts(...JOB_STATES)] as const),
+    );
+    return Object.fromEntries(entries) as Record<QueueName, Record<string, number>>;
+  }
+
+  /** Age in seconds of the oldest job waiting to start (waiting or prioritised), per queue; 0 when none wait. */
+  async lagSeconds(now = Date.now()): Promise<Record<QueueName, number>> {
+    const entries = await Promise.all(
+      QUEUE_NAMES.map(async (name) => {
+        const jobs = await this.queues[name].getJobs(['wait', 'prioritized'], 0, 20, true);
+        const oldest = jobs.reduce((t, j) => Math.min(t, j?.timestamp ?? now), now);
+        return [name, Math.max(0, (now - oldest) / 1000)] as const;
+      }),
+    );
+    return Object.fromEntries(entries) as Record<QueueName, number>;
+  }
+
+  async ping(): Promise<void> {
+    await this.connection.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.flows.close();
+    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+    await this.connection.quit().catch(() => this.connection.disconnect());
+  }
+}

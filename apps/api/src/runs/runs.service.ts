@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { validateRunRequest } from '@ablate/jobs';
+import { NotFoundError, Store, type RunEntity } from '@ablate/store';
+import { QueueService } from '../queue/queue.service';
+
+/** A run in full (GET /runs/:id). */
+function runView(r: RunEntity) {
+  return {
+    id: r.id,
+    sweepId: r.sweepId,
+    name: r.name,
+    key: r.key,
+    params: r.params,
+    seed: r.seed,
+    config: r.config,
+    status: r.status,
+    priority: r.priority,
+    attempts: r.attempts,
+    worker: r.workerHost ? { host: r.workerHost, pid: r.workerPid } : null,
+    backend: r.backend,
+    device: r.device,
+    step: r.step,
+    totalSteps: r.totalSteps,
+    loss: r.loss,
+    imagesPerSecond: r.imagesPerSecond,
+    error: r.error,
+    cancelRequestedAt: r.cancelRequestedAt,
+    timings: {
+      createdAt: r.createdAt,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      updatedAt: r.updatedAt,
+      wallSeconds: r.startedAt ? ((r.finishedAt ?? new Date()).getTime() - r.startedAt.getTime()) / 1000 : null,
+    },
+  };
+}
+
+/** Lone runs, run details, checkpoints and detections. */
+@Injectable()
+export class RunsService {
+  constructor(
+    @Inject(Store) private readonly store: Store,
+    @Inject(QueueService) private readonly queues: QueueService,
+  ) {}
+
+  async create(body: unknown) {
+    const request = validateRunRequest(body);
+    const run = await this.store.runs.createLone({ name: request.name, config: request.config, priority: request.priority });
+    await this.queues.enqueueRun(run);
+    return runView(run);
+  }
+
+  /** Config, status, attempts, worker, backend, timings, metrics by step, evaluations (the final one in full). */
+  async get(id: string) {
+    const run = await this.store.runs.get(id);
+    const [attempts, metrics, evaluations, finalEvaluation] = await Promise.all([
+      this.store.runs.attemptsOf(id),
+      this.store.metrics.metricsOf(id),
+      this.store.evaluations.listForRun(id),
+      this.store.evaluations.finalOf(id),
+    ]);
+    return {
+      ...runView(run),
+      attemptHistory: attempts.map((a) => ({
+        attempt: a.attempt,
+        status: a.status,
+        worker: { host: a.workerHost, pid: a.workerPid },
+        backend: a.backend,
+        device: a.device,
+        startStep: a.startStep,
+        endStep: a.endStep,
+        error: a.error,
+        startedAt: a.startedAt,
+        endedAt: a.endedAt,
+      })),
+      metrics,
+      evaluations,
+      finalEvaluation,
+    };
+  }
+
+  /** The newest checkpoint, or the one of `step`. */
+  async checkpoint(id: string, step: number | undefined) {
+    await this.store.runs.get(id);
+    const ckpt = step === undefined ? await this.store.checkpoints.latestCheckpoint(id) : await this.store.checkpoints.checkpointAt(id, step);
+    if (!ckpt) throw new NotFoundError('checkpoint of run', step === undefined ? id : `${id} at step ${step}`);
+    return ckpt;
+  }
+
+  /** The final evaluation's detections (COCO results format). */
+  async detections(id: string) {
+    const detections = await this.store.evaluations.detectionsOf(id);
+    if (detections === null) throw new NotFoundError('detections of run', id);
+    return detections;
+  }
+}

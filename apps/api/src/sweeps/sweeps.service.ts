@@ -1,0 +1,58 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { planSweep, ValidationError } from '@ablate/jobs';
+import { Store } from '@ablate/store';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { QueueService } from '../queue/queue.service';
+import { runLine, sweepDetail, sweepSummary } from './sweep-views';
+
+/** Sweeps: validate → write (one transaction) → enqueue (one flow); read; cancel. */
+@Injectable()
+export class SweepsService {
+  constructor(
+    @Inject(Store) private readonly store: Store,
+    @Inject(QueueService) private readonly queues: QueueService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /**
+   * Creates a sweep. With an Idempotency-Key seen before, returns the first sweep and enqueues
+   * nothing new (unless the first request died before enqueueing, which this completes).
+   */
+  async create(body: unknown, idempotencyKey: string | undefined) {
+    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+      throw new ValidationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 255 characters' }]);
+    }
+    const { spec, runs } = planSweep(body, { maxRuns: this.config.maxRunsPerSweep });
+    const result = await this.store.sweeps.createWithRuns({ spec, runs, idempotencyKey: idempotencyKey ?? null });
+    if (result.created || result.sweep.enqueuedAt === null) {
+      await this.queues.enqueueSweep(result.sweep, result.runs);
+      await this.store.sweeps.markEnqueued(result.sweep.id);
+    }
+    return { created: result.created, sweep: { ...sweepSummary(result.sweep), runs: result.runs.map(runLine) } };
+  }
+
+  async list(limit: number, offset: number) {
+    return (await this.store.sweeps.list({ limit, offset })).map(sweepSummary);
+  }
+
+  async get(id: string) {
+    const sweep = await this.store.sweeps.get(id);
+    const [progress, runs] = await Promise.all([this.store.sweeps.progress(id), this.store.sweeps.runsOf(id)]);
+    return sweepDetail(sweep, progress, runs);
+  }
+
+  /**
+   * Cancels: queued runs are marked cancelled and their jobs removed; running runs are flagged
+   * and stopped by their worker at the next step (then marked cancelled).
+   */
+  async cancel(id: string) {
+    const outcome = await this.store.sweeps.requestCancel(id);
+    const removedJobs = await this.queues.removeTrainJobs(outcome.cancelledRunIds);
+    return {
+      sweep: sweepSummary(outcome.sweep),
+      cancelledRuns: outcome.cancelledRunIds.length,
+      stoppingRuns: outcome.stoppingRunIds.length,
+      removedJobs,
+    };
+  }
+}
