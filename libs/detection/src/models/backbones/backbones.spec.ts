@@ -79,6 +79,24 @@ describe('ResNet', () => {
   });
 });
 
+describe('parameter counts', () => {
+  // torchvision's published totals less the parts detection drops: ResNet's fc (C·1000 + 1000) and
+  // EfficientNet's classifier (1280·w·1000 + 1000) and 1×1 head conv + BN (C_last·C_head + 2·C_head).
+  it.each([
+    ['resnet18', 11_689_512 - (512 * 1000 + 1000)],
+    ['resnet34', 21_797_672 - (512 * 1000 + 1000)],
+    ['resnet50', 25_557_032 - (2048 * 1000 + 1000)],
+    ['efficientnet-b0', 5_288_548 - (1280 * 1000 + 1000) - (320 * 1280 + 2 * 1280)],
+    ['efficientnet-b1', 7_794_184 - (1280 * 1000 + 1000) - (320 * 1280 + 2 * 1280)],
+    ['efficientnet-b3', 12_233_232 - (1536 * 1000 + 1000) - (384 * 1536 + 2 * 1536)],
+  ] as const)('%s has %i trainable parameters, as torchvision', (name, expected) => {
+    const store = new ParamStore(0, true);
+    buildBackbone(store.scope('b'), name, 1);
+    expect(store.countTrainableParameters()).toBe(expected);
+    store.dispose();
+  });
+});
+
 describe('loadBackboneWeights', () => {
   it('round-trips a weights file into another model, and names a mismatching entry', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ablate-weights-'));
