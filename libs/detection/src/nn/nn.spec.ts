@@ -92,6 +92,19 @@ describe('Conv2d and SeparableConv2d', () => {
     tf.dispose([x, a, b]);
     store.dispose();
   });
+
+  it('dilates: a 3×3 kernel at rate 2 reads pixels two apart and keeps the side', () => {
+    const store = new ParamStore(0);
+    const conv = new Conv2d(store.scope('d'), { inChannels: 1, outChannels: 1, dilation: 2, bias: false });
+    conv.weight.assign(tf.tensor4d([0, 0, 0, 0, 0, 1, 0, 0, 0], [3, 3, 1, 1])); // picks the right neighbour
+    const x = tf.tensor4d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25], [1, 5, 5, 1]);
+    const y = conv.apply(x);
+    // Output (0, 0) reads input (0, 0 + 2) = 3; output (0, 3) reads (0, 5), outside → 0.
+    expect(y.shape).toEqual([1, 5, 5, 1]);
+    expect(Array.from(y.dataSync()).slice(0, 5)).toEqual([3, 4, 5, 0, 0]);
+    tf.dispose([x, y]);
+    store.dispose();
+  });
 });
 
 describe('ParamStore', () => {
