@@ -1,0 +1,304 @@
+import { randomBytes } from 'node:crypto';
+import { Queue, Worker } from 'bullmq';
+import IORedis from 'ioredis';
+import request from 'supertest';
+import { createTemporaryDatabase, EVALUATION_STAT_NAMES, openStore, type EvaluationStats, type Store, type TemporaryDatabase } from '@ablate/store';
+import { createApiApp, type ApiApp } from './create-api-app';
+
+const KEY = 'test-key-1';
+const AUTH = { Authorization: `Bearer ${KEY}` };
+const dataset = { train: `synthetic:shapes?n=8&tag=${randomBytes(3).toString('hex')}`, val: 'synthetic:shapes?n=4&seed=1' };
+const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
+const prefix = `ablate-test-api-${randomBytes(4).toString('hex')}`;
+
+let db: TemporaryDatabase;
+let api: ApiApp;
+let store: Store;
+let http: ReturnType<typeof request>;
+let train: Queue;
+let sweepQueue: Queue;
+let evaluate: Queue;
+
+/** γ ∈ {0, 2} × α ∈ {0.25, 0.75} × 2 seeds = 8 runs. */
+const focal = (name: string) => ({
+  name,
+  dataset,
+  base: { train: { steps: 20 } },
+  grid: { gamma: [0, 2], alpha: [0.25, 0.75] },
+  seeds: 2,
+  priority: 7,
+});
+
+beforeAll(async () => {
+  db = await createTemporaryDatabase('ablate_api');
+  api = await createApiApp({
+    databaseUrl: db.url,
+    redisUrl,
+    queuePrefix: prefix,
+    apiKeys: ['other-key', KEY],
+    bodyLimit: '4kb',
+    maxRunsPerSweep: 50,
+    logger: false,
+  });
+  http = request(api.app.getHttpServer());
+  store = await openStore({ url: db.url, poolSize: 2 });
+  const conn = { connection: { url: redisUrl }, prefix };
+  train = new Queue('train', conn);
+  sweepQueue = new Queue('sweep', conn);
+  evaluate = new Queue('evaluate', conn);
+});
+
+afterAll(async () => {
+  await Promise.all([train, sweepQueue, evaluate].map((q) => q?.close()));
+  await api?.close();
+  await store?.close();
+  await db?.drop();
+  const redis = new IORedis(redisUrl);
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length > 0) await redis.del(...keys);
+  await redis.quit();
+});
+
+describe('auth', () => {
+  it('answers 401 without a key or with a wrong one, on routes, dashboard and docs', async () => {
+    for (const path of ['/sweeps', '/queues', '/docs', '/metrics', '/nope']) {
+      const res = await http.get(path);
+      expect(res.status).toBe(401);
+      expect(res.body.message).toMatch(/missing API key/);
+    }
+    const wrong = await http.get('/sweeps').set('Authorization', 'Bearer test-key-2');
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.message).toBe('invalid API key');
+    expect(wrong.headers['www-authenticate']).toMatch(/^Bearer/);
+  });
+
+  it('lets the dashboard, docs and any configured key in', async () => {
+    expect((await http.get('/queues').set(AUTH)).status).toBe(200);
+    expect((await http.get('/docs/').set(AUTH)).status).toBe(200);
+    expect((await http.get('/sweeps').set('Authorization', 'Bearer other-key')).status).toBe(200);
+    const spec = await http.get('/docs-json').set(AUTH);
+    expect(spec.body.components.schemas.SweepSpec.properties.grid).toBeDefined();
+  });
+
+  it('serves /health without a key', async () => {
+    const res = await http.get('/health');
+    expect(res.status).toBe(200);
+    expect(res.body.details).toMatchObject({ postgres: { status: 'up' }, redis: { status: 'up' }, queues: { status: 'up' } });
+  });
+});
+
+describe('request errors', () => {
+  it('404s unknown routes and unknown ids as JSON; 400s malformed ids', async () => {
+    const unknown = await http.get('/no/such/route').set(AUTH);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ statusCode: 404, error: 'Not Found' });
+    const missing = await http.get('/sweeps/00000000-0000-4000-8000-000000000000').set(AUTH);
+    expect(missing.status).toBe(404);
+    expect(missing.body.message).toBe('sweep 00000000-0000-4000-8000-000000000000 not found');
+    const bad = await http.get('/runs/123').set(AUTH);
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual([{ path: 'id', message: 'must be a UUID' }]);
+  });
+
+  it('413s a body over the limit and 400s malformed JSON', async () => {
+    const big = await http.post('/sweeps').set(AUTH).send({ ...focal('big'), description: 'x'.repeat(5000) });
+    expect(big.status).toBe(413);
+    expect(big.body.message).toBe('request body over the limit of 4kb');
+    const malformed = await http.post('/sweeps').set(AUTH).set('Content-Type', 'application/json').send('{"name": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.issues).toEqual([{ path: 'body', message: 'malformed JSON' }]);
+  });
+
+  it.each([
+    ['an unknown path', { grid: { 'loss.gama': [1] } }, 'grid.loss.gama', /unknown parameter/],
+    ['a wrong type', { grid: { gamma: ['two'] } }, 'grid.gamma[0]', /expected number/],
+    ['γ < 0', { grid: { gamma: [1, -1] } }, 'grid.gamma[1]', />=0/],
+    ['α outside [0, 1]', { grid: { alpha: [1.5] } }, 'grid.alpha[0]', /alpha must be in \[0, 1\]/],
+    ['φ outside 0..7', { grid: { phi: [8] } }, 'grid.phi[0]', /<=7/],
+    ['an empty value list', { grid: { gamma: [] } }, 'grid.gamma', /at least one value/],
+    ['an empty grid', { grid: {} }, 'grid', /at least one parameter/],
+    ['an oversized grid (6 × 3 × 3 = 54 > 50)', { grid: { gamma: [0, 1, 2, 3, 4, 5], alpha: [0.1, 0.2, 0.3] }, seeds: 3 }, 'grid', /54 runs .* over the limit of 50/],
+    ['a bad base field', { base: { loss: { gamma: -2 } } }, 'base.loss.gamma', />=0/],
+    ['a missing dataset', { dataset: undefined }, 'dataset', /expected object/],
+    ['an unknown top-level field', { extra: true }, 'extra', /unknown field/],
+  ])('400s %s, naming the field', async (_what, patch, path, message) => {
+    const res = await http.post('/sweeps').set(AUTH).send({ ...focal('bad'), seeds: 1, ...patch });
+    expect(res.status).toBe(400);
+    const issue = (res.body.issues as { path: string; message: string }[]).find((i) => i.path === path);
+    expect(issue, JSON.stringify(res.body.issues)).toBeDefined();
+    expect(issue!.message).toMatch(message);
+  });
+
+  it('400s bad run and evaluation bodies and ablation queries', async () => {
+    const run = await http.post('/runs').set(AUTH).send({ config: { dataset, loss: { alpha: 2 } } });
+    expect(run.status).toBe(400);
+    expect(run.body.issues[0].path).toBe('config.loss.alpha');
+    const ev = await http.post('/evaluations').set(AUTH).send({ runId: 'nope', step: -1 });
+    expect(ev.status).toBe(400);
+    expect(ev.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['runId', 'step']);
+    const ablation = await http.get('/ablation').set(AUTH).query({ dataset: dataset.train, rows: 'loss.gama', format: 'md' });
+    expect(ablation.status).toBe(400);
+    expect(ablation.body.issues).toEqual([{ path: 'rows', message: 'unknown config path loss.gama' }]);
+    const format = await http.get('/ablation').set(AUTH).query({ dataset: dataset.train, format: 'xls' });
+    expect(format.body.issues).toEqual([{ path: 'query.format', message: 'must be one of json, csv, md' }]);
+  });
+});
+
+describe('sweeps', () => {
+  it('writes the sweep and its runs, and enqueues one flow: a parent and a child per run with the run id as job id', async () => {
+    const res = await http.post('/sweeps').set(AUTH).set('Idempotency-Key', 'sweep-a').send(focal('flow'));
+    expect(res.status).toBe(201);
+    const sweep = res.body;
+    expect(sweep.runCount).toBe(8);
+    expect(sweep.runs).toHaveLength(8);
+    const runs = await store.sweeps.runsOf(sweep.id);
+    expect(runs.map((r) => r.id)).toEqual(sweep.runs.map((r: { id: string }) => r.id));
+
+    const parent = await sweepQueue.getJob(sweep.id);
+    expect(parent?.name).toBe('sweep');
+    expect(parent?.data).toEqual({ sweepId: sweep.id });
+    expect(await parent!.getState()).toBe('waiting-children');
+    expect(await parent!.getDependenciesCount()).toMatchObject({ unprocessed: 8 });
+    const jobs = await train.getJobs(['prioritized', 'waiting']);
+    const ours = jobs.filter((j) => j.data.sweepId === sweep.id);
+    expect(ours.map((j) => j.id).sort()).toEqual(runs.map((r) => r.id).sort());
+    const first = ours.find((j) => j.id === runs[0].id)!;
+    expect(first.opts.priority).toBe(7);
+    expect(first.data.config.loss).toMatchObject({ gamma: 0, alpha: 0.25 });
+    expect(first.parent?.id).toBe(sweep.id);
+
+    // The same Idempotency-Key returns the first sweep and enqueues nothing new.
+    const again = await http.post('/sweeps').set(AUTH).set('Idempotency-Key', 'sweep-a').send(focal('flow-again'));
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(sweep.id);
+    expect(again.body.name).toBe('flow');
+    expect((await train.getJobs(['prioritized', 'waiting'])).length).toBe(jobs.length);
+    const count: { n: number }[] = await store.dataSource.query('SELECT count(*)::int AS n FROM sweeps');
+    expect(count[0].n).toBe(1);
+
+    const detail = await http.get(`/sweeps/${sweep.id}`).set(AUTH);
+    expect(detail.status).toBe(200);
+    expect(detail.body.progress).toMatchObject({ total: 8, ended: 0, fraction: 0, etaSeconds: null });
+    expect(detail.body.runsByStatus.queued).toHaveLength(8);
+    const list = await http.get('/sweeps').set(AUTH);
+    expect(list.body.map((s: { id: string }) => s.id)).toContain(sweep.id);
+
+    const metrics = await http.get('/metrics').set(AUTH);
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/ablate_queue_jobs\{queue="train",state="prioritized"\} 8/);
+    expect(metrics.text).toMatch(/ablate_queue_jobs\{queue="sweep",state="waiting-children"\} 1/);
+    expect(metrics.text).toMatch(/ablate_runs\{status="queued"\} 8/);
+    expect(metrics.text).toContain('ablate_job_duration_seconds');
+  });
+
+  it('cancels: waiting jobs removed, the active run flagged, the parent released when the last child ends', async () => {
+    const res = await http.post('/sweeps').set(AUTH).send({ ...focal('cancel'), priority: 1 });
+    const sweepId: string = res.body.id;
+    // A worker takes one run (manual fetch keeps the job active and locked).
+    const worker = new Worker('train', null, { connection: { url: redisUrl }, prefix, autorun: false });
+    const token = 'test-token';
+    const job = await worker.getNextJob(token);
+    expect(job?.data.sweepId).toBe(sweepId);
+    await store.runs.markRunStarted(job!.id!, { attempt: 1, host: 'h', pid: 1, backend: 'cpu', device: 'cpu' });
+
+    const cancel = await http.post(`/sweeps/${sweepId}/cancel`).set(AUTH);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body).toMatchObject({ cancelledRuns: 7, stoppingRuns: 1, removedJobs: 7, sweep: { status: 'cancelling' } });
+    const left = (await train.getJobs(['prioritized', 'waiting', 'active'])).filter((j) => j.data.sweepId === sweepId);
+    expect(left.map((j) => j.id)).toEqual([job!.id]);
+    expect(await store.runs.isCancelRequested(job!.id!)).toBe(true);
+
+    // The worker stops the run at its next step and ends it as cancelled.
+    await store.runs.finishRun(job!.id!, 'cancelled', { step: 3 });
+    await job!.moveToCompleted({ status: 'cancelled' }, token, false);
+    expect(await (await sweepQueue.getJob(sweepId))!.getState()).toBe('waiting');
+    expect((await http.get(`/sweeps/${sweepId}`).set(AUTH)).body.status).toBe('cancelled');
+    await worker.close();
+  });
+});
+
+describe('runs, evaluations and ablation tables', () => {
+  function stats(AP: number): EvaluationStats {
+    return { ...(Object.fromEntries(EVALUATION_STAT_NAMES.map((k) => [k, 0.5])) as EvaluationStats), AP, AP50: AP + 0.1 };
+  }
+
+  it('posts a lone run, serves its details, checkpoint and detections, and evaluates a checkpoint', async () => {
+    const created = await http.post('/runs').set(AUTH).send({ name: 'lone', config: { dataset, loss: { gamma: 1 } }, priority: 3 });
+    expect(created.status).toBe(201);
+    const id: string = created.body.id;
+    const job = await train.getJob(id);
+    expect(job?.data).toMatchObject({ runId: id, sweepId: null });
+
+    expect((await http.post('/evaluations').set(AUTH).send({ runId: id })).status).toBe(409);
+    expect((await http.get(`/runs/${id}/checkpoint`).set(AUTH)).status).toBe(404);
+
+    await store.runs.markRunStarted(id, { attempt: 1, host: 'gpu-box', pid: 42, backend: 'tensorflow', device: 'gpu:0' });
+    await store.metrics.recordMetrics(id, 1, { loss: 3, imagesPerSecond: 10 });
+    await store.metrics.recordMetrics(id, 2, { loss: 2 });
+    await store.checkpoints.saveCheckpoint(id, 2, new Uint8Array([7, 8, 9]));
+    await store.evaluations.saveEvaluation(id, {
+      dataset: dataset.val, step: 2, stats: stats(0.4),
+      detections: [{ image_id: 1, category_id: 1, bbox: [0, 0, 5, 5], score: 0.8 }],
+    });
+    await store.runs.finishRun(id, 'completed', { step: 2 });
+
+    const run = await http.get(`/runs/${id}`).set(AUTH);
+    expect(run.body).toMatchObject({
+      status: 'completed', worker: { host: 'gpu-box', pid: 42 }, backend: 'tensorflow', device: 'gpu:0', step: 2,
+      metrics: [{ step: 1, values: { loss: 3, imagesPerSecond: 10 } }, { step: 2, values: { loss: 2 } }],
+      attemptHistory: [{ attempt: 1, status: 'completed', endStep: 2 }],
+      finalEvaluation: { AP: 0.4, step: 2 },
+    });
+    const ckpt = await http.get(`/runs/${id}/checkpoint`).set(AUTH).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    });
+    expect(ckpt.status).toBe(200);
+    expect(ckpt.headers['x-checkpoint-step']).toBe('2');
+    expect([...(ckpt.body as Buffer)]).toEqual([7, 8, 9]);
+    const det = await http.get(`/runs/${id}/detections`).set(AUTH);
+    expect(det.body).toEqual([{ image_id: 1, category_id: 1, bbox: [0, 0, 5, 5], score: 0.8 }]);
+
+    const ev = await http.post('/evaluations').set(AUTH).send({ runId: id, dataset: 'synthetic:shapes?n=4&seed=9' });
+    expect(ev.status).toBe(202);
+    expect(ev.body).toMatchObject({ status: 'queued', step: 2, dataset: 'synthetic:shapes?n=4&seed=9' });
+    expect((await evaluate.getJob(ev.body.id))?.data).toEqual({ evaluationId: ev.body.id, runId: id, dataset: 'synthetic:shapes?n=4&seed=9', step: 2 });
+    expect((await http.post('/evaluations').set(AUTH).send({ runId: id, step: 5 })).status).toBe(409);
+  });
+
+  it('builds the ablation table from seeded evaluations: mean ± std over seeds', async () => {
+    const res = await http.post('/sweeps').set(AUTH).send({ ...focal('table'), dataset: { ...dataset, train: `${dataset.train}&t=2` } });
+    const sweepId: string = res.body.id;
+    const runs = await store.sweeps.runsOf(sweepId);
+    // Expansion order (γ, α, seed): (0,.25,0) (0,.25,1) (0,.75,0) (0,.75,1) (2,.25,0) (2,.25,1) (2,.75,0) (2,.75,1)
+    const aps = [0.3, 0.34, 0.2, 0.22, 0.36, 0.36, 0.31, 0.35];
+    for (const [i, r] of runs.entries()) {
+      await store.runs.markRunStarted(r.id, { attempt: 1, host: 'h', pid: 1, backend: 'cpu', device: 'cpu' });
+      await store.evaluations.saveEvaluation(r.id, { dataset: dataset.val, step: 20, stats: stats(aps[i]) });
+      await store.runs.finishRun(r.id, 'completed', { step: 20 });
+    }
+    const md = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'AP', format: 'md' });
+    expect(md.status).toBe(200);
+    expect(md.headers['content-type']).toMatch(/text\/markdown/);
+    // γ=0: α=.25 (0.30+0.34)/2 = 0.32, std sqrt((0.02²+0.02²)/1) = 0.0283 → "32.0 ± 2.8"; α=.75 0.21 ± 0.0141 → "21.0 ± 1.4"
+    // γ=2: α=.25 0.36 ± 0 → "36.0 ± 0.0"; α=.75 (0.31+0.35)/2 = 0.33 ± 0.0283 → "33.0 ± 2.8"
+    expect(md.text).toContain('| loss.gamma | loss.alpha=0.25 | loss.alpha=0.75 |');
+    expect(md.text).toContain('| 0 | 32.0 ± 2.8 | 21.0 ± 1.4 |');
+    expect(md.text).toContain('| 2 | 36.0 ± 0.0 | 33.0 ± 2.8 |');
+
+    const json = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH);
+    expect(json.body.mode).toBe('list');
+    expect(json.body.rows).toEqual(['loss.gamma', 'loss.alpha']);
+    expect(json.body.entries).toHaveLength(4);
+    // AP50 = AP + 0.1: γ=0, α=.75 → 0.31
+    expect(json.body.entries[1].cells.AP50.mean).toBeCloseTo(0.31, 10);
+    const csv = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', format: 'csv' });
+    // γ=0 pools α and seeds: (0.30 + 0.34 + 0.20 + 0.22) / 4 = 0.265
+    expect(csv.text.split('\n')[1]).toMatch(/^0,4,0\.265/);
+
+    const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&t=2`, rows: 'gamma' });
+    expect(cross.status).toBe(200);
+    expect(cross.body.samples).toBe(8);
+  });
+});
