@@ -1,0 +1,56 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '../../../..');
+const ablate = (args: string[]) =>
+  spawnSync(process.execPath, [path.join(ROOT, 'bin/ablate.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ABLATE_BACKEND: 'wasm' } });
+
+describe('ablate train / predict', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ablate-train-cli-'));
+
+  it('rejects a bad config naming the field, exit status 2, nothing on stdout', () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ dataset: { train: 'synthetic:shapes', val: 'synthetic:shapes' }, train: { lr: 0 } }));
+    const r = ablate(['train', '--config', bad]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/train\.lr/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('trains, checkpoints, evaluates, resumes with more steps, and predicts from the checkpoint', () => {
+    const config = path.join(dir, 'run.json');
+    const run = (steps: number) =>
+      writeFileSync(
+        config,
+        JSON.stringify({
+          dataset: { train: 'synthetic:shapes?images=16&size=64', val: 'synthetic:shapes?images=4&size=64&split=val' },
+          model: { backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 16, headConvs: 1, inputSize: 64, numClasses: 7 },
+          anchors: { levels: [3, 4, 5], aspectRatios: [1] },
+          train: { steps, batchSize: 4, warmupSteps: 1, checkpointEvery: 2 },
+        }),
+      );
+    run(2);
+    const out = path.join(dir, 'out');
+    const first = ablate(['train', '--config', config, '--out', out]);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/Average Precision {2}\(AP\) @\[ IoU=0.50:0.95 \| area= {3}all \| maxDets=100 \] = /);
+    expect(existsSync(path.join(out, 'last.ckpt'))).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(out, 'evaluation.json'), 'utf8')).step).toBe(2);
+
+    run(3);
+    const resumed = ablate(['train', '--config', config, '--out', out, '--resume', path.join(out, 'last.ckpt'), '--no-eval']);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toMatch(/completed 3 steps/);
+
+    const dets = path.join(dir, 'dets.json');
+    const p = ablate(['predict', '--checkpoint', path.join(out, 'last.ckpt'), '--data', 'synthetic:shapes?images=4&size=64&split=val', '--out', dets, '--score-threshold', '0']);
+    expect(p.status).toBe(0);
+    const entries = JSON.parse(readFileSync(dets, 'utf8')) as { image_id: number; category_id: number; bbox: number[] }[];
+    expect(entries.length).toBeGreaterThan(0);
+    // At most 100 per image (RetinaNet §4.1), image ids 1..4 and category ids 1..7 of the dataset.
+    expect(entries.length).toBeLessThanOrEqual(400);
+    expect(entries.every((d) => d.image_id >= 1 && d.image_id <= 4 && d.category_id >= 1 && d.category_id <= 7)).toBe(true);
+  }, 600_000);
+});

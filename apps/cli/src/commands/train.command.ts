@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { DatasetError, ExperimentError, runTraining } from '@ablate/data';
+import {
+  CheckpointError,
+  formatCocoSummary,
+  ModelConfigError,
+  parseRunConfig,
+  readCheckpointFile,
+  RunConfigError,
+  writeCheckpointFile,
+  type RunConfig,
+  type TrainProgress,
+} from '@ablate/detection';
+
+/** Exit status of bad input (config, dataset, checkpoint). */
+const EXIT_BAD_INPUT = 2;
+/** Exit status of a run whose loss became NaN or infinite. */
+const EXIT_DIVERGED = 3;
+
+interface TrainCommandOptions {
+  config: string;
+  resume?: string;
+  out?: string;
+  dataRoot?: string;
+  eval: boolean;
+}
+
+/** A user's mistake: printed alone on stderr, exit status 2. */
+class BadInput extends Error {}
+
+/** Errors a user causes, whatever library raised them. */
+export function isUserError(err: unknown): err is Error {
+  return (
+    err instanceof BadInput ||
+    err instanceof RunConfigError ||
+    err instanceof DatasetError ||
+    err instanceof ExperimentError ||
+    err instanceof CheckpointError ||
+    err instanceof ModelConfigError
+  );
+}
+
+function readConfig(file: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new BadInput(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new BadInput(`${file}: not JSON (${(err as Error).message})`);
+  }
+  try {
+    return parseRunConfig(json);
+  } catch (err) {
+    if (err instanceof RunConfigError) throw new BadInput(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+async function readCheckpoint(file: string): Promise<Uint8Array> {
+  try {
+    return await readCheckpointFile(file);
+  } catch (err) {
+    throw new BadInput(`${file}: cannot read checkpoint (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+/** A progress bar on a terminal; a line every 10 steps otherwise (logs, CI). */
+function progressReporter(): { update(p: TrainProgress): void; stop(): void } {
+  if (!process.stderr.isTTY) {
+    return {
+      update: (p) => {
+        if (p.step % 10 === 0 || p.step === p.totalSteps) process.stderr.write(`${describe(p)}\n`);
+      },
+      stop: () => undefined,
+    };
+  }
+  const bar = new SingleBar({
+    format: 'train |{bar}| {value}/{total} | {status}',
+    barsize: 24,
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  return {
+    update: (p) => {
+      if (!started) bar.start(p.totalSteps, p.step, { status: '' });
+      started = true;
+      bar.setTotal(p.totalSteps);
+      bar.update(p.step, { status: describe(p).replace(/^step \S+ /, '') });
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+function describe(p: TrainProgress): string {
+  const eta = p.etaSeconds >= 3600 ? `${(p.etaSeconds / 3600).toFixed(1)}h` : `${Math.round(p.etaSeconds / 60)}m${Math.round(p.etaSeconds % 60)}s`;
+  return (
+    `step ${p.step}/${p.totalSteps} epoch ${p.epoch + 1} loss ${p.loss.toFixed(4)} ` +
+    `(cls ${p.classLoss.toFixed(4)}, box ${p.boxLoss.toFixed(4)}) lr ${p.lr.toExponential(2)} ` +
+    `${p.imagesPerSecond.toFixed(1)} img/s ETA ${eta}`
+  );
+}
+
+async function runTrain(opts: TrainCommandOptions): Promise<number> {
+  const config = readConfig(opts.config);
+  const resumeFrom = opts.resume !== undefined ? await readCheckpoint(opts.resume) : undefined;
+  const out = path.resolve(opts.out ?? path.join('runs', path.basename(opts.config).replace(/\.json$/, '')));
+  await fs.mkdir(out, { recursive: true });
+  await fs.writeFile(path.join(out, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const lastCheckpoint = path.join(out, 'last.ckpt');
+
+  // First Ctrl-C: checkpoint and stop cleanly; a second one exits at once.
+  let stopRequested = false;
+  const onSigint = () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    process.stderr.write('\nstopping after this step (Ctrl-C again to abort)…\n');
+  };
+  process.on('SIGINT', onSigint);
+  const progress = progressReporter();
+  try {
+    const { result, evaluation } = await runTraining(config, {
+      dataRoot: opts.dataRoot,
+      resumeFrom,
+      evaluate: opts.eval,
+      onReady: (i) =>
+        process.stderr.write(
+          `${config.model.arch}: ${i.parameters} parameters, input ${i.inputSize}px; ` +
+            `${i.trainImages} training and ${i.valImages} validation images; checkpoints in ${out}\n`,
+        ),
+      hooks: {
+        onProgress: (p) => progress.update(p),
+        onCheckpoint: (bytes) => writeCheckpointFile(lastCheckpoint, bytes),
+        shouldStop: () => stopRequested,
+      },
+    });
+    progress.stop();
+    if (result.status === 'diverged') {
+      process.stderr.write(`diverged: the loss was ${result.finalLoss} at step ${result.step}; no checkpoint of that step was written\n`);
+      return EXIT_DIVERGED;
+    }
+    if (result.status === 'stopped') {
+      process.stderr.write(`stopped at step ${result.step}; resume with --resume ${lastCheckpoint}\n`);
+      return 0;
+    }
+    process.stderr.write(`completed ${result.step} steps, final loss ${result.finalLoss.toFixed(4)}; checkpoint ${lastCheckpoint}\n`);
+    if (evaluation) {
+      const { coco } = evaluation;
+      await fs.writeFile(
+        path.join(out, 'evaluation.json'),
+        `${JSON.stringify({ step: result.step, stats: coco.stats, perCategory: coco.perCategory }, null, 2)}\n`,
+      );
+      process.stdout.write(`${formatCocoSummary(coco.stats, coco.params).join('\n')}\n`);
+    }
+    return 0;
+  } finally {
+    progress.stop();
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/**
+ * `ablate train --config run.json [--resume CKPT] [--out DIR]`: trains a RunConfig here, with no
+ * queue or database, showing a progress bar; writes DIR/last.ckpt (atomically) every
+ * `train.checkpointEvery` steps and at the end, then evaluates on `dataset.val` and prints the
+ * COCO summary. Ctrl-C checkpoints and stops; `--resume DIR/last.ckpt` continues (a larger
+ * `train.steps` extends the run). Bad config, dataset or checkpoint: a message naming the field
+ * or file, exit status 2; a diverged run: exit status 3.
+ */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a detector from a RunConfig file, checkpointing, then evaluate on its validation split')
+    .requiredOption('--config <file>', 'RunConfig JSON: {dataset: {train, val}, model, anchors, loss, train, seed}')
+    .option('--resume <checkpoint>', 'resume from a checkpoint written by a previous run')
+    .option('--out <dir>', 'directory for checkpoints and results (default: runs/<config name>)')
+    .option('--data-root <dir>', 'root of dataset files (default: $ABLATE_DATA_ROOT or ./data)')
+    .option('--no-eval', 'skip the evaluation at the end')
+    .action(async (opts: TrainCommandOptions) => {
+      try {
+        process.exitCode = await runTrain(opts);
+      } catch (err) {
+        if (!isUserError(err)) throw err;
+        process.stderr.write(`ablate train: ${err.message}\n`);
+        process.exitCode = EXIT_BAD_INPUT;
+      }
+    });
+}
