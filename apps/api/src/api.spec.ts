@@ -267,6 +267,16 @@ describe('runs, evaluations and ablation tables', () => {
     expect((await http.post('/evaluations').set(AUTH).send({ runId: id, step: 5 })).status).toBe(409);
   });
 
+  it('cancels a lone queued run and removes its job', async () => {
+    const created = await http.post('/runs').set(AUTH).send({ config: { dataset } });
+    const id: string = created.body.id;
+    expect(await train.getJob(id)).toBeDefined();
+    const res = await http.post(`/runs/${id}/cancel`).set(AUTH);
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ cancelled: true, stopping: false, removedJobs: 1, run: { status: 'cancelled' } });
+    expect(await train.getJob(id)).toBeUndefined();
+  });
+
   it('builds the ablation table from seeded evaluations: mean ± std over seeds', async () => {
     const res = await http.post('/sweeps').set(AUTH).send({ ...focal('table'), dataset: { ...dataset, train: `${dataset.train}&t=2` } });
     const sweepId: string = res.body.id;

@@ -80,9 +80,12 @@ describe('store (real PostgreSQL)', () => {
     await store.runs.failAttempt(run.id, 1, { error: 'worker lost' });
     expect((await store.runs.get(run.id)).status).toBe('queued');
     const resume = await store.checkpoints.latestCheckpoint(run.id);
-    await store.runs.markRunStarted(run.id, { attempt: 2, ...worker, host: 'node-b', resumeStep: resume?.step });
+    await store.runs.markRunStarted(run.id, { attempt: 2, ...worker, host: 'node-b', startStep: resume?.step });
     expect(resume?.step).toBe(2);
     expect([...resume!.bytes]).toEqual([1, 2, 3]);
+    // Closing the lost attempt 1 late must not requeue the run attempt 2 is training.
+    await store.runs.failAttempt(run.id, 1, { error: 'lost' });
+    expect((await store.runs.get(run.id)).status).toBe('running');
     await store.metrics.recordMetrics(run.id, 2, { loss: 1.9 });
     await store.metrics.recordMetrics(run.id, 3, { loss: 1.5 });
     for (const step of [4, 6, 8]) await store.checkpoints.saveCheckpoint(run.id, step, new Uint8Array([step]));
@@ -169,6 +172,15 @@ describe('store (real PostgreSQL)', () => {
     expect(list.entries).toHaveLength(4);
     const cross = await store.ablation.forDataset(dataset.train, { rows: ['gamma'] });
     expect(cross.samples).toBeGreaterThanOrEqual(7);
+  });
+
+  it('cancels a lone run: at once when queued, flagged when running', async () => {
+    const queued = await store.runs.createLone({ config: focalSweep('lone-cancel').runs[0].config });
+    expect(await store.runs.requestCancel(queued.id)).toMatchObject({ cancelled: true, stopping: false, run: { status: 'cancelled' } });
+    const running = await store.runs.createLone({ config: focalSweep('lone-cancel').runs[0].config });
+    await store.runs.markRunStarted(running.id, { attempt: 1, ...worker });
+    expect(await store.runs.requestCancel(running.id)).toMatchObject({ cancelled: false, stopping: true, run: { status: 'running' } });
+    expect(await store.runs.isCancelRequested(running.id)).toBe(true);
   });
 
   it('requests evaluations idempotently', async () => {

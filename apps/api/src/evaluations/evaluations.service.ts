@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateEvaluationRequest } from '@ablate/jobs';
 import { ConflictError, Store } from '@ablate/store';
+import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { QueueService } from '../queue/queue.service';
 
 /** POST /evaluations: evaluate a run's checkpoint on a dataset, as an `evaluate` job. */
@@ -20,7 +21,12 @@ export class EvaluationsService {
     if (!steps.includes(step)) throw new ConflictError(`run ${run.id} has no checkpoint at step ${step} (it has ${steps.join(', ')})`);
     const dataset = request.dataset ?? run.config.dataset.val;
     const { evaluation, created } = await this.store.evaluations.requestEvaluation(run.id, dataset, step);
-    if (created) await this.queues.enqueueEvaluation({ evaluationId: evaluation.id, runId: run.id, dataset, step });
+    if (created) {
+      await enqueueOr503(
+        () => this.queues.enqueueEvaluation({ evaluationId: evaluation.id, runId: run.id, dataset, step }),
+        `evaluation ${evaluation.id} was saved but not queued`,
+      );
+    }
     return evaluation;
   }
 

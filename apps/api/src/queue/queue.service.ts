@@ -24,8 +24,9 @@ export class QueueService {
   private readonly flows: FlowProducer;
 
   constructor(private readonly options: QueueServiceOptions) {
-    // BullMQ requires maxRetriesPerRequest: null on connections it blocks on.
-    this.connection = new IORedis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    // Only producers use this connection (nothing blocks on it), so commands may fail fast when
+    // Redis is down — a request then gets a 503 instead of hanging.
+    this.connection = new IORedis(options.redisUrl, { maxRetriesPerRequest: 2 });
     this.connection.on('error', () => undefined); // reported by /health; avoid unhandled 'error' events
     const common = { connection: this.connection, prefix: options.prefix };
     this.queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, new Queue(name, common)])) as Record<QueueName, Queue>;

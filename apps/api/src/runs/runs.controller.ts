@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { intQuery } from '../http/query';
@@ -22,6 +22,13 @@ export class RunsController {
   @ApiOperation({ summary: 'A run: config, status, attempts, worker, backend, timings, metrics by step, final evaluation' })
   get(@Param('id', UuidPipe) id: string) {
     return this.runs.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel one run: removed if queued, stopped at its next step if running' })
+  cancel(@Param('id', UuidPipe) id: string) {
+    return this.runs.cancel(id);
   }
 
   @Get(':id/checkpoint')

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateRunRequest } from '@ablate/jobs';
 import { NotFoundError, Store, type RunEntity } from '@ablate/store';
+import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { QueueService } from '../queue/queue.service';
 
 /** A run in full (GET /runs/:id). */
@@ -46,7 +47,7 @@ export class RunsService {
   async create(body: unknown) {
     const request = validateRunRequest(body);
     const run = await this.store.runs.createLone({ name: request.name, config: request.config, priority: request.priority });
-    await this.queues.enqueueRun(run);
+    await enqueueOr503(() => this.queues.enqueueRun(run), `run ${run.id} was saved but not queued`);
     return runView(run);
   }
 
@@ -77,6 +78,13 @@ export class RunsService {
       evaluations,
       finalEvaluation,
     };
+  }
+
+  /** Cancels one run: removed from the queue if it has not started, else stopped by its worker at the next step. */
+  async cancel(id: string) {
+    const outcome = await this.store.runs.requestCancel(id);
+    const removedJobs = outcome.cancelled ? await this.queues.removeTrainJobs([id]) : 0;
+    return { run: runView(outcome.run), cancelled: outcome.cancelled, stopping: outcome.stopping, removedJobs };
   }
 
   /** The newest checkpoint, or the one of `step`. */

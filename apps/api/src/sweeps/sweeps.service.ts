@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { planSweep, ValidationError } from '@ablate/jobs';
 import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { QueueService } from '../queue/queue.service';
 import { runLine, sweepDetail, sweepSummary } from './sweep-views';
 
@@ -25,7 +26,10 @@ export class SweepsService {
     const { spec, runs } = planSweep(body, { maxRuns: this.config.maxRunsPerSweep });
     const result = await this.store.sweeps.createWithRuns({ spec, runs, idempotencyKey: idempotencyKey ?? null });
     if (result.created || result.sweep.enqueuedAt === null) {
-      await this.queues.enqueueSweep(result.sweep, result.runs);
+      await enqueueOr503(
+        () => this.queues.enqueueSweep(result.sweep, result.runs),
+        `sweep ${result.sweep.id} was saved but not queued; resubmit with the same Idempotency-Key to queue it`,
+      );
       await this.store.sweeps.markEnqueued(result.sweep.id);
     }
     return { created: result.created, sweep: { ...sweepSummary(result.sweep), runs: result.runs.map(runLine) } };

@@ -18,10 +18,10 @@ export interface AttemptInfo {
   /** 'cpu', 'gpu:0' … */
   device: string;
   /**
-   * Step of the checkpoint this attempt resumes from (0 for a fresh start); the run's step is
-   * reset to it. @defaultValue the run's last recorded step
+   * Step of the checkpoint this attempt resumes from (0 for a fresh start); recorded as the
+   * attempt's `start_step`, and the run's step is reset to it. @defaultValue the run's last recorded step
    */
-  resumeStep?: number;
+  startStep?: number;
 }
 
 export interface RunProgressUpdate {
@@ -114,7 +114,7 @@ export class RunRepository {
         );
         return { run: null, sweepId: run.sweepId };
       }
-      const startStep = info.resumeStep ?? run.step;
+      const startStep = info.startStep ?? run.step;
       await m.query(
         `UPDATE runs SET status = 'running', attempts = greatest(attempts, $2), worker_host = $3, worker_pid = $4,
                 backend = $5, device = $6, started_at = coalesce(started_at, now()), updated_at = now(), error = NULL,
@@ -190,6 +190,7 @@ export class RunRepository {
    * An attempt failed and BullMQ will retry it (a crash, a lost worker, SIGTERM): the attempt is
    * closed as 'failed' and the run goes back to 'queued', keeping its step (the next attempt
    * resumes from the latest checkpoint). When no retry is left call `finishRun(runId, 'failed')`.
+   * Closing an older, lost attempt after a newer one started leaves the run's status alone.
    */
   async failAttempt(runId: string, attempt: number, end: RunEnd = {}): Promise<void> {
     await this.ds.transaction(async (m) => {
@@ -200,10 +201,32 @@ export class RunRepository {
         [runId, attempt, end.error ?? null, end.step ?? null],
       );
       await m.query(
-        `UPDATE runs SET status = 'queued', error = $2, updated_at = now() WHERE id = $1 AND status = 'running'`,
-        [runId, end.error ?? null],
+        `UPDATE runs SET status = 'queued', error = $2, updated_at = now()
+          WHERE id = $1 AND status = 'running' AND attempts <= $3`,
+        [runId, end.error ?? null, attempt],
       );
     });
+  }
+
+  /**
+   * Cancels one run: a queued run becomes 'cancelled' at once (`cancelled: true`; remove its job),
+   * a running one is flagged for its worker (`stopping: true`); an ended run is left alone.
+   */
+  async requestCancel(runId: string): Promise<{ run: RunEntity; cancelled: boolean; stopping: boolean }> {
+    const cancelled = await mutateReturning(this.ds,
+      `UPDATE runs SET status = 'cancelled', finished_at = now(), updated_at = now(), cancel_requested_at = now(),
+              error = 'cancelled before it started'
+        WHERE id = $1 AND status = 'queued' RETURNING id`,
+      [runId],
+    );
+    const stopping = await mutateReturning(this.ds,
+      `UPDATE runs SET cancel_requested_at = coalesce(cancel_requested_at, now()), updated_at = now()
+        WHERE id = $1 AND status = 'running' RETURNING id`,
+      [runId],
+    );
+    const run = await this.get(runId);
+    if (run.sweepId) await this.sweeps.refreshStatus(run.sweepId);
+    return { run, cancelled: cancelled.length > 0, stopping: stopping.length > 0 };
   }
 
   /** Number of runs in each status (all sweeps): the `runs by status` gauge. */
