@@ -19,7 +19,8 @@ export { flipBoxesHorizontal, boxesToInput, boxesToOriginal, clipAndFilterBoxes,
 export { letterboxPlacement, drawSampleTransform, PHOTOMETRIC_STRENGTH, type AugmentConfig, type PhotometricParams, type SampleTransform } from './augment/augment-params';
 export { IMAGENET_MEAN, IMAGENET_STD, normalisePixel, denormalisePixel } from './augment/normalise';
 export { rasteriseInput } from './augment/rasterise-input';
-export { createTrainSource, DEFAULT_MIN_VISIBLE_FRACTION, DEFAULT_PREFETCH, type TrainSourceOptions } from './pipeline/train-source';
+export { createTrainSource, DEFAULT_MIN_VISIBLE_FRACTION, DEFAULT_PREFETCH, type TrainSource, type TrainSourceOptions } from './pipeline/train-source';
+export { RasterPool } from './pipeline/raster-pool';
 export { createEvalBatches, type EvalBatchOptions, type EvalBatches } from './pipeline/eval-batches';
 export { Rng, mixSeed } from './synthetic/prng';
 export * from './experiment';

@@ -5,6 +5,7 @@ import { Rng } from '../synthetic/prng';
 import { toTrainBatch, type HostBatch } from './batch-assembly';
 import { prefetch } from './prefetch';
 import { prepareSample } from './prepare-sample';
+import { RasterPool } from './raster-pool';
 import { DEFAULT_PREFETCH } from './train-source';
 
 export interface EvalBatchOptions {
@@ -12,12 +13,16 @@ export interface EvalBatchOptions {
   batchSize: number;
   /** @defaultValue DEFAULT_PREFETCH (2) */
   prefetch?: number;
+  /** Worker threads for the pixel work (see `TrainSourceOptions.workers`). @defaultValue 0 */
+  workers?: number;
 }
 
 /** Evaluation batches: every image once, in dataset order, the last batch possibly smaller. */
 export interface EvalBatches extends AsyncIterable<TrainBatch> {
   readonly numBatches: number;
   readonly numImages: number;
+  /** Ends the worker threads, if any. */
+  close(): Promise<void>;
 }
 
 /**
@@ -31,6 +36,7 @@ export function createEvalBatches(dataset: Dataset, options: EvalBatchOptions): 
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const n = dataset.images.length;
   const numBatches = Math.ceil(n / batchSize);
+  const pool = (options.workers ?? 0) > 0 ? new RasterPool(options.workers as number) : undefined;
   const produce = async (b: number): Promise<HostBatch> => {
     const images = dataset.images.slice(b * batchSize, (b + 1) * batchSize);
     const pixels = new Float32Array(images.length * inputSize * inputSize * 3);
@@ -38,7 +44,7 @@ export function createEvalBatches(dataset: Dataset, options: EvalBatchOptions): 
       images.map((image, slot) => {
         // No augmentation draws are made; the generator is only there to satisfy the signature.
         const transform = drawSampleTransform(image.id, image.width, image.height, inputSize, undefined, new Rng(0));
-        return prepareSample(image, transform, inputSize, 0, pixels, slot * inputSize * inputSize * 3);
+        return prepareSample(image, transform, inputSize, 0, pixels, slot * inputSize * inputSize * 3, pool);
       }),
     );
     return { pixels, samples, inputSize };
@@ -46,6 +52,7 @@ export function createEvalBatches(dataset: Dataset, options: EvalBatchOptions): 
   return {
     numBatches,
     numImages: n,
+    close: async () => pool?.close(),
     [Symbol.asyncIterator]: async function* () {
       for await (const host of prefetch(0, numBatches, options.prefetch ?? DEFAULT_PREFETCH, produce)) yield toTrainBatch(host);
     },

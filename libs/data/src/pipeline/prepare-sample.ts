@@ -4,6 +4,7 @@ import { boxesToInput, clipAndFilterBoxes } from '../augment/box-transforms';
 import type { SampleTransform } from '../augment/augment-params';
 import { rasteriseInput } from '../augment/rasterise-input';
 import { loadImagePixels } from '../image/decode';
+import type { RasterPool } from './raster-pool';
 
 /** One image ready for a batch: its ground truth in input pixels and how it was placed. */
 export interface PreparedSample {
@@ -24,7 +25,8 @@ function trainingTargets(image: DatasetImage): { boxes: Float32Array; labels: In
 /**
  * Loads an image's pixels, writes its transformed, normalised pixels at `offset` of the batch
  * buffer and transforms its boxes the same way: letterboxed, mirrored, clipped to the input and
- * dropped below `minVisibleFraction` of their area.
+ * dropped below `minVisibleFraction` of their area. With a `pool`, the pixel work runs in a
+ * worker thread (identical result).
  */
 export async function prepareSample(
   image: DatasetImage,
@@ -33,9 +35,11 @@ export async function prepareSample(
   minVisibleFraction: number,
   out: Float32Array,
   offset: number,
+  pool?: RasterPool,
 ): Promise<PreparedSample> {
   const pixels = await loadImagePixels(image);
-  rasteriseInput(pixels, transform.meta, inputSize, transform.photometric, out, offset);
+  if (pool) out.set(await pool.run(pixels, transform.meta, inputSize, transform.photometric), offset);
+  else rasteriseInput(pixels, transform.meta, inputSize, transform.photometric, out, offset);
   const targets = trainingTargets(image);
   const moved = { boxes: boxesToInput(targets.boxes, transform.meta, inputSize), labels: targets.labels };
   const kept = clipAndFilterBoxes(moved, inputSize, inputSize, minVisibleFraction);

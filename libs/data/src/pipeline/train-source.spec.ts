@@ -63,6 +63,16 @@ describe('createTrainSource', () => {
     expect(other.map((x) => x.ids)).not.toEqual(a.map((x) => x.ids));
   });
 
+  it('gives identical batches with the pixel work in worker threads', async () => {
+    const main = await collect(createTrainSource(dataset, { inputSize: 32, batchSize: 4, seed: 7, augment: AUGMENT }).batches(1));
+    const pooled = createTrainSource(dataset, { inputSize: 32, batchSize: 4, seed: 7, augment: AUGMENT, workers: 2 });
+    try {
+      expect(await collect(pooled.batches(1))).toEqual(main);
+    } finally {
+      await pooled.close();
+    }
+  });
+
   it('resumes: batches(e, k) are the batches k… of an uninterrupted epoch e', async () => {
     const source = createTrainSource(dataset, { inputSize: 32, batchSize: 4, seed: 2, augment: AUGMENT });
     const full = await collect(source.batches(3));

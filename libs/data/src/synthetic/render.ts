@@ -50,16 +50,24 @@ export function renderScene(scene: Scene, rng: Rng): RgbImage {
     return c;
   });
   const owner = scene.owner.length === width * height ? scene.owner : ownerMap(width, scene.shapes);
+  // sin(x·sx + y·sy) = sin(x·sx)·cos(y·sy) + cos(x·sx)·sin(y·sy): two tables instead of a sine a pixel.
+  const sinX = Float64Array.from({ length: width }, (_, x) => Math.sin(x * sx));
+  const cosX = Float64Array.from({ length: width }, (_, x) => Math.cos(x * sx));
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
+    const sinY = Math.sin(y * sy);
+    const cosY = Math.cos(y * sy);
     for (let x = 0; x < width; x++) {
       const p = y * width + x;
       const o = owner[p] as number;
-      const texture = o >= 0 ? 0 : (x - width / 2) * gx + (y - height / 2) * gy + STRIPE_AMPLITUDE * Math.sin(x * sx + y * sy);
+      const texture = o >= 0 ? 0 : (x - width / 2) * gx + (y - height / 2) * gy + STRIPE_AMPLITUDE * (sinX[x]! * cosY + cosX[x]! * sinY);
       const colour = o >= 0 ? (colours[o] as Rgb) : base;
+      // One 32-bit draw a pixel gives the three channels' noise (bytes 0, 1, 2 → ±NOISE).
+      const bits = rng.nextUint32();
       for (let c = 0; c < 3; c++) {
-        // Uint8Array assignment rounds toward zero and wraps: clamp first.
-        const value = colour[c]! + texture + rng.uniform(-NOISE, NOISE);
+        const noise = (((bits >>> (8 * c)) & 255) / 255) * 2 * NOISE - NOISE;
+        const value = colour[c]! + texture + noise;
+        // Uint8Array assignment truncates and wraps: clamp first.
         data[p * 3 + c] = value < 0 ? 0 : value > 255 ? 255 : value;
       }
     }
