@@ -2,16 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type ConvGeometry, readSpan } from './conv-geometry';
 import { flipTaps } from './flip-taps';
 import { conv2dInputGradientPolyphase } from './polyphase';
-import { interleaveZeros, padOrCrop } from './spatial';
+import { type Framed, cropForPadding, interleaveZeros } from './spatial';
 
 /**
- * The padded input window the forward convolution read: [B, spanH, spanW, C], padding rows added
- * on top/left as the forward pass did, and the never-read bottom/right rows cropped.
+ * The input window the forward convolution read, [B, spanH, spanW, C]: the never-read
+ * bottom/right rows cropped, and the forward padding returned for the gradient convolution to add.
  */
-export function readWindow(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+export function readWindow(x: tf.Tensor4D, g: ConvGeometry): Framed {
   const spanH = readSpan(g.filterHeight, g.dilationHeight, g.outHeight, g.strideHeight);
   const spanW = readSpan(g.filterWidth, g.dilationWidth, g.outWidth, g.strideWidth);
-  return padOrCrop(x, [g.pad.top, spanH - g.inHeight - g.pad.top], [g.pad.left, spanW - g.inWidth - g.pad.left]);
+  return cropForPadding(x, [g.pad.top, spanH - g.inHeight - g.pad.top], [g.pad.left, spanW - g.inWidth - g.pad.left]);
 }
 
 /**
@@ -20,14 +20,14 @@ export function readWindow(x: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
  * `(k − 1)·d − padBefore` zero rows before and `in − 1 + padBefore − (out − 1)·s` after, so that
  * the result is exactly [B, H, W, ·] again.
  */
-export function spreadOutputGradient(dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+export function spreadOutputGradient(dy: tf.Tensor4D, g: ConvGeometry): Framed {
   const spread = interleaveZeros(dy, g.strideHeight, g.strideWidth);
   const top = (g.filterHeight - 1) * g.dilationHeight - g.pad.top;
   const left = (g.filterWidth - 1) * g.dilationWidth - g.pad.left;
   // interleaveZeros leaves s − 1 trailing zero rows past (out − 1)·s, hence the − (s − 1).
   const bottom = g.inHeight - 1 + g.pad.top - (g.outHeight - 1) * g.strideHeight - (g.strideHeight - 1);
   const right = g.inWidth - 1 + g.pad.left - (g.outWidth - 1) * g.strideWidth - (g.strideWidth - 1);
-  return padOrCrop(spread, [top, bottom], [left, right]);
+  return cropForPadding(spread, [top, bottom], [left, right]);
 }
 
 /**
@@ -41,9 +41,10 @@ export function spreadOutputGradient(dy: tf.Tensor4D, g: ConvGeometry): tf.Tenso
  */
 export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
-    const xT = tf.transpose(readWindow(x, g), [3, 1, 2, 0]); // [C, spanH, spanW, B]
+    const window = readWindow(x, g);
+    const xT = tf.transpose(window.x, [3, 1, 2, 0]); // [C, spanH, spanW, B] once padded
     const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, B, O]
-    const gT = tf.conv2d(xT, dyT, [g.dilationHeight, g.dilationWidth], 'valid', 'NHWC', [
+    const gT = tf.conv2d(xT, dyT, [g.dilationHeight, g.dilationWidth], window.pad, 'NHWC', [
       g.strideHeight,
       g.strideWidth,
     ]); // [C, kh, kw, O]
@@ -62,7 +63,8 @@ export function conv2dInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom
   if (g.strideHeight === g.strideWidth && g.strideHeight > 1) return conv2dInputGradientPolyphase(dy, w, g);
   return tf.tidy(() => {
     const flipped = tf.transpose(flipTaps(w), [0, 1, 3, 2]); // [kh, kw, O, C]
-    return tf.conv2d(spreadOutputGradient(dy, g), flipped, 1, 'valid', 'NHWC', [
+    const spread = spreadOutputGradient(dy, g);
+    return tf.conv2d(spread.x, flipped, 1, spread.pad, 'NHWC', [
       g.dilationHeight,
       g.dilationWidth,
     ]);

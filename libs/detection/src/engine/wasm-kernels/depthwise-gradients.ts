@@ -18,10 +18,10 @@ export function depthwiseFilterGradient(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const window = readWindow(x, g);
-    const [b, spanH, spanW, c] = window.shape;
-    const xT = tf.reshape<tf.Rank.R4>(tf.transpose(window, [1, 2, 0, 3]), [1, spanH, spanW, b * c]);
+    const [b, h, w, c] = window.x.shape;
+    const xT = tf.reshape<tf.Rank.R4>(tf.transpose(window.x, [1, 2, 0, 3]), [1, h, w, b * c]);
     const dyT = tf.reshape<tf.Rank.R4>(tf.transpose(dy, [1, 2, 0, 3]), [g.outHeight, g.outWidth, b * c, multiplier]);
-    const perImage = tf.depthwiseConv2d(xT, dyT, [g.dilationHeight, g.dilationWidth], 'valid', 'NHWC', [
+    const perImage = tf.depthwiseConv2d(xT, dyT, [g.dilationHeight, g.dilationWidth], window.pad, 'NHWC', [
       g.strideHeight,
       g.strideWidth,
     ]); // [1, kh, kw, B·C·M]
@@ -40,7 +40,8 @@ export function depthwiseInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvG
   return tf.tidy(() => {
     const [kh, kw, c, m] = w.shape;
     const flipped = tf.reshape<tf.Rank.R4>(flipTaps(w), [kh, kw, c * m, 1]);
-    const perOutput = tf.depthwiseConv2d(spreadOutputGradient(dy, g), flipped, 1, 'valid', 'NHWC', [
+    const spread = spreadOutputGradient(dy, g);
+    const perOutput = tf.depthwiseConv2d(spread.x, flipped, 1, spread.pad, 'NHWC', [
       g.dilationHeight,
       g.dilationWidth,
     ]); // [B, H, W, C·M]

@@ -1,0 +1,226 @@
+/**
+ * `npm run bench:engine`: training on the wasm backend (with the gradient kernels of
+ * libs/detection/src/engine) against its own forward pass and against the tfjs cpu backend, in
+ * one run, on three training graphs:
+ *
+ * 1. a plain conv stack like the issue's measurement: 4 convolutions 3×3 (3→16/1, 16→32/2,
+ *    32→32/1, 32→64/2) with ReLU, 128×128 input, batch 4, ~330 M multiply-adds forward;
+ * 2. RetinaNet (ResNet-18, FPN 256, 4-conv heads) from `buildDetector`, 128×128, batch 2;
+ * 3. EfficientDet-φ0 (EfficientNet-B0, BiFPN 64×3, separable heads) from `buildDetector`, 128×128, batch 2.
+ *
+ * A step is one Adam step (`optimizer.minimize`: forward with the tape, backward, update); the
+ * forward is the same graph in training mode without the tape. Detector losses are a stand-in
+ * (mean sigmoid of the class logits + mean square of the box deltas): the heads' outputs and
+ * every variable get gradients, and the real focal loss costs little next to the network.
+ * wasm: 2 warm-up steps, then medians of 5. cpu: 1 step after building (it takes tens of
+ * seconds to minutes). `--no-cpu` skips the cpu baseline. Ends with one line of JSON.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { DetectorConfigSchema, backendInfo, buildDetector, initBackend } from '@ablate/detection';
+
+/** The goals of issue 3: a wasm step at most 3× its forward pass, at least 300× faster than cpu. */
+const GOAL_STEP_OVER_FORWARD = 3;
+const GOAL_SPEEDUP_OVER_CPU = 300;
+const WARMUP_STEPS = 2;
+const MEASURED_RUNS = 5;
+
+/** A training graph: variables, a loss, and how to free it. Built on the current backend. */
+interface Graph {
+  name: string;
+  variables: tf.Variable[];
+  loss(): tf.Scalar;
+  dispose(): void;
+}
+
+interface GraphFigures {
+  params: number;
+  forward_ms: number;
+  step_ms: number;
+  step_over_forward: number;
+  cpu_step_ms: number | null;
+  speedup_over_cpu: number | null;
+}
+
+function convStack(): Graph {
+  const channels: Array<[number, number, number]> = [
+    [3, 16, 1],
+    [16, 32, 2],
+    [32, 32, 1],
+    [32, 64, 2],
+  ];
+  const weights = channels.map(([i, o], k) =>
+    tf.variable(tf.randomNormal([3, 3, i, o], 0, Math.sqrt(2 / (9 * i)), 'float32', 100 + k), true, `conv${k}/w`),
+  );
+  const biases = channels.map(([, o], k) => tf.variable(tf.zeros([o]), true, `conv${k}/b`));
+  const images = tf.randomUniform([4, 128, 128, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+  return {
+    name: 'conv-stack',
+    variables: [...weights, ...biases],
+    loss: () =>
+      tf.tidy(() => {
+        let h: tf.Tensor4D = images;
+        channels.forEach(([, , stride], k) => {
+          h = tf.relu(tf.add<tf.Tensor4D>(tf.conv2d(h, weights[k] as tf.Tensor4D, stride, 'same'), biases[k]!));
+        });
+        return tf.mean(tf.square(h));
+      }),
+    dispose: () => tf.dispose([...weights, ...biases, images]),
+  };
+}
+
+/** Multiply-adds of the conv stack's forward pass: Σ Ho·Wo·9·Cin·Cout·B. */
+function convStackMacs(): number {
+  // 128²·9·3·16 + 64²·9·16·32 + 64²·9·32·32 + 32²·9·32·64, times batch 4.
+  return 4 * (128 * 128 * 9 * 3 * 16 + 64 * 64 * 9 * 16 * 32 + 64 * 64 * 9 * 32 * 32 + 32 * 32 * 9 * 32 * 64);
+}
+
+function detectorGraph(name: string, model: Record<string, unknown>): Graph {
+  const detector = buildDetector(DetectorConfigSchema.parse({ model: { inputSize: 128, numClasses: 3, ...model } }));
+  const images = tf.randomUniform([2, 128, 128, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+  return {
+    name,
+    variables: [...detector.trainableVariables().values()],
+    loss: () =>
+      tf.tidy(() => {
+        const { classLogits, boxDeltas } = detector.apply(images, true);
+        return tf.add(tf.mean(tf.sigmoid(classLogits)), tf.mean(tf.square(boxDeltas))) as tf.Scalar;
+      }),
+    dispose: () => {
+      detector.dispose();
+      images.dispose();
+    },
+  };
+}
+
+const GRAPHS: Array<[string, () => Graph]> = [
+  ['conv-stack', convStack],
+  ['retinanet-r18', () => detectorGraph('retinanet-r18', { arch: 'retinanet', backbone: 'resnet18' })],
+  ['efficientdet-d0', () => detectorGraph('efficientdet-d0', { arch: 'efficientdet', phi: 0 })],
+];
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function timeMs(run: () => void): number {
+  const start = performance.now();
+  run();
+  return performance.now() - start;
+}
+
+/** One optimisation step; reading the loss waits for the backend to finish. */
+function step(graph: Graph, optimizer: tf.Optimizer): void {
+  const loss = optimizer.minimize(() => graph.loss(), true, graph.variables)!;
+  loss.dataSync();
+  loss.dispose();
+}
+
+function forward(graph: Graph): void {
+  const loss = graph.loss();
+  loss.dataSync();
+  loss.dispose();
+}
+
+async function measureWasm(build: () => Graph): Promise<{ params: number; forward: number; step: number }> {
+  await tf.setBackend('wasm');
+  const graph = build();
+  const optimizer = tf.train.adam(1e-4);
+  try {
+    for (let i = 0; i < WARMUP_STEPS; i++) step(graph, optimizer);
+    forward(graph);
+    const forwards: number[] = [];
+    const steps: number[] = [];
+    // Interleaved, so that a burst of load from elsewhere hits both alike.
+    for (let i = 0; i < MEASURED_RUNS; i++) {
+      forwards.push(timeMs(() => forward(graph)));
+      steps.push(timeMs(() => step(graph, optimizer)));
+    }
+    const params = graph.variables.reduce((n, v) => n + v.size, 0);
+    return { params, forward: median(forwards), step: median(steps) };
+  } finally {
+    optimizer.dispose();
+    graph.dispose();
+  }
+}
+
+async function measureCpu(build: () => Graph): Promise<number> {
+  await tf.setBackend('cpu');
+  const graph = build();
+  const optimizer = tf.train.adam(1e-4);
+  try {
+    return timeMs(() => step(graph, optimizer));
+  } finally {
+    optimizer.dispose();
+    graph.dispose();
+    await tf.setBackend('wasm');
+  }
+}
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function main(): Promise<void> {
+  const withCpu = !process.argv.includes('--no-cpu');
+  await initBackend('wasm');
+  const info = backendInfo();
+  console.log(`conv stack: ${(convStackMacs() / 1e6).toFixed(0)} M multiply-adds forward`);
+  console.log('graph            params   forward ms   step ms   step/fwd   cpu step ms   speed-up');
+  const figures: Record<string, GraphFigures | { error: string }> = {};
+  for (const [name, build] of GRAPHS) {
+    try {
+      const wasm = await measureWasm(build);
+      const cpu = withCpu ? await measureCpu(build) : null;
+      const row: GraphFigures = {
+        params: wasm.params,
+        forward_ms: round(wasm.forward),
+        step_ms: round(wasm.step),
+        step_over_forward: round(wasm.step / wasm.forward, 2),
+        cpu_step_ms: cpu === null ? null : round(cpu),
+        speedup_over_cpu: cpu === null ? null : round(cpu / wasm.step),
+      };
+      figures[name] = row;
+      console.log(
+        [
+          name.padEnd(15),
+          String(row.params).padStart(8),
+          String(row.forward_ms).padStart(12),
+          String(row.step_ms).padStart(9),
+          `${row.step_over_forward}×`.padStart(10),
+          String(row.cpu_step_ms ?? '-').padStart(13),
+          (row.speedup_over_cpu === null ? '-' : `${row.speedup_over_cpu}×`).padStart(10),
+        ].join(' '),
+      );
+    } catch (err) {
+      figures[name] = { error: (err as Error).message };
+      console.log(`${name.padEnd(15)} failed: ${(err as Error).message}`);
+    }
+  }
+  const stack = figures['conv-stack'];
+  const goals =
+    stack && 'step_ms' in stack
+      ? {
+          step_over_forward_le_3: stack.step_over_forward <= GOAL_STEP_OVER_FORWARD,
+          speedup_over_cpu_ge_300: stack.speedup_over_cpu === null ? null : stack.speedup_over_cpu >= GOAL_SPEEDUP_OVER_CPU,
+        }
+      : {};
+  console.log(
+    `goals (conv stack): step ≤ ${GOAL_STEP_OVER_FORWARD}× forward: ${goals.step_over_forward_le_3 ?? 'n/a'}; ` +
+      `≥ ${GOAL_SPEEDUP_OVER_CPU}× faster than cpu: ${goals.speedup_over_cpu_ge_300 ?? 'n/a'}`,
+  );
+  console.log(
+    JSON.stringify({
+      backend: info.backend,
+      version: info.version,
+      simd: info.simd ?? null,
+      threads: info.threads,
+      conv_stack_macs: convStackMacs(),
+      ...figures,
+      goals,
+    }),
+  );
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
