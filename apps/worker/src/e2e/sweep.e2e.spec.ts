@@ -1,0 +1,121 @@
+import { Queue } from 'bullmq';
+import { queryDb } from '../testing/e2e-env';
+import { eventually, startStack, type Stack } from '../testing/stack';
+import { tinySweepSpec } from '../testing/tiny-sweep';
+
+/**
+ * A sweep submitted over HTTP, trained by two real worker processes (one run at a time each),
+ * read back as an ablation table. Real Redis, real PostgreSQL, a database and queue prefix of
+ * this file's own.
+ */
+describe('a sweep end to end: REST → BullMQ flow → two worker processes → PostgreSQL → ablation table', () => {
+  let stack: Stack;
+  let sweepId: string;
+
+  beforeAll(async () => {
+    stack = await startStack('sweep', { workers: 2 });
+    // 2 γ × 2 α = 4 runs of 12 steps.
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', tinySweepSpec({ name: 'e2e γ×α', grid: { gamma: [0, 2], alpha: [0.25, 0.75] }, steps: 12 }));
+    expect(res.status).toBe(201);
+    sweepId = res.body.id;
+    await eventually('the sweep to complete', async () => {
+      const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
+      return s.body.status === 'completed' ? s : undefined;
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it('trains and evaluates every run once, each on one of the two workers', async () => {
+    const runs = await queryDb<{ id: string; status: string; step: number; attempts: number; worker_pid: number; final_evaluation_id: string | null }>(
+      stack.env.databaseUrl,
+      'SELECT id, status, step, attempts, worker_pid, final_evaluation_id FROM runs WHERE sweep_id = $1',
+      [sweepId],
+    );
+    expect(runs).toHaveLength(4);
+    for (const run of runs) {
+      expect(run).toMatchObject({ status: 'completed', step: 12, attempts: 1 });
+      expect(run.final_evaluation_id).not.toBeNull();
+    }
+    const pids = new Set(runs.map((r) => r.worker_pid));
+    expect([...pids].sort()).toEqual(stack.workers.map((w) => w.pid).sort());
+  });
+
+  it('never runs the same run twice at once, and each worker one run at a time', async () => {
+    const attempts = await queryDb<{ run_id: string; worker_pid: number; started_at: Date; ended_at: Date }>(
+      stack.env.databaseUrl,
+      `SELECT a.run_id, a.worker_pid, a.started_at, a.ended_at FROM run_attempts a JOIN runs r ON r.id = a.run_id
+        WHERE r.sweep_id = $1 ORDER BY a.started_at`,
+      [sweepId],
+    );
+    // One attempt per run: no run was started twice (in parallel or after the fact).
+    expect(attempts.map((a) => a.run_id).sort()).toEqual([...new Set(attempts.map((a) => a.run_id))].sort());
+    expect(attempts).toHaveLength(4);
+    // Per worker (ABLATE_CONCURRENCY=1), consecutive attempts do not overlap in time.
+    for (const pid of new Set(attempts.map((a) => a.worker_pid))) {
+      const mine = attempts.filter((a) => a.worker_pid === pid);
+      for (let i = 1; i < mine.length; i++) expect(mine[i]!.started_at.getTime()).toBeGreaterThanOrEqual(mine[i - 1]!.ended_at.getTime());
+    }
+    // BullMQ agrees: every train job was started exactly once.
+    const queue = new Queue('train', { connection: { url: stack.env.redisUrl }, prefix: stack.env.prefix });
+    try {
+      const jobs = await queue.getJobs(['completed']);
+      expect(jobs.map((j) => [j.id, j.attemptsStarted]).sort()).toEqual(attempts.map((a) => [a.run_id, 1]).sort());
+    } finally {
+      await queue.close();
+    }
+  });
+
+  it('records metrics once per step and a COCO evaluation per run', async () => {
+    const counts = await queryDb<{ rows: number; steps: number }>(
+      stack.env.databaseUrl,
+      `SELECT count(*)::int AS rows, count(DISTINCT (m.run_id, m.step))::int AS steps FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.sweep_id = $1`,
+      [sweepId],
+    );
+    // ABLATE_METRICS_EVERY defaults to 10: steps 10 and 12 (the last) of each of 4 runs = 8 rows, none twice.
+    expect(counts[0]).toEqual({ rows: 8, steps: 8 });
+    const evals = await queryDb<{ ap: number; ap50: number }>(
+      stack.env.databaseUrl,
+      'SELECT e.ap, e.ap50 FROM evaluations e JOIN runs r ON r.final_evaluation_id = e.id WHERE r.sweep_id = $1',
+      [sweepId],
+    );
+    expect(evals).toHaveLength(4);
+    for (const e of evals) {
+      expect(e.ap).toBeGreaterThanOrEqual(0);
+      expect(e.ap50).toBeGreaterThanOrEqual(e.ap);
+    }
+  });
+
+  it('serves the ablation table: AP by γ (rows) and α (columns), equal to the runs\' evaluations', async () => {
+    const evals = await queryDb<{ gamma: number; alpha: number; ap: number }>(
+      stack.env.databaseUrl,
+      `SELECT (r.config->'loss'->>'gamma')::float8 AS gamma, (r.config->'loss'->>'alpha')::float8 AS alpha, e.ap
+         FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.sweep_id = $1`,
+      [sweepId],
+    );
+    const json = await stack.request<{ mode: string; columns: string[]; entries: { key: Record<string, number>; cells: Record<string, { mean: number; n: number }> }[] }>(
+      'GET',
+      `/sweeps/${sweepId}/ablation?rows=loss.gamma&cols=loss.alpha&metric=AP&format=json`,
+    );
+    expect(json.status).toBe(200);
+    expect(json.body.mode).toBe('pivot');
+    expect(json.body.columns).toEqual(['0.25', '0.75']);
+    expect(json.body.entries.map((e) => e.key['loss.gamma'])).toEqual([0, 2]);
+    // One seed: each cell is the mean of one run, its AP.
+    for (const e of evals) {
+      const row = json.body.entries.find((r) => r.key['loss.gamma'] === e.gamma)!;
+      expect(row.cells[JSON.stringify(e.alpha)]).toMatchObject({ mean: e.ap, n: 1 });
+    }
+
+    const md = await stack.request<string>('GET', `/sweeps/${sweepId}/ablation?rows=loss.gamma&cols=loss.alpha&metric=AP&format=md`);
+    expect(md.status).toBe(200);
+    const table = md.body.split('\n').filter((l) => l.startsWith('|'));
+    // A header, a separator, one row per γ.
+    expect(table).toHaveLength(4);
+    expect(table[0]).toMatch(/loss\.alpha=0\.25.*loss\.alpha=0\.75/);
+    expect(table[2]).toMatch(/^\|\s*0\s*\|/);
+    expect(table[3]).toMatch(/^\|\s*2\s*\|/);
+  });
+});
