@@ -140,7 +140,7 @@ describe('request errors', () => {
     expect(ablation.status).toBe(400);
     expect(ablation.body.issues).toEqual([{ path: 'rows', message: 'unknown config path loss.gama' }]);
     const format = await http.get('/ablation').set(AUTH).query({ dataset: dataset.train, format: 'xls' });
-    expect(format.body.issues).toEqual([{ path: 'query.format', message: 'must be one of json, csv, md' }]);
+    expect(format.body.issues).toEqual([{ path: 'query.format', message: 'must be one of json, csv, md, html' }]);
   });
 });
 
@@ -306,6 +306,10 @@ describe('runs, evaluations and ablation tables', () => {
     const csv = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', format: 'csv' });
     // γ=0 pools α and seeds: (0.30 + 0.34 + 0.20 + 0.22) / 4 = 0.265
     expect(csv.text.split('\n')[1]).toMatch(/^0,4,0\.265/);
+
+    const html = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ format: 'html' });
+    expect(html.headers['content-type']).toMatch(/text\/html/);
+    expect(html.text).toContain('<svg');
 
     const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&t=2`, rows: 'gamma' });
     expect(cross.status).toBe(200);

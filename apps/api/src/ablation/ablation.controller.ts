@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ValidationError } from '@ablate/jobs';
-import { ablationToCsv, ablationToMarkdown, Store, type AblationQuery, type AblationTable, type EvaluationStatName } from '@ablate/store';
+import { ablationToCsv, ablationToHtml, ablationToMarkdown, Store, type AblationQuery, type AblationTable, type EvaluationStatName } from '@ablate/store';
 import { stringQuery } from '../http/query';
 import { UuidPipe } from '../http/uuid.pipe';
 
-const FORMATS = ['json', 'csv', 'md'] as const;
+const FORMATS = ['json', 'csv', 'md', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 function parseQuery(q: Record<string, unknown>): { query: AblationQuery; format: Format } {
@@ -27,7 +27,11 @@ function parseQuery(q: Record<string, unknown>): { query: AblationQuery; format:
   };
 }
 
-function send(res: Response, table: AblationTable, format: Format): unknown {
+function send(res: Response, table: AblationTable, format: Format, title: string): unknown {
+  if (format === 'html') {
+    res.type('text/html');
+    return ablationToHtml(table, title);
+  }
   if (format === 'csv') {
     res.type('text/csv');
     return ablationToCsv(table);
@@ -43,7 +47,7 @@ const docQueries = [
   ApiQuery({ name: 'rows', required: false, description: 'Comma-separated config paths or aliases (default: the varied ones)' }),
   ApiQuery({ name: 'cols', required: false, description: 'A config path or alias: pivot one metric by rows × cols' }),
   ApiQuery({ name: 'metric', required: false, description: 'Metric of a pivot: AP, AP50, AP75, APs, APm, APl, AR1 … (default AP)' }),
-  ApiQuery({ name: 'format', required: false, enum: FORMATS }),
+  ApiQuery({ name: 'format', required: false, enum: FORMATS, description: 'json (default), csv, md, or html (a page with a chart)' }),
 ];
 
 /** Ablation tables: mean ± std over seeds of AP, AP50, AP75, APs, APm, APl per varied parameter, or a pivot. */
@@ -61,7 +65,8 @@ export class AblationController {
   @(docQueries[3])
   async forSweep(@Param('id', UuidPipe) id: string, @Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const { query, format } = parseQuery(q);
-    return send(res, await this.store.ablation.forSweep(id, query), format);
+    const table = await this.store.ablation.forSweep(id, query);
+    return send(res, table, format, `Ablation — sweep ${(await this.store.sweeps.get(id)).name}`);
   }
 
   @Get('ablation')
@@ -75,6 +80,6 @@ export class AblationController {
     const dataset = stringQuery('dataset', q['dataset']);
     if (!dataset) throw new ValidationError([{ path: 'query.dataset', message: 'required: the training dataset URI' }]);
     const { query, format } = parseQuery(q);
-    return send(res, await this.store.ablation.forDataset(dataset, query), format);
+    return send(res, await this.store.ablation.forDataset(dataset, query), format, `Ablation — ${dataset}`);
   }
 }

@@ -1,5 +1,6 @@
 import { RunConfigSchema } from '@ablate/detection';
 import { ablationToCsv, ablationToMarkdown } from './ablation-format';
+import { ablationToHtml } from './ablation-html';
 import { AblationQueryError, buildAblationTable, cell, type AblationSample } from './ablation-table';
 
 const dataset = { train: 'synthetic:shapes', val: 'synthetic:shapes?seed=1' };
@@ -68,6 +69,15 @@ describe('buildAblationTable', () => {
     const csv = ablationToCsv(t).split('\n');
     expect(csv[0]).toBe('loss.gamma,runs,loss.alpha=0.25_mean,loss.alpha=0.25_std,loss.alpha=0.25_n,loss.alpha=0.75_mean,loss.alpha=0.75_std,loss.alpha=0.75_n');
     expect(csv[1].startsWith('0,4,0.32')).toBe(true);
+  });
+
+  it('renders an HTML page with the table and one bar per cell', () => {
+    const t = buildAblationTable(samples, { rows: ['loss.gamma'], cols: 'alpha' }, []);
+    const html = ablationToHtml(t, 'focal <sweep>');
+    expect(html).toContain('<title>focal &lt;sweep&gt;</title>');
+    expect(html).toContain('<td>32.0 ± 2.8</td>');
+    // 2 rows × 2 columns = 4 bars
+    expect(html.match(/<rect /g)).toHaveLength(4);
   });
 
   it('names a bad path or metric', () => {

@@ -1,2 +1,3 @@
 export * from './ablation-table';
 export * from './ablation-format';
+export * from './ablation-html';
