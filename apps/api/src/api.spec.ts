@@ -181,7 +181,7 @@ describe('sweeps', () => {
     expect(detail.body.progress).toMatchObject({ total: 8, ended: 0, fraction: 0, etaSeconds: null });
     expect(detail.body.runsByStatus.queued).toHaveLength(8);
     const list = await http.get('/sweeps').set(AUTH);
-    expect(list.body.map((s: { id: string }) => s.id)).toContain(sweep.id);
+    expect(list.body.find((s: { id: string }) => s.id === sweep.id)?.runsByStatus).toMatchObject({ queued: 8, running: 0 });
 
     const metrics = await http.get('/metrics').set(AUTH);
     expect(metrics.status).toBe(200);

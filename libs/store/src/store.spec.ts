@@ -117,6 +117,7 @@ describe('store (real PostgreSQL)', () => {
       const expected = i === runs.length - 2 ? 'completed' : 'running';
       expect((await store.sweeps.get(sweep.id)).status).toBe(expected);
     }
+    expect((await store.sweeps.statusCounts([sweep.id])).get(sweep.id)).toMatchObject({ completed: 3, diverged: 3, failed: 2 });
     const progress = await store.sweeps.progress(sweep.id);
     // Runs 1..7 by i = 0..6: diverged at i = 0, 3, 6; failed at 1, 4; completed at 2, 5 (+ run 0).
     expect(progress.byStatus).toMatchObject({ completed: 3, diverged: 3, failed: 2, queued: 0, running: 0 });

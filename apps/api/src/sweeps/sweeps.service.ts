@@ -35,8 +35,11 @@ export class SweepsService {
     return { created: result.created, sweep: { ...sweepSummary(result.sweep), runs: result.runs.map(runLine) } };
   }
 
+  /** Newest first, each with its run counts by status. */
   async list(limit: number, offset: number) {
-    return (await this.store.sweeps.list({ limit, offset })).map(sweepSummary);
+    const sweeps = await this.store.sweeps.list({ limit, offset });
+    const counts = await this.store.sweeps.statusCounts(sweeps.map((s) => s.id));
+    return sweeps.map((s) => ({ ...sweepSummary(s), runsByStatus: counts.get(s.id) }));
   }
 
   async get(id: string) {

@@ -123,6 +123,19 @@ export class SweepRepository {
     });
   }
 
+  /** Run counts by status for each of `sweepIds` (one query; for listings). */
+  async statusCounts(sweepIds: string[]): Promise<Map<string, Record<RunStatus, number>>> {
+    const out = new Map<string, Record<RunStatus, number>>();
+    for (const id of sweepIds) out.set(id, Object.fromEntries(RUN_STATUSES.map((st) => [st, 0])) as Record<RunStatus, number>);
+    if (sweepIds.length === 0) return out;
+    const rows: { sweep_id: string; status: RunStatus; n: number }[] = await this.ds.query(
+      `SELECT sweep_id, status, count(*)::int AS n FROM runs WHERE sweep_id = ANY($1::uuid[]) GROUP BY sweep_id, status`,
+      [sweepIds],
+    );
+    for (const r of rows) out.get(r.sweep_id)![r.status] = r.n;
+    return out;
+  }
+
   /** The sweep's runs in expansion order. */
   async runsOf(sweepId: string): Promise<RunEntity[]> {
     return this.ds.getRepository(RunEntity).find({ where: { sweepId }, order: { index: 'ASC' } });
@@ -135,12 +148,11 @@ export class SweepRepository {
 
   /** Counts by status, fraction done and ETA (see SweepProgress). */
   async progress(id: string): Promise<SweepProgress> {
-    const rows: { status: RunStatus; n: number; frac: number | null; started: Date | null; finished: Date | null }[] =
-      await this.ds.query(
-        `SELECT status, step::float8 / greatest(total_steps, 1) AS frac, started_at AS started, finished_at AS finished, 1 AS n
-           FROM runs WHERE sweep_id = $1`,
-        [id],
-      );
+    const rows: { status: RunStatus; frac: number | null; started: Date | null; finished: Date | null }[] = await this.ds.query(
+      `SELECT status, step::float8 / greatest(total_steps, 1) AS frac, started_at AS started, finished_at AS finished
+         FROM runs WHERE sweep_id = $1`,
+      [id],
+    );
     return computeProgress(rows, new Date());
   }
 
