@@ -12,6 +12,8 @@ pycocotools on PYTHONPATH is used. Run from the repository root:
         the official stats as one JSON object (keys AP ... ARl)
     python3 tools/coco-oracle/compare.py generate --seed 3 --out DIR
         writes DIR/gt.json and DIR/dt.json of one random case
+    python3 tools/coco-oracle/compare.py fixtures --out libs/detection/src/eval/fixtures --seeds 1 2 3
+        writes case-SEED.json: the case and the official stats, summary lines, per-category AP
 
 Exit status 0 when every case agrees.
 """
@@ -30,8 +32,8 @@ KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs'
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
-def official_stats(gt_path, dt_path, quiet=True):
-    """The 12 stats of pycocotools: COCO(gt), loadRes(dt), evaluate, accumulate, summarize."""
+def official_eval(gt_path, dt_path, quiet=True):
+    """pycocotools: COCO(gt), loadRes(dt), COCOeval(..., 'bbox'), evaluate, accumulate, summarize."""
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
     out = io.StringIO()
@@ -43,7 +45,53 @@ def official_stats(gt_path, dt_path, quiet=True):
         ev.accumulate()
         ev.summarize()
     lines = [l for l in out.getvalue().splitlines() if l.startswith(' Average')]
+    return ev, lines
+
+
+def official_stats(gt_path, dt_path, quiet=True):
+    """The 12 stats of pycocotools and its printed summary lines."""
+    ev, lines = official_eval(gt_path, dt_path, quiet)
     return {k: float(v) for k, v in zip(KEYS, ev.stats)}, lines
+
+
+def per_category_ap(ev):
+    """Mean precision over IoU and recall thresholds at area 'all', maxDets 100, per category (-1 without GT)."""
+    out = []
+    for k, cat in enumerate(ev.params.catIds):
+        s = ev.eval['precision'][:, :, k, 0, -1]
+        out.append({'categoryId': int(cat), 'ap': float(np.mean(s[s > -1])) if np.any(s > -1) else -1.0})
+    return out
+
+
+def write_fixtures(args):
+    """Small random cases with the official API's outputs, for the vitest of evaluateCoco."""
+    import tempfile
+    os.makedirs(args.out, exist_ok=True)
+    for seed in args.seeds:
+        gt, dt = generate(seed)
+        tmp = tempfile.mkdtemp(prefix='coco-fixture-')
+        gt_path, dt_path = write_case(tmp, gt, dt)
+        ev, lines = official_eval(gt_path, dt_path)
+        per_image = {}
+        for d in dt:
+            per_image.setdefault((d['image_id'], d['category_id']), 0)
+            per_image[(d['image_id'], d['category_id'])] += 1
+        fixture = {
+            'seed': seed,
+            'producedBy': 'tools/coco-oracle/compare.py fixtures: pycocotools cocoeval.py (official) with a numpy port of maskApi.c bbIou',
+            'counts': {'images': len(gt['images']), 'annotations': len(gt['annotations']),
+                       'crowds': sum(a['iscrowd'] for a in gt['annotations']), 'detections': len(dt),
+                       'maxDetectionsPerImageAndCategory': max(per_image.values()),
+                       'annotationIdZero': any(a['id'] == 0 for a in gt['annotations'])},
+            'groundTruth': gt,
+            'detections': dt,
+            'official': {'stats': {k: float(v) for k, v in zip(KEYS, ev.stats)}, 'summary': lines,
+                         'perCategory': per_category_ap(ev)},
+        }
+        with open(os.path.join(args.out, 'case-%d.json' % seed), 'w') as f:
+            json.dump(fixture, f, separators=(',', ':'))
+        print('case-%d.json: %s' % (seed, fixture['counts']))
+    return 0
 
 
 def random_box(rng, scale):
@@ -180,6 +228,9 @@ def main():
     o.add_argument('gt')
     o.add_argument('dt')
     o.add_argument('--time', action='store_true', help='also print the seconds taken')
+    fx = sub.add_parser('fixtures')
+    fx.add_argument('--out', required=True)
+    fx.add_argument('--seeds', type=int, nargs='+', required=True)
     g = sub.add_parser('generate')
     g.add_argument('--seed', type=int, required=True)
     g.add_argument('--out', required=True)
@@ -192,6 +243,8 @@ def main():
         if args.time:
             stats['seconds'] = time.perf_counter() - t0
         print(json.dumps({**stats, 'summary': lines}))
+    if args.cmd == 'fixtures':
+        sys.exit(write_fixtures(args))
     if args.cmd == 'generate':
         write_case(args.out, *generate(args.seed))
 

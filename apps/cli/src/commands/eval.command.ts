@@ -7,8 +7,8 @@ import {
   formatCocoSummary,
   formatFixed,
   parseJson,
+  readCocoResults,
   validateCocoGroundTruth,
-  validateCocoResults,
 } from '@ablate/detection';
 
 /** Exit status of bad input (a file that is missing, not JSON, or not COCO). */
@@ -28,9 +28,9 @@ type Metric = (typeof METRICS)[number];
 /** A user's mistake: printed alone on stderr, exit status 2. */
 class BadInput extends Error {}
 
-function readText(file: string): string {
+function readBytes(file: string): Buffer {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (err) {
     throw new BadInput(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
@@ -45,10 +45,10 @@ async function runEval(opts: EvalCommandOptions): Promise<string> {
   if (!(METRICS as readonly string[]).includes(opts.metric)) {
     throw new BadInput(`--metric ${opts.metric}: expected one of ${METRICS.join(', ')}`);
   }
-  const gtText = readText(opts.gt);
-  const dtText = readText(opts.dt);
-  const gt = validateCocoGroundTruth(parseJson(gtText, opts.gt), opts.gt);
-  const dts = validateCocoResults(parseJson(dtText, opts.dt), opts.dt, gt);
+  const gtBytes = readBytes(opts.gt);
+  const dtBytes = readBytes(opts.dt);
+  const gt = validateCocoGroundTruth(parseJson(gtBytes.toString('utf8'), opts.gt), opts.gt);
+  const dts = readCocoResults(dtBytes, opts.dt, gt);
   const metric = opts.metric as Metric;
   if (metric !== 'coco') {
     const voc = evaluateVoc(gt, dts, { metric: metric === 'voc07' ? '07' : '10' });

@@ -1,5 +1,6 @@
 import { accumulateCoco, type NdArray } from './coco-accumulate';
 import type { CocoDataset, CocoDetection } from './coco-format';
+import type { CocoResultsColumns } from './coco-results-reader';
 import { CocoInputError } from './coco-input';
 import { matchCocoImages } from './coco-match';
 import { defaultCocoEvalParams, type CocoEvalParams } from './coco-params';
@@ -49,21 +50,21 @@ export function evaluateCocoTables(tables: CocoEvalTables, options: CocoEvalOpti
  * Bounding-box AP exactly as pycocotools `COCOeval(gt, gt.loadRes(dets), 'bbox')` with
  * `evaluate(); accumulate(); summarize()` computes it: every GT image and category (sorted),
  * detections' area = w·h and ids 1..N in array order, crowd GT as ignore regions.
- * `groundTruth` and `detections` are COCO objects (bbox [x, y, w, h] in pixels); they are
- * not modified. Throws {@link CocoInputError} for a detection of an image or category not in the GT.
+ * `groundTruth` is a COCO dataset and `detections` a results list (bbox [x, y, w, h] in
+ * pixels) or its columns ({@link readCocoResults}); neither is modified. Throws {@link CocoInputError} for a detection of an image or category not in the GT.
  */
 export function evaluateCoco(
   groundTruth: CocoDataset,
-  detections: readonly CocoDetection[],
+  detections: readonly CocoDetection[] | CocoResultsColumns,
   options: CocoEvalOptions = {},
 ): CocoEvalResult {
   const tables = buildCocoEvalTables(groundTruth, detections);
   for (let i = 0; i < tables.dt.count; i++) {
     if (tables.dt.image[i] === NOT_IN_GT) {
-      throw new CocoInputError('detections', `[${i}].image_id`, `image ${detections[i].image_id} is not in the ground truth`);
+      throw new CocoInputError('detections', `[${i}].image_id`, 'image not in the ground truth');
     }
     if (tables.dt.category[i] === NOT_IN_GT) {
-      throw new CocoInputError('detections', `[${i}].category_id`, `category ${detections[i].category_id} is not in the ground truth`);
+      throw new CocoInputError('detections', `[${i}].category_id`, 'category not in the ground truth');
     }
   }
   return evaluateCocoTables(tables, options);

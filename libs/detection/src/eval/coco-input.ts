@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CocoDataset, CocoDetection } from './coco-format';
+import { columnsFromDetections, scanCocoResults, type CocoResultsColumns } from './coco-results-reader';
 
 /**
  * Bad evaluation input, naming the file and the entry: `source` is the file (or a label),
@@ -65,34 +66,61 @@ export function parseJson(text: string, source: string): unknown {
   }
 }
 
-/** Checks a parsed GT file; throws {@link CocoInputError} naming the first bad entry. */
+/** The hot-path form of the annotation schema: no allocation per entry. */
+function isAnnotation(a: unknown): boolean {
+  if (typeof a !== 'object' || a === null) return false;
+  const o = a as Record<string, unknown>;
+  const c = o.iscrowd;
+  return (
+    Number.isInteger(o.id) &&
+    Number.isInteger(o.image_id) &&
+    Number.isInteger(o.category_id) &&
+    isFiniteNumber(o.area) &&
+    isBox(o.bbox) &&
+    (c === undefined || c === 0 || c === 1 || c === true || c === false)
+  );
+}
+
+function isIdObject(o: unknown): boolean {
+  return typeof o === 'object' && o !== null && Number.isInteger((o as { id?: unknown }).id);
+}
+
+/**
+ * Checks a parsed GT file; throws {@link CocoInputError} naming the first bad entry. Entries
+ * are checked by hand first (fast); zod explains what is wrong.
+ */
 export function validateCocoGroundTruth(value: unknown, source: string): CocoDataset {
-  const parsed = cocoGroundTruthSchema.safeParse(value);
-  if (!parsed.success) throw fromZod(source, parsed.error);
+  const v = value as Partial<Record<'images' | 'categories' | 'annotations', unknown[]>>;
+  const plain =
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray(v.images) &&
+    Array.isArray(v.categories) &&
+    Array.isArray(v.annotations) &&
+    v.images.every(isIdObject) &&
+    v.categories.every((c) => isIdObject(c) && ['string', 'undefined'].includes(typeof (c as { name?: unknown }).name)) &&
+    v.annotations.every(isAnnotation);
+  if (!plain) {
+    const parsed = cocoGroundTruthSchema.safeParse(value);
+    if (!parsed.success) throw fromZod(source, parsed.error);
+  }
+  const gt = value as CocoDataset;
   // pycocotools indexes annotations by id: a repeated id silently replaces the first one.
   const firstWithId = new Map<number, number>();
-  parsed.data.annotations.forEach((a, i) => {
+  gt.annotations.forEach((a, i) => {
     const first = firstWithId.get(a.id);
     if (first !== undefined) throw new CocoInputError(source, `annotations[${i}].id`, `duplicate id ${a.id} (also annotations[${first}])`);
     firstWithId.set(a.id, i);
   });
-  // The parsed copy would drop nothing (loose objects) but costs a copy: hand back the input.
-  return value as CocoDataset;
+  return gt;
 }
 
 function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** The hot-path form of {@link cocoDetectionSchema}: no allocation per entry. */
-function isDetection(d: unknown): boolean {
-  if (typeof d !== 'object' || d === null) return false;
-  const o = d as Record<string, unknown>;
-  const b = o.bbox;
+function isBox(b: unknown): boolean {
   return (
-    Number.isInteger(o.image_id) &&
-    Number.isInteger(o.category_id) &&
-    isFiniteNumber(o.score) &&
     Array.isArray(b) &&
     b.length === 4 &&
     isFiniteNumber(b[0]) &&
@@ -102,6 +130,13 @@ function isDetection(d: unknown): boolean {
     b[2] >= 0 &&
     b[3] >= 0
   );
+}
+
+/** The hot-path form of {@link cocoDetectionSchema}: no allocation per entry. */
+function isDetection(d: unknown): boolean {
+  if (typeof d !== 'object' || d === null) return false;
+  const o = d as Record<string, unknown>;
+  return Number.isInteger(o.image_id) && Number.isInteger(o.category_id) && isFiniteNumber(o.score) && isBox(o.bbox);
 }
 
 /**
@@ -134,4 +169,32 @@ export function validateCocoResults(
     }
   }
   return value as CocoDetection[];
+}
+
+/**
+ * Reads a results file (its bytes, UTF-8, or its text) into columns: the fast scanner for
+ * plain files, JSON.parse and {@link validateCocoResults} for anything else (which either
+ * accepts it or names the bad entry). Image and category ids must be in the GT.
+ */
+export function readCocoResults(
+  data: Uint8Array | string,
+  source: string,
+  groundTruth: Pick<CocoDataset, 'images' | 'categories'>,
+): CocoResultsColumns {
+  // Latin-1 decoding is a byte copy; the scanner reads only ASCII (keys, numbers, punctuation).
+  const bytes = typeof data === 'string' ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const cols =
+    scanCocoResults(bytes ? bytes.toString('latin1') : (data as string)) ??
+    columnsFromDetections(validateCocoResults(parseJson(bytes ? bytes.toString('utf8') : (data as string), source), source, groundTruth));
+  const imageIds = new Set(groundTruth.images.map((im) => im.id));
+  const categoryIds = new Set(groundTruth.categories.map((c) => c.id));
+  for (let i = 0; i < cols.count; i++) {
+    if (!imageIds.has(cols.imageId[i])) {
+      throw new CocoInputError(source, `[${i}].image_id`, `image ${cols.imageId[i]} is not in the ground truth`);
+    }
+    if (!categoryIds.has(cols.categoryId[i])) {
+      throw new CocoInputError(source, `[${i}].category_id`, `category ${cols.categoryId[i]} is not in the ground truth`);
+    }
+  }
+  return cols;
 }

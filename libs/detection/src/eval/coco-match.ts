@@ -1,3 +1,4 @@
+import { cocoBoxIou } from './coco-iou';
 import type { CocoEvalParams } from './coco-params';
 import type { CocoEvalTables } from './coco-tables';
 
@@ -14,6 +15,12 @@ const MAX_IOU_THRESHOLD = 1 - 1e-10;
  * The per-image results of pycocotools' `evaluate()`, flattened per category. Detection
  * "positions" p run over every category in order, then every image in imgIds order, then the
  * image's detections of that category by descending score (stable) cut to maxDets[-1].
+ *
+ * Most detections cannot match at most thresholds (no GT of their category in the image, or
+ * none close enough), and then their status is fixed by their own area alone: unmatched, so a
+ * false positive, or ignored when out of the area range. So a status is stored only for the
+ * first `numMatchable[p]` thresholds (those at or below the best IoU of p's group); for t at or
+ * above it the status is {@link unmatchedStatus}.
  */
 export interface CocoImageMatches {
   /** Positions of category k are [categoryStart[k], categoryStart[k + 1]); length K + 1. */
@@ -22,22 +29,33 @@ export interface CocoImageMatches {
   score: Float64Array;
   /** Rank of the detection within its (image, category) by score: 0 for the best (P). */
   rank: Int32Array;
-  /** Status ({@link DT_TRUE_POSITIVE}, ...) at [p, a, t], shape (P·A·T). */
+  /** Bit a set when the detection's area w·h is outside area range a (P). */
+  areaOutBits: Uint8Array;
+  /** Thresholds 0 .. numMatchable[p] − 1 have a stored status (P). */
+  numMatchable: Uint8Array;
+  /** Where p's statuses start in `status`: [a, t] at statusOffset[p] + a · numMatchable[p] + t (P). */
+  statusOffset: Int32Array;
+  /** {@link DT_TRUE_POSITIVE}, {@link DT_FALSE_POSITIVE} or {@link DT_IGNORED}. */
   status: Uint8Array;
   /** Number of non-ignored GT at [k, a], shape (K·A): pycocotools' `npig`. */
   numPositives: Int32Array;
 }
 
-/** Rows grouped by key = category · N + image, stable in file order (a counting sort). */
-function groupRows(image: Int32Array, category: Int32Array, count: number, numImages: number, numKeys: number) {
+/** Status of position p at area range a for thresholds it cannot match at. */
+export function unmatchedStatus(areaOutBits: number, a: number): number {
+  return (areaOutBits >> a) & 1 ? DT_IGNORED : DT_FALSE_POSITIVE;
+}
+
+/** Rows grouped by key = image · K + category, stable in file order (a counting sort). */
+function groupRows(image: Int32Array, category: Int32Array, count: number, numCategories: number, numKeys: number) {
   const start = new Int32Array(numKeys + 1);
-  for (let i = 0; i < count; i++) if (image[i] >= 0 && category[i] >= 0) start[category[i] * numImages + image[i] + 1]++;
+  for (let i = 0; i < count; i++) if (image[i] >= 0 && category[i] >= 0) start[image[i] * numCategories + category[i] + 1]++;
   for (let k = 0; k < numKeys; k++) start[k + 1] += start[k];
   const rows = new Int32Array(start[numKeys]);
   const fill = start.slice(0, numKeys);
   for (let i = 0; i < count; i++) {
     if (image[i] < 0 || category[i] < 0) continue;
-    rows[fill[category[i] * numImages + image[i]]++] = i;
+    rows[fill[image[i] * numCategories + category[i]]++] = i;
   }
   return { start, rows };
 }
@@ -62,60 +80,36 @@ function sortByScoreDesc(rows: Int32Array, from: number, to: number, score: Floa
   rows.subarray(from, to).sort((a, b) => score[b] - score[a] || a - b);
 }
 
-/** Growable scratch buffers, reused across groups so the hot loop allocates nothing. */
+/** Growable buffers, reused across groups so the loops allocate nothing per detection. */
 class Scratch {
   iou = new Float64Array(1024);
   gtOrder = new Int32Array(64);
   gtIgnore = new Uint8Array(64);
   gtMatched = new Uint8Array(64);
-  /** Match outcome per detection of the current group at the current (area, threshold). */
-  match = new Uint8Array(128);
-  ensure(numDt: number, numGt: number): void {
-    if (this.match.length < numDt) this.match = new Uint8Array(2 * numDt);
+  /** Match outcome per (threshold, detection) of the current group and area range. */
+  match = new Uint8Array(1024);
+  /** Per detection of the group: its area w·h and its best IoU with any GT of the group. */
+  dtArea = new Float64Array(128);
+  maxIou = new Float64Array(128);
+  status = new Uint8Array(1 << 16);
+  ensure(numDt: number, numGt: number, numMatches: number): void {
+    if (this.dtArea.length < numDt) {
+      this.dtArea = new Float64Array(2 * numDt);
+      this.maxIou = new Float64Array(2 * numDt);
+    }
     if (this.iou.length < numDt * numGt) this.iou = new Float64Array(2 * numDt * numGt);
+    if (this.match.length < numMatches) this.match = new Uint8Array(2 * numMatches);
     if (this.gtOrder.length < numGt) {
       this.gtOrder = new Int32Array(2 * numGt);
       this.gtIgnore = new Uint8Array(2 * numGt);
       this.gtMatched = new Uint8Array(2 * numGt);
     }
   }
-}
-
-/**
- * IoU of detections × GT as maskApi.c `bbIou` computes it, into out[d·G + g]: boxes
- * [x, y, w, h]; for a crowd GT the union is the detection's area alone.
- */
-export function cocoBoxIou(
-  dtBox: Float64Array,
-  dtRows: ArrayLike<number>,
-  dtFrom: number,
-  numDt: number,
-  gtBox: Float64Array,
-  gtRows: ArrayLike<number>,
-  gtFrom: number,
-  numGt: number,
-  gtCrowd: Uint8Array,
-  out: Float64Array,
-): void {
-  for (let d = 0; d < numDt; d++) {
-    const o = dtRows[dtFrom + d] * 4;
-    const dx = dtBox[o], dy = dtBox[o + 1], dw = dtBox[o + 2], dh = dtBox[o + 3];
-    const da = dw * dh;
-    for (let g = 0; g < numGt; g++) {
-      const row = gtRows[gtFrom + g];
-      const q = row * 4;
-      const gx = gtBox[q], gy = gtBox[q + 1], gw = gtBox[q + 2], gh = gtBox[q + 3];
-      let v = 0;
-      const w = Math.min(dw + dx, gw + gx) - Math.max(dx, gx);
-      if (w > 0) {
-        const h = Math.min(dh + dy, gh + gy) - Math.max(dy, gy);
-        if (h > 0) {
-          const i = w * h;
-          v = i / (gtCrowd[row] ? da : da + gw * gh - i);
-        }
-      }
-      out[d * numGt + g] = v;
-    }
+  ensureStatus(size: number): void {
+    if (this.status.length >= size) return;
+    const grown = new Uint8Array(Math.max(size, 2 * this.status.length));
+    grown.set(this.status);
+    this.status = grown;
   }
 }
 
@@ -126,56 +120,77 @@ export function cocoBoxIou(
 export function matchCocoImages(tables: CocoEvalTables, params: CocoEvalParams): CocoImageMatches {
   const N = tables.imageIds.length, K = tables.categoryIds.length;
   const A = params.areaRanges.length, T = params.iouThresholds.length;
+  if (A > 8) throw new RangeError('at most 8 area ranges'); // areaOutBits is a byte
   const maxDet = params.maxDets[params.maxDets.length - 1];
   const { gt, dt } = tables;
-  const gtGroups = groupRows(gt.image, gt.category, gt.count, N, N * K);
-  const dtGroups = groupRows(dt.image, dt.category, dt.count, N, N * K);
+  // Grouped image-major (key = image · K + category): results files list detections image by
+  // image, so a group's rows lie close together in memory.
+  const gtGroups = groupRows(gt.image, gt.category, gt.count, K, N * K);
+  const dtGroups = groupRows(dt.image, dt.category, dt.count, K, N * K);
   const dtRows = dtGroups.rows;
 
   // Positions: the detections kept (≤ maxDet per group), counted first to size the arrays.
   const categoryStart = new Int32Array(K + 1);
-  for (let k = 0; k < K; k++) {
-    let n = 0;
-    for (let i = 0; i < N; i++) n += Math.min(dtGroups.start[k * N + i + 1] - dtGroups.start[k * N + i], maxDet);
-    categoryStart[k + 1] = categoryStart[k] + n;
-  }
-  const P = categoryStart[K];
-  const score = new Float64Array(P);
-  const rank = new Int32Array(P);
-  const status = new Uint8Array(P * A * T);
-  const numPositives = new Int32Array(K * A);
-  const thresholds = Float64Array.from(params.iouThresholds, (t) => Math.min(t, MAX_IOU_THRESHOLD));
-  const scratch = new Scratch();
-
-  let p = 0;
   for (let key = 0; key < N * K; key++) {
-    const k = (key / N) | 0;
+    categoryStart[(key % K) + 1] += Math.min(dtGroups.start[key + 1] - dtGroups.start[key], maxDet);
+  }
+  for (let k = 0; k < K; k++) categoryStart[k + 1] += categoryStart[k];
+  const P = categoryStart[K];
+  const next = categoryStart.slice(0, K); // the next free position of each category
+  const out = {
+    categoryStart,
+    score: new Float64Array(P),
+    rank: new Int32Array(P),
+    areaOutBits: new Uint8Array(P),
+    numMatchable: new Uint8Array(P),
+    statusOffset: new Int32Array(P),
+    numPositives: new Int32Array(K * A),
+  };
+  const lo = Float64Array.from(params.areaRanges, (r) => r[0]);
+  const hi = Float64Array.from(params.areaRanges, (r) => r[1]);
+  const thresholds = Float64Array.from(params.iouThresholds, (t) => Math.min(t, MAX_IOU_THRESHOLD));
+  const s = new Scratch();
+  let statusEnd = 0;
+  for (let key = 0; key < N * K; key++) {
     const g0 = gtGroups.start[key], G = gtGroups.start[key + 1] - g0;
     const d0 = dtGroups.start[key], D0 = dtGroups.start[key + 1] - d0;
     if (G === 0 && D0 === 0) continue;
+    const k = key % K;
     sortByScoreDesc(dtRows, d0, d0 + D0, dt.score);
     const D = Math.min(D0, maxDet);
+    const p = next[k];
+    next[k] += D;
+    s.ensure(D, G, T * D);
+    const groupMaxIou = G === 0 || D === 0 ? 0 : cocoBoxIou(dt.box, dtRows, d0, D, gt.box, gtGroups.rows, g0, G, gt.crowd, s.iou, s.maxIou);
+    // Thresholds ascend: from the first one above the group's best IoU on, nothing matches.
+    let nm = 0;
+    while (nm < T && G > 0 && groupMaxIou >= thresholds[nm]) nm++;
     for (let j = 0; j < D; j++) {
-      score[p + j] = dt.score[dtRows[d0 + j]];
-      rank[p + j] = j;
+      const r = dtRows[d0 + j];
+      const area = dt.box[r * 4 + 2] * dt.box[r * 4 + 3]; // loadRes: area = w·h
+      let bits = 0;
+      for (let a = 0; a < A; a++) if (isOutside(area, lo[a], hi[a])) bits |= 1 << a;
+      out.score[p + j] = dt.score[r];
+      out.rank[p + j] = j;
+      out.areaOutBits[p + j] = bits;
+      out.numMatchable[p + j] = nm;
+      out.statusOffset[p + j] = statusEnd + j * A * nm;
     }
-    scratch.ensure(D, G);
-    cocoBoxIou(dt.box, dtRows, d0, D, gt.box, gtGroups.rows, g0, G, gt.crowd, scratch.iou);
+    if (G === 0) continue;
     for (let a = 0; a < A; a++) {
-      const [lo, hi] = params.areaRanges[a];
-      numPositives[k * A + a] += orderGt(gtGroups.rows, g0, G, gt.crowd, gt.area, lo, hi, scratch);
-      for (let t = 0; t < T; t++) {
-        matchAtThreshold(thresholds[t], D, G, scratch, gtGroups.rows, g0, gt.crowd, gt.id);
-        for (let j = 0; j < D; j++) {
-          const o = dtRows[d0 + j] * 4;
-          const areaOut = isOutside(dt.box[o + 2] * dt.box[o + 3], lo, hi);
-          status[((p + j) * A + a) * T + t] = statusOf(scratch.match[j], areaOut);
-        }
+      out.numPositives[k * A + a] += orderGt(gtGroups.rows, g0, G, gt.crowd, gt.area, lo[a], hi[a], s);
+      if (nm === 0) continue;
+      for (let t = 0; t < nm; t++) matchAtThreshold(thresholds[t], D, G, s, gtGroups.rows, g0, gt.crowd, gt.id, t * D);
+      s.ensureStatus(statusEnd + D * A * nm);
+      for (let j = 0; j < D; j++) {
+        const areaOut = (out.areaOutBits[p + j] >> a) & 1;
+        const base = statusEnd + j * A * nm + a * nm;
+        for (let t = 0; t < nm; t++) s.status[base + t] = statusOf(s.match[t * D + j], areaOut === 1);
       }
     }
-    p += D;
+    statusEnd += D * A * nm;
   }
-  return { categoryStart, score, rank, status, numPositives };
+  return { ...out, status: s.status.slice(0, statusEnd) };
 }
 
 /** pycocotools' area test: outside when `a < aRng[0] or a > aRng[1]` (both ends inclusive). */
@@ -235,7 +250,7 @@ function orderGt(
 /**
  * The greedy matching loop of pycocotools `evaluateImg` at one threshold: each detection in
  * score order takes the best-IoU GT not yet taken (crowds can be taken again), preferring any
- * non-ignored GT to an ignored one. Writes scratch.match for the D detections.
+ * non-ignored GT to an ignored one. Writes scratch.match[out + d] for the D detections.
  */
 function matchAtThreshold(
   threshold: number,
@@ -246,10 +261,15 @@ function matchAtThreshold(
   g0: number,
   crowd: Uint8Array,
   gtId: Float64Array,
+  out: number,
 ): void {
-  const { iou, gtOrder, gtIgnore, gtMatched, match } = s;
+  const { iou, gtOrder, gtIgnore, gtMatched, match, maxIou } = s;
   gtMatched.fill(0, 0, G);
   for (let d = 0; d < D; d++) {
+    if (maxIou[d] < threshold) {
+      match[out + d] = UNMATCHED; // no GT reaches the threshold: the scan below would find none
+      continue;
+    }
     let best = threshold;
     let m = -1;
     const rowOffset = d * G;
@@ -263,12 +283,12 @@ function matchAtThreshold(
       m = gi;
     }
     if (m === -1) {
-      match[d] = UNMATCHED;
+      match[out + d] = UNMATCHED;
       continue;
     }
     gtMatched[m] = 1;
     const idZero = gtId[gtRows[g0 + gtOrder[m]]] === 0;
-    if (gtIgnore[m]) match[d] = idZero ? MATCHED_ID_ZERO_IGNORED : MATCHED_IGNORED;
-    else match[d] = idZero ? MATCHED_ID_ZERO : MATCHED;
+    if (gtIgnore[m]) match[out + d] = idZero ? MATCHED_ID_ZERO_IGNORED : MATCHED_IGNORED;
+    else match[out + d] = idZero ? MATCHED_ID_ZERO : MATCHED;
   }
 }

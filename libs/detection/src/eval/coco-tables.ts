@@ -1,4 +1,5 @@
 import type { CocoDataset, CocoDetection } from './coco-format';
+import { columnsFromDetections, type CocoResultsColumns } from './coco-results-reader';
 
 /** Sentinel index of an annotation whose image or category is not in the GT lists (skipped, as pycocotools does). */
 export const NOT_IN_GT = -1;
@@ -60,23 +61,21 @@ export function allocateGtTable(count: number): CocoGtTable {
   };
 }
 
-export function allocateDtTable(count: number): CocoDtTable {
-  return {
-    count,
-    image: new Int32Array(count),
-    category: new Int32Array(count),
-    box: new Float64Array(count * 4),
-    score: new Float64Array(count),
-  };
+function isColumns(d: readonly CocoDetection[] | CocoResultsColumns): d is CocoResultsColumns {
+  return !Array.isArray(d);
 }
 
 /**
  * Builds the tables from parsed (and already validated) COCO objects. GT annotations whose
  * image or category is not listed are kept as {@link NOT_IN_GT} and never evaluated, as in
- * pycocotools (`getAnnIds(imgIds, catIds)` never returns them). Detections must refer to
- * listed images and categories (the validator enforces it).
+ * pycocotools (`getAnnIds(imgIds, catIds)` never returns them). Detections (objects, or the
+ * columns of {@link readCocoResults}) must refer to listed images and categories (the readers
+ * enforce it; others get {@link NOT_IN_GT}).
  */
-export function buildCocoEvalTables(groundTruth: CocoDataset, detections: readonly CocoDetection[]): CocoEvalTables {
+export function buildCocoEvalTables(
+  groundTruth: CocoDataset,
+  detections: readonly CocoDetection[] | CocoResultsColumns,
+): CocoEvalTables {
   const images = indexIds(groundTruth.images.map((im) => im.id));
   const categories = indexIds(groundTruth.categories.map((c) => c.id));
   const anns = groundTruth.annotations;
@@ -90,13 +89,17 @@ export function buildCocoEvalTables(groundTruth: CocoDataset, detections: readon
     gt.crowd[i] = a.iscrowd ? 1 : 0;
     gt.id[i] = a.id;
   }
-  const dt = allocateDtTable(detections.length);
-  for (let i = 0; i < detections.length; i++) {
-    const d = detections[i];
-    dt.image[i] = images.indexOf.get(d.image_id) ?? NOT_IN_GT;
-    dt.category[i] = categories.indexOf.get(d.category_id) ?? NOT_IN_GT;
-    dt.box.set(d.bbox, i * 4);
-    dt.score[i] = d.score;
+  const cols = isColumns(detections) ? detections : columnsFromDetections(detections);
+  const dt: CocoDtTable = {
+    count: cols.count,
+    image: new Int32Array(cols.count),
+    category: new Int32Array(cols.count),
+    box: cols.box,
+    score: cols.score,
+  };
+  for (let i = 0; i < cols.count; i++) {
+    dt.image[i] = images.indexOf.get(cols.imageId[i]) ?? NOT_IN_GT;
+    dt.category[i] = categories.indexOf.get(cols.categoryId[i]) ?? NOT_IN_GT;
   }
   return { imageIds: images.sorted, categoryIds: categories.sorted, gt, dt };
 }

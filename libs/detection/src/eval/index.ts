@@ -1,5 +1,14 @@
 export * from './coco-format';
-export { CocoInputError, parseJson, validateCocoGroundTruth, validateCocoResults, formatJsonPath } from './coco-input';
+export {
+  CocoInputError,
+  parseJson,
+  validateCocoGroundTruth,
+  validateCocoResults,
+  readCocoResults,
+  formatJsonPath,
+} from './coco-input';
+export { scanCocoResults, columnsFromDetections, detectionsFromColumns } from './coco-results-reader';
+export type { CocoResultsColumns } from './coco-results-reader';
 export { evaluateCoco, evaluateCocoTables } from './coco-eval';
 export type { CocoEvalOptions, CocoEvalResult, CocoCategoryAp } from './coco-eval';
 export { defaultCocoEvalParams, numpyLinspace, COCO_EVAL_IOU_THRESHOLDS, COCO_EVAL_RECALL_THRESHOLDS } from './coco-params';

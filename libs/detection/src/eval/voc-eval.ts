@@ -1,4 +1,5 @@
 import type { CocoDataset, CocoDetection } from './coco-format';
+import { detectionsFromColumns, type CocoResultsColumns } from './coco-results-reader';
 
 /** '07': 11-point interpolated AP (VOC2007); '10': area under the interpolated curve (VOC2010 and later). */
 export type VocMetric = '07' | '10';
@@ -118,9 +119,12 @@ function categoryAp(
  */
 export function evaluateVoc(
   groundTruth: CocoDataset,
-  detections: readonly CocoDetection[],
+  detectionsOrColumns: readonly CocoDetection[] | CocoResultsColumns,
   options: VocEvalOptions = {},
 ): VocEvalResult {
+  const detections = Array.isArray(detectionsOrColumns)
+    ? (detectionsOrColumns as readonly CocoDetection[])
+    : detectionsFromColumns(detectionsOrColumns as CocoResultsColumns);
   const metric = options.metric ?? '10';
   const iouThreshold = options.iouThreshold ?? VOC_IOU_THRESHOLD;
   const categoryIds = [...new Set(groundTruth.categories.map((c) => c.id))].sort((a, b) => a - b);

@@ -1,0 +1,215 @@
+/**
+ * `npm run bench:eval`: COCO bbox evaluation at the size of COCO val2017 (5,000 images,
+ * 80 categories, ~7 GT boxes and ~50 detections per image, a few crowds), generated from a
+ * fixed seed into a temp directory.
+ *
+ * Times, in this run: the whole command `node bin/ablate.js eval --gt --dt --json` as a
+ * subprocess (single-threaded: load, check, evaluate, print), the CLI's start-up alone
+ * (`ablate --help`), `JSON.parse` of the two files (the floor for any loader), and the
+ * in-process `evaluateCoco`. The ratio that matters is against the official Python COCO API,
+ * 31 s for this case on this machine (the issue's measurement); with ABLATE_COCO_ORACLE=1 and
+ * pycocotools importable by python3, the official API is also run here on the same files.
+ * Ends with one line of JSON.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  COCO_STAT_KEYS,
+  evaluateCoco,
+  parseJson,
+  validateCocoGroundTruth,
+  validateCocoResults,
+  type CocoAnnotation,
+  type CocoDataset,
+  type CocoDetection,
+  type CocoStats,
+} from '@ablate/detection';
+
+const ROOT = join(__dirname, '..');
+/** The issue's measurement of pycocotools on this case and machine. */
+const OFFICIAL_REFERENCE_S = 31;
+const GOAL_S = 1;
+
+/** mulberry32: a small seeded PRNG, so every run evaluates the same files. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A COCO-val-sized case. GT sides follow COCO's skew to small objects (log-uniform 4–400 px),
+ * `area` is a mask-like 40–100 % of the box, ~1 % crowds; detections are jittered copies of GT
+ * (sometimes of the wrong class) plus background boxes, with float32 scores and boxes as
+ * detectors write them.
+ */
+function makeCase(seed: number): { gt: CocoDataset; dt: CocoDetection[] } {
+  const rand = rng(seed);
+  const images = Array.from({ length: 5000 }, (_, i) => ({ id: 100000 + 7 * i, width: 640, height: 480 }));
+  const categories = Array.from({ length: 80 }, (_, i) => ({ id: i + 1 + (i >= 11 ? 1 : 0), name: `class${i}` }));
+  const annotations: CocoAnnotation[] = [];
+  const dt: CocoDetection[] = [];
+  const f = Math.fround;
+  const side = () => Math.exp(Math.log(4) + rand() * Math.log(100));
+  for (const image of images) {
+    const numGt = Math.floor(rand() * 14);
+    for (let g = 0; g < numGt; g++) {
+      const w = Math.min(side(), 640), h = Math.min(side(), 480);
+      const bbox: [number, number, number, number] = [rand() * (640 - w), rand() * (480 - h), w, h].map(
+        (v) => Math.round(v * 100) / 100,
+      ) as [number, number, number, number];
+      const category_id = categories[Math.floor(rand() * 80)].id;
+      const iscrowd = rand() < 0.01 ? 1 : 0;
+      annotations.push({ id: annotations.length + 1, image_id: image.id, category_id, bbox, area: bbox[2] * bbox[3] * (0.4 + 0.6 * rand()), iscrowd });
+      const copies = Math.floor(rand() * 5);
+      for (let c = 0; c < copies; c++) {
+        const jw = bbox[2] * Math.exp((rand() - 0.5) * 0.4), jh = bbox[3] * Math.exp((rand() - 0.5) * 0.4);
+        const box: [number, number, number, number] = [f(bbox[0] + (rand() - 0.5) * 0.3 * bbox[2]), f(bbox[1] + (rand() - 0.5) * 0.3 * bbox[3]), f(jw), f(jh)];
+        const cat = rand() < 0.9 ? category_id : categories[Math.floor(rand() * 80)].id;
+        dt.push({ image_id: image.id, category_id: cat, bbox: box, score: f(0.3 + 0.7 * rand()) });
+      }
+    }
+    const background = 40 + Math.floor(rand() * 5) - numGt;
+    for (let b = 0; b < background; b++) {
+      const w = Math.min(side(), 640), h = Math.min(side(), 480);
+      const box: [number, number, number, number] = [f(rand() * (640 - w)), f(rand() * (480 - h)), f(w), f(h)];
+      // A few scores on a coarse grid: ties across images, ordered by image as pycocotools does.
+      const score = rand() < 0.05 ? Math.round(rand() * 20) / 20 : f(0.05 + 0.5 * rand() ** 2);
+      dt.push({ image_id: image.id, category_id: categories[Math.floor(rand() * 80)].id, bbox: box, score });
+    }
+  }
+  return { gt: { images, annotations, categories }, dt };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeMs(fn: () => void, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Runs the CLI once; returns wall ms and stdout. Throws with stderr on failure. */
+function runCli(args: string[]): { ms: number; stdout: string } {
+  const t0 = performance.now();
+  const proc = spawnSync(process.execPath, [join(ROOT, 'bin', 'ablate.js'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const ms = performance.now() - t0;
+  if (proc.status !== 0) throw new Error(`ablate ${args.join(' ')} exited ${proc.status}: ${proc.stderr}`);
+  return { ms, stdout: proc.stdout };
+}
+
+function sameStats(a: CocoStats, b: CocoStats, tolerance: number): boolean {
+  return COCO_STAT_KEYS.every((k) => Math.abs(a[k] - b[k]) <= tolerance);
+}
+
+/** The official API on the same files, if asked for and available (tools/coco-oracle/compare.py). */
+function runOfficial(gtPath: string, dtPath: string): { seconds: number; stats: CocoStats } | undefined {
+  if (process.env.ABLATE_COCO_ORACLE !== '1') return undefined;
+  const out = execFileSync('python3', [join(ROOT, 'tools', 'coco-oracle', 'compare.py'), 'official', gtPath, dtPath, '--time'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  const parsed = JSON.parse(out) as CocoStats & { seconds: number };
+  return { seconds: parsed.seconds, stats: parsed };
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ablate-bench-eval-'));
+  try {
+    const { gt, dt } = makeCase(20150101);
+    const gtPath = join(dir, 'gt.json'), dtPath = join(dir, 'dt.json');
+    writeFileSync(gtPath, JSON.stringify(gt));
+    writeFileSync(dtPath, JSON.stringify(dt));
+    const mb = (p: string) => round(readFileSync(p).length / 2 ** 20);
+    console.log(`case: ${gt.images.length} images, ${gt.categories.length} categories, ${gt.annotations.length} GT boxes ` +
+      `(${gt.annotations.filter((a) => a.iscrowd).length} crowds), ${dt.length} detections; files ${mb(gtPath)} + ${mb(dtPath)} MiB`);
+
+    // Same-run baselines: reading + JSON.parse of both files, and the CLI's start-up.
+    const parseMs = timeMs(() => {
+      JSON.parse(readFileSync(gtPath, 'utf8'));
+      JSON.parse(readFileSync(dtPath, 'utf8'));
+    }, 3);
+    const startupMs = median([0, 1, 2].map(() => runCli(['--help']).ms));
+
+    // In process: load (read + parse + check) and evaluate, separately.
+    let gtObj!: CocoDataset, dtObj!: CocoDetection[];
+    const loadMs = timeMs(() => {
+      gtObj = validateCocoGroundTruth(parseJson(readFileSync(gtPath, 'utf8'), gtPath), gtPath);
+      dtObj = validateCocoResults(parseJson(readFileSync(dtPath, 'utf8'), dtPath), dtPath, gtObj);
+    }, 3);
+    let stats!: CocoStats;
+    const evaluateMs = timeMs(() => {
+      stats = evaluateCoco(gtObj, dtObj).stats;
+    }, 5);
+
+    // The whole command, as a user runs it.
+    const cliRuns = [0, 1, 2].map(() => runCli(['eval', '--gt', gtPath, '--dt', dtPath, '--json']));
+    const cliMs = median(cliRuns.map((r) => r.ms));
+    const cliStats = JSON.parse(cliRuns[0].stdout) as CocoStats;
+    if (!sameStats(cliStats, stats, 0)) throw new Error('the CLI and the in-process evaluation disagree');
+
+    const official = runOfficial(gtPath, dtPath);
+    if (official && !sameStats(official.stats, stats, 1e-9)) throw new Error('the official API disagrees');
+
+    let ops: Record<string, number> | string;
+    try {
+      const mod = (await import('./ops')) as { measureOps?: () => Promise<Record<string, number>> };
+      ops = mod.measureOps ? await mod.measureOps() : 'bench/ops.ts has no measureOps';
+    } catch (err) {
+      ops = `bench/ops.ts not usable: ${err instanceof Error ? err.message : String(err)}`;
+    }
+    if (typeof ops === 'string') console.log(`note: ${ops}; its figures are left out`);
+
+    console.log(`AP ${stats.AP.toFixed(4)} AP50 ${stats.AP50.toFixed(4)} AR100 ${stats.AR100.toFixed(4)}`);
+    console.log(`JSON.parse of both files (baseline): ${round(parseMs)} ms`);
+    console.log(`CLI start-up (ablate --help):        ${round(startupMs)} ms`);
+    console.log(`in process: load + check ${round(loadMs)} ms, evaluateCoco ${round(evaluateMs)} ms`);
+    console.log(`whole command (ablate eval --json):  ${round(cliMs)} ms  goal < ${GOAL_S * 1000} ms: ${cliMs < GOAL_S * 1000 ? 'met' : 'NOT met'}`);
+    console.log(`vs official Python COCO API (${OFFICIAL_REFERENCE_S} s reference): ${round((OFFICIAL_REFERENCE_S * 1000) / cliMs)}× faster`);
+    if (official) console.log(`official API measured in this run: ${round(official.seconds, 2)} s → ${round((official.seconds * 1000) / cliMs)}× faster, same stats to 1e-9`);
+    console.log(`evaluateCoco vs JSON.parse of its input: ${round(evaluateMs / parseMs, 2)}×`);
+
+    const figures = {
+      bench: 'eval',
+      images: gt.images.length,
+      gt_boxes: gt.annotations.length,
+      detections: dt.length,
+      cli_ms: round(cliMs),
+      cli_startup_ms: round(startupMs),
+      json_parse_ms: round(parseMs),
+      load_and_check_ms: round(loadMs),
+      evaluate_ms: round(evaluateMs),
+      speedup_vs_official_31s: round((OFFICIAL_REFERENCE_S * 1000) / cliMs),
+      official_measured_s: official ? round(official.seconds, 2) : null,
+      speedup_vs_official_measured: official ? round((official.seconds * 1000) / cliMs) : null,
+      cli_over_json_parse: round(cliMs / parseMs, 2),
+      goal_met: cliMs < GOAL_S * 1000,
+      AP: stats.AP,
+      ...(typeof ops === 'string' ? {} : { ops }),
+    };
+    console.log(JSON.stringify(figures));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
