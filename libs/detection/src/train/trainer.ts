@@ -81,6 +81,8 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
           return { status: 'diverged', step: pos.step + 1, finalLoss: result.loss };
         }
         advance(pos, source.batchesPerEpoch, lr, result.loss);
+        // A step is one long synchronous stretch: let timers and I/O (lock renewal, prefetch, RPC) run.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         await hooks.onProgress?.(clock.progress(pos, result, batch.images.shape[0]));
         if (pos.step % train.checkpointEvery === 0) await checkpoint();
         if (pos.step >= train.steps) break;
