@@ -189,6 +189,7 @@ describe('sweeps', () => {
     expect(metrics.text).toMatch(/ablate_queue_jobs\{queue="sweep",state="waiting-children"\} 1/);
     expect(metrics.text).toMatch(/ablate_runs\{status="queued"\} 8/);
     expect(metrics.text).toContain('ablate_job_duration_seconds');
+    expect(metrics.text).toMatch(/ablate_queue_lag_seconds\{queue="train"\} \d/);
   });
 
   it('cancels: waiting jobs removed, the active run flagged, the parent released when the last child ends', async () => {

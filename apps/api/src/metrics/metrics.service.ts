@@ -38,6 +38,15 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
       },
     });
     new Gauge({
+      name: 'ablate_queue_lag_seconds',
+      help: 'Age of the oldest job waiting to start, per queue',
+      labelNames: ['queue'],
+      registers: [this.registry],
+      async collect() {
+        for (const [queue, lag] of Object.entries(await queues_.lagSeconds())) this.set({ queue }, lag);
+      },
+    });
+    new Gauge({
       name: 'ablate_runs',
       help: 'Runs by status (all sweeps)',
       labelNames: ['status'],
