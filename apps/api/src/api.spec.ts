@@ -215,6 +215,14 @@ describe('sweeps', () => {
     expect(await (await sweepQueue.getJob(sweepId))!.getState()).toBe('waiting');
     expect((await http.get(`/sweeps/${sweepId}`).set(AUTH)).body.status).toBe('cancelled');
     await worker.close();
+
+    // The API observed the job's duration from BullMQ's queue events.
+    let text = '';
+    for (let i = 0; i < 50 && !/ablate_job_duration_seconds_count\{queue="train",outcome="completed"\} 1/.test(text); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      text = (await http.get('/metrics').set(AUTH)).text;
+    }
+    expect(text).toMatch(/ablate_job_duration_seconds_count\{queue="train",outcome="completed"\} 1/);
   });
 });
 
