@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { planSweep } from '@ablate/jobs';
 import { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
 import { EVALUATION_STAT_NAMES, type EvaluationStats } from './entities';
+import { NotFoundError } from './errors';
 import { openStore, type Store } from './store';
 import { createTemporaryDatabase, type TemporaryDatabase } from './testing/temporary-database';
 
@@ -197,6 +198,9 @@ describe('store (real PostgreSQL)', () => {
     expect(done.status).toBe('completed');
     expect(done.AP).toBeCloseTo(0.4, 12);
     expect((await store.runs.get(run.id)).finalEvaluationId).toBeNull();
+    await expect(
+      store.evaluations.saveEvaluation('00000000-0000-4000-8000-000000000000', { dataset: 'd', step: 1, stats: stats(0.1) }),
+    ).rejects.toThrow(NotFoundError);
   });
 });
 

@@ -2,6 +2,7 @@ import { mutateReturning } from '../sql';
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager, FindOptionsSelect } from 'typeorm';
 import type { CocoDetection } from '@ablate/detection';
+import { pgErrorCode } from '../data-source';
 import { NotFoundError } from '../errors';
 import { EVALUATION_STAT_NAMES, EvaluationEntity, type ClassAp, type EvaluationStats } from '../entities';
 
@@ -60,7 +61,7 @@ export class EvaluationRepository {
        RETURNING id`,
       params,
     ).catch((e: unknown) => {
-      if ((e as { driverError?: { code?: string } }).driverError?.code === '23503') throw new NotFoundError('run', runId);
+      if (pgErrorCode(e) === '23503') throw new NotFoundError('run', runId); // foreign_key_violation
       throw e;
     });
     return rows[0].id;
