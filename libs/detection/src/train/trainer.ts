@@ -163,7 +163,8 @@ async function restore(bytes: Uint8Array, ctx: StepContext, seed: number, train:
     // A run that turns EMA on at resume starts its average from the restored weights.
     if (ctx.ema && s.ema && ckpt.ema.size > 0) ctx.ema.load(ckpt.ema, s.ema.updates);
     else if (ctx.ema) ctx.ema.load(ctx.detector.allVariables(), 0);
-    Object.assign(pos, { step: s.step, epoch: s.epoch, batchIndex: s.batchIndex, lr: s.lr, loss: s.loss });
+    // JSON has no NaN: a checkpoint written before any step stores its loss as null.
+    Object.assign(pos, { step: s.step, epoch: s.epoch, batchIndex: s.batchIndex, lr: s.lr, loss: s.loss ?? Number.NaN });
   } finally {
     disposeCheckpoint(ckpt);
   }
