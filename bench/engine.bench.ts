@@ -5,8 +5,11 @@
  *
  * 1. a plain conv stack like the issue's measurement: 4 convolutions 3×3 (3→16/1, 16→32/2,
  *    32→32/1, 32→64/2) with ReLU, 128×128 input, batch 4, ~330 M multiply-adds forward;
- * 2. RetinaNet (ResNet-18, FPN 256, 4-conv heads) from `buildDetector`, 128×128, batch 2;
- * 3. EfficientDet-φ0 (EfficientNet-B0, BiFPN 64×3, separable heads) from `buildDetector`, 128×128, batch 2.
+ * 2. RetinaNet (ResNet-18, FPN 256, 4-conv heads) from `buildDetector`, 64×64, batch 2;
+ * 3. EfficientDet-φ0 (EfficientNet-B0, BiFPN 64×3, separable heads) from `buildDetector`, 64×64, batch 2.
+ *
+ * The detectors are small (64 px) because the cpu baseline must run the same step: at 128 px a
+ * RetinaNet step on the cpu backend takes many minutes on a busy 2-core machine.
  *
  * A step is one Adam step (`optimizer.minimize`: forward with the tape, backward, update); the
  * forward is the same graph in training mode without the tape. Detector losses are a stand-in
@@ -22,6 +25,8 @@ import { DetectorConfigSchema, backendInfo, buildDetector, initBackend } from '@
 const GOAL_STEP_OVER_FORWARD = 3;
 const GOAL_SPEEDUP_OVER_CPU = 300;
 const WARMUP_STEPS = 2;
+/** Input side of the detector graphs (the smallest the five pyramid levels P3–P7 allow comfortably). */
+const DETECTOR_SIZE = 64;
 const MEASURED_RUNS = 5;
 
 /** A training graph: variables, a loss, and how to free it. Built on the current backend. */
@@ -75,8 +80,8 @@ function convStackMacs(): number {
 }
 
 function detectorGraph(name: string, model: Record<string, unknown>): Graph {
-  const detector = buildDetector(DetectorConfigSchema.parse({ model: { inputSize: 128, numClasses: 3, ...model } }));
-  const images = tf.randomUniform([2, 128, 128, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+  const detector = buildDetector(DetectorConfigSchema.parse({ model: { inputSize: DETECTOR_SIZE, numClasses: 3, ...model } }));
+  const images = tf.randomUniform([2, DETECTOR_SIZE, DETECTOR_SIZE, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
   return {
     name,
     variables: [...detector.trainableVariables().values()],
