@@ -1,0 +1,98 @@
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { apiRequest, apiTarget, type ApiTarget } from '../sweep/api-client';
+import { watchSweep } from '../sweep/watch-sweep';
+import type { SweepView } from '../sweep/sweep-view';
+
+interface TargetOptions {
+  api?: string;
+  key?: string;
+}
+
+/** A spec file the CLI cannot read; names the file. Exit status 2, as for every bad input. */
+export class SpecFileError extends Error {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
+    super(`${file}: ${reason}`);
+    this.name = 'SpecFileError';
+  }
+}
+
+/** Reads and parses a SweepSpec JSON file (validation happens at the API, which names each bad field). */
+export function readSpecFile(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SpecFileError(file, (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new SpecFileError(file, `not valid JSON (${(err as Error).message})`);
+  }
+}
+
+/** `POST /sweeps`; resolves to the new (or, for a repeated idempotency key, the first) sweep's id. */
+export async function submitSweep(target: ApiTarget, spec: unknown, idempotencyKey?: string): Promise<string> {
+  const headers: Record<string, string> = idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
+  const sweep = await apiRequest<{ id: string }>(target, 'POST', '/sweeps', spec, headers);
+  return sweep.id;
+}
+
+/** `GET /sweeps/:id/ablation` as Markdown; `rows`/`cols` make it a pivot of one metric. */
+export function fetchAblationTable(target: ApiTarget, sweepId: string, query: { rows?: string; cols?: string; metric?: string } = {}): Promise<string> {
+  const params = new URLSearchParams({ format: 'md' });
+  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, v);
+  return apiRequest<string>(target, 'GET', `/sweeps/${encodeURIComponent(sweepId)}/ablation?${params}`);
+}
+
+function summary(sweep: SweepView): string {
+  const counts = new Map<string, number>();
+  for (const run of sweep.runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+  return `sweep ${sweep.id}: ${sweep.status} (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})`;
+}
+
+function withTarget(cmd: Command): Command {
+  return cmd.option('--api <url>', 'API base URL (env ABLATE_API_URL)').option('--key <key>', 'API key (env ABLATE_API_KEY)');
+}
+
+/** `ablate sweep submit <spec.json>` and `ablate sweep watch <id>`. */
+export function registerSweepCommand(program: Command): void {
+  const sweep = program.command('sweep').description('submit sweeps to the Ablate API and follow them');
+
+  withTarget(sweep.command('submit <spec>'))
+    .description('submit a sweep spec (JSON file) and print its id')
+    .option('--idempotency-key <key>', 'resubmitting with the same key returns the first sweep')
+    .option('--watch', 'follow its progress, then print the ablation table')
+    .action(async (file: string, opts: TargetOptions & { idempotencyKey?: string; watch?: boolean }) => {
+      let spec: unknown;
+      try {
+        spec = readSpecFile(file);
+      } catch (err) {
+        console.error((err as Error).message);
+        process.exit(2);
+      }
+      const target = apiTarget(opts);
+      const id = await submitSweep(target, spec, opts.idempotencyKey);
+      console.log(id);
+      if (opts.watch) await watchAndReport(target, id, {});
+    });
+
+  withTarget(sweep.command('watch <id>'))
+    .description('show live progress of a sweep until it ends, then its ablation table')
+    .option('--rows <path>', 'pivot: parameter down the rows (e.g. loss.gamma)')
+    .option('--cols <path>', 'pivot: parameter across the columns (e.g. loss.alpha)')
+    .option('--metric <name>', 'pivot: the metric in the cells (default AP)')
+    .action(async (id: string, opts: TargetOptions & { rows?: string; cols?: string; metric?: string }) => {
+      await watchAndReport(apiTarget(opts), id, opts);
+    });
+}
+
+async function watchAndReport(target: ApiTarget, id: string, query: { rows?: string; cols?: string; metric?: string }): Promise<void> {
+  const final = await watchSweep(target, id);
+  console.log(summary(final));
+  console.log(await fetchAblationTable(target, id, query));
+}

@@ -1,0 +1,148 @@
+/**
+ * `npm run bench:sweep`: the same sweep trained by one worker process and by two, on this
+ * machine, through the whole system (REST API, BullMQ flow, sandboxed training, PostgreSQL).
+ * Reports the speed-up of two workers over one (the baseline, measured in this same run; goal
+ * ≥ 1.8× on 2 cores, where each wasm worker computes on one thread) and the queue's overhead per
+ * job: enqueue → start (the job was ready and a worker free, until training started) and
+ * finish → recorded (the run's result in PostgreSQL, until BullMQ has the job completed).
+ * Ends with one JSON line.
+ *
+ * Environment: BENCH_SWEEP_STEPS (steps per run, default 60), BENCH_SWEEP_RUNS (6 or 8 runs,
+ * default 8: γ ∈ {0, 0.5, 1, 2} × α ∈ {0.25, 0.75}).
+ */
+import { Queue, type Job } from 'bullmq';
+import { queryDb } from '../apps/worker/src/testing/e2e-env';
+import { eventually, startStack, type Stack } from '../apps/worker/src/testing/stack';
+
+const STEPS = Number(process.env.BENCH_SWEEP_STEPS ?? 60);
+const GAMMAS = Number(process.env.BENCH_SWEEP_RUNS ?? 8) === 6 ? [0, 1, 2] : [0, 0.5, 1, 2];
+
+/** A RetinaNet small enough for seconds per run, big enough that a run is mostly compute. */
+function sweepSpec(name: string): Record<string, unknown> {
+  return {
+    name,
+    dataset: { train: 'synthetic:shapes?images=64&size=64&split=train', val: 'synthetic:shapes?images=16&size=64&split=val' },
+    base: {
+      model: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.25, inputSize: 64, numClasses: 7, fpnChannels: 16, headConvs: 1 },
+      anchors: { levels: [3, 4, 5], sizeMultiplier: 2 },
+      train: { steps: STEPS, batchSize: 4, warmupSteps: 5, checkpointEvery: 20 },
+    },
+    grid: { gamma: GAMMAS, alpha: [0.25, 0.75] },
+    seeds: 1,
+  };
+}
+
+interface PhaseResult {
+  workers: number;
+  runs: number;
+  /** Submit → sweep completed, seconds. */
+  wallSeconds: number;
+  /** Per job, ms: ready (enqueued, or its worker freed) → training started (attempt recorded). */
+  enqueueToStartMs: number[];
+  /** Per job, ms: ready → BullMQ handed it to a worker (processedOn). */
+  enqueueToPickupMs: number[];
+  /** Per job, ms: result recorded in PostgreSQL (run finished) → job completed in BullMQ. */
+  finishToRecordedMs: number[];
+  /** Last run recorded → sweep marked completed (the parent job's rollup), ms. */
+  sweepRollupMs: number;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, d = 2): number => Number(x.toFixed(d));
+
+async function runPhase(workers: number): Promise<PhaseResult> {
+  const stack: Stack = await startStack(`bench${workers}`, { workers });
+  try {
+    const t0 = Date.now();
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', sweepSpec(`bench ${workers} worker(s)`));
+    if (res.status !== 201) throw new Error(`POST /sweeps answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const sweepId = res.body.id;
+    await eventually('the sweep to complete', async () => {
+      const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
+      return s.body.status === 'completed' ? true : undefined;
+    }, 60 * 60_000, 200);
+    const wallSeconds = (Date.now() - t0) / 1000;
+    return { workers, wallSeconds, ...(await overheads(stack, sweepId)) };
+  } finally {
+    await stack.dispose();
+  }
+}
+
+/** Per-job queue overheads from BullMQ's timestamps and the store's. */
+async function overheads(stack: Stack, sweepId: string): Promise<Omit<PhaseResult, 'workers' | 'wallSeconds'>> {
+  const runs = await queryDb<{ id: string; started: Date; finished: Date }>(
+    stack.env.databaseUrl,
+    `SELECT r.id, a.started_at AS started, r.finished_at AS finished FROM runs r JOIN run_attempts a ON a.run_id = r.id AND a.attempt = 1
+      WHERE r.sweep_id = $1`,
+    [sweepId],
+  );
+  const [sweep] = await queryDb<{ finished: Date }>(stack.env.databaseUrl, 'SELECT finished_at AS finished FROM sweeps WHERE id = $1', [sweepId]);
+  const queue = new Queue('train', { connection: { url: stack.env.redisUrl }, prefix: stack.env.prefix });
+  try {
+    const jobs = (await queue.getJobs(['completed'])).filter((j): j is Job => j !== undefined);
+    const byRun = new Map(runs.map((r) => [r.id, r]));
+    const toStart: number[] = [];
+    const toPickup: number[] = [];
+    const toRecorded: number[] = [];
+    // A job is "ready" when it is enqueued and a worker is free: the later of its enqueue time and
+    // the moment its worker finished the job before it. Waiting behind other jobs is not overhead.
+    const byWorker = new Map<string, Job[]>();
+    for (const job of jobs) byWorker.set(job.processedBy ?? '', [...(byWorker.get(job.processedBy ?? '') ?? []), job]);
+    for (const list of byWorker.values()) {
+      list.sort((a, b) => a.processedOn! - b.processedOn!);
+      list.forEach((job, i) => {
+        const ready = Math.max(job.timestamp, i > 0 ? list[i - 1]!.finishedOn! : 0);
+        const run = byRun.get(job.id!)!;
+        toPickup.push(job.processedOn! - ready);
+        toStart.push(run.started.getTime() - ready);
+        toRecorded.push(job.finishedOn! - run.finished.getTime());
+      });
+    }
+    const lastRun = Math.max(...runs.map((r) => r.finished.getTime()));
+    return { runs: runs.length, enqueueToStartMs: toStart, enqueueToPickupMs: toPickup, finishToRecordedMs: toRecorded, sweepRollupMs: sweep!.finished.getTime() - lastRun };
+  } finally {
+    await queue.close();
+  }
+}
+
+function report(p: PhaseResult): void {
+  console.log(
+    `${p.workers} worker(s): ${p.runs} runs in ${p.wallSeconds.toFixed(1)} s; per job, median (max): ` +
+      `enqueue→pickup ${median(p.enqueueToPickupMs)} ms (${Math.max(...p.enqueueToPickupMs)}), ` +
+      `enqueue→training start ${median(p.enqueueToStartMs)} ms (${Math.max(...p.enqueueToStartMs)}), ` +
+      `finish→recorded ${median(p.finishToRecordedMs)} ms (${Math.max(...p.finishToRecordedMs)}); sweep rollup ${p.sweepRollupMs} ms`,
+  );
+}
+
+async function main(): Promise<void> {
+  console.log(`sweep: ${GAMMAS.length * 2} runs of ${STEPS} steps (RetinaNet, 64 px, batch 4), through API + BullMQ + PostgreSQL`);
+  const one = await runPhase(1);
+  report(one);
+  const two = await runPhase(2);
+  report(two);
+  const speedup = one.wallSeconds / two.wallSeconds;
+  console.log(`speed-up of 2 workers over 1: ${speedup.toFixed(2)}× (goal ≥ 1.8×)`);
+  const all = [one, two];
+  console.log(
+    JSON.stringify({
+      bench: 'sweep',
+      runs: one.runs,
+      stepsPerRun: STEPS,
+      wallSeconds1Worker: round(one.wallSeconds, 1),
+      wallSeconds2Workers: round(two.wallSeconds, 1),
+      speedup: round(speedup),
+      enqueueToPickupMsMedian: median(all.flatMap((p) => p.enqueueToPickupMs)),
+      enqueueToStartMsMedian: median(all.flatMap((p) => p.enqueueToStartMs)),
+      finishToRecordedMsMedian: median(all.flatMap((p) => p.finishToRecordedMs)),
+      sweepRollupMsMedian: median(all.map((p) => p.sweepRollupMs)),
+    }),
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
