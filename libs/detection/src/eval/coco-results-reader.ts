@@ -251,7 +251,9 @@ export function scanCocoResults(text: string): CocoResultsColumns | undefined {
         const b = 4 * row;
         if (!Number.isInteger(cols.imageId[row]) || !Number.isInteger(cols.categoryId[row])) return undefined;
         const box = cols.box;
-        if (!(box[b + 2] >= 0 && box[b + 3] >= 0) || !Number.isFinite(box[b] + box[b + 1] + box[b + 2] + box[b + 3] + cols.score[row])) {
+        const finite =
+          Number.isFinite(box[b]) && Number.isFinite(box[b + 1]) && Number.isFinite(box[b + 2]) && Number.isFinite(box[b + 3]) && Number.isFinite(cols.score[row]);
+        if (!(box[b + 2] >= 0 && box[b + 3] >= 0) || !finite) {
           return undefined; // a negative side or a number JSON.parse reads as ±Infinity
         }
         cols.count++;

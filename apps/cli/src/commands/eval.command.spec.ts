@@ -1,0 +1,85 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..', '..', '..');
+
+/** `node bin/ablate.js eval ...` as a user runs it. */
+function ablateEval(...args: string[]) {
+  const proc = spawnSync(process.execPath, [join(ROOT, 'bin', 'ablate.js'), 'eval', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: proc.status, stdout: proc.stdout, stderr: proc.stderr };
+}
+
+describe('ablate eval (subprocess)', () => {
+  let dir: string;
+  const file = (name: string, content: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+  // One GT box; the detections: the box itself (IoU 1, score .9) and its top half (IoU .5, .8).
+  // Worked in coco-eval.spec.ts: AP = AP50 = 1/(1 + ε), which prints as 1.000.
+  const gt = {
+    images: [{ id: 1 }],
+    categories: [{ id: 1, name: 'thing' }],
+    annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], area: 100, iscrowd: 0 }],
+  };
+  const dets = [
+    { image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], score: 0.9 },
+    { image_id: 1, category_id: 1, bbox: [0, 0, 10, 5], score: 0.8 },
+  ];
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'ablate-eval-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the 12-line summary of pycocotools, and one JSON object with --json', () => {
+    const gtPath = file('gt.json', gt), dtPath = file('dt.json', dets);
+    const text = ablateEval('--gt', gtPath, '--dt', dtPath);
+    expect(text.status).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(12);
+    expect(lines[0]).toBe(' Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 1.000');
+    expect(lines[4]).toBe(' Average Precision  (AP) @[ IoU=0.50:0.95 | area=medium | maxDets=100 ] = -1.000');
+
+    const json = ablateEval('--gt', gtPath, '--dt', dtPath, '--json');
+    expect(json.status).toBe(0);
+    const stats = JSON.parse(json.stdout) as Record<string, number>;
+    expect(Object.keys(stats)).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs', 'ARm', 'ARl']);
+    // Full precision: 1/(1 + ε) averaged over 10 × 101 samples, not a rounded 1.000.
+    expect(stats.AP).toBeLessThan(1);
+    expect(stats.AP).toBeCloseTo(1, 15);
+    expect(stats.APl).toBe(-1);
+  });
+
+  it('exits 2 naming the file and the entry, with nothing on stdout', () => {
+    const gtPath = file('gt2.json', gt);
+    const cases: [string, string | RegExp][] = [
+      [file('notjson.json', '[{"image_id": 1,'), /notjson\.json: not JSON/],
+      [file('unknown-image.json', [{ ...dets[0], image_id: 9 }]), 'unknown-image.json: [0].image_id: image 9 is not in the ground truth'],
+      [file('negative.json', [dets[0], { ...dets[1], bbox: [0, 0, -3, 5] }]), 'negative.json: [1].bbox[2]: negative width'],
+    ];
+    for (const [dtPath, message] of cases) {
+      const run = ablateEval('--gt', gtPath, '--dt', dtPath, '--json');
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(message);
+    }
+    const badGt = file('bad-gt.json', { ...gt, annotations: [{ ...gt.annotations[0], bbox: 'x' }] });
+    const run = ablateEval('--gt', badGt, '--dt', file('dt2.json', dets));
+    expect([run.status, run.stdout]).toEqual([2, '']);
+    expect(run.stderr).toMatch(/bad-gt\.json: annotations\[0\]\.bbox: /);
+    const absent = ablateEval('--gt', join(dir, 'absent.json'), '--dt', file('dt3.json', dets));
+    expect(absent.status).toBe(2);
+    expect(absent.stderr).toMatch(/absent\.json: cannot read \(ENOENT\)/);
+  });
+
+  it('prints Pascal VOC AP with --metric voc07', () => {
+    const run = ablateEval('--gt', file('gt3.json', gt), '--dt', file('dt4.json', dets), '--metric', 'voc07', '--json');
+    expect(run.status).toBe(0);
+    // The box itself is a true positive (precision 1 at recall 1); its half is a duplicate. AP 1.
+    expect(JSON.parse(run.stdout)).toMatchObject({ mAP: 1, perCategory: [{ categoryId: 1, ap: 1, numPositives: 1 }] });
+  });
+});
