@@ -62,7 +62,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
     const target = apiTarget({ api: url, key: apiKey });
     const sweepId = await submitSweep(target, demoSweepSpec(Number(opts.steps)));
     say(`submitted sweep ${sweepId}: γ ∈ {0, 1, 2} × α ∈ {0.25, 0.75}, 6 runs`);
-    const final = await watchSweep(target, sweepId, { stream: process.stdout });
+    const final = await watchSweep(target, sweepId, { stream: process.stdout, startedAt: started });
     say(`sweep ${final.status}`);
     console.log('\nAP by γ (rows) and α (columns):\n');
     console.log(await fetchAblationTable(target, sweepId, { rows: 'loss.gamma', cols: 'loss.alpha', metric: 'AP' }));

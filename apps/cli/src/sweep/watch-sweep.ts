@@ -9,6 +9,8 @@ export interface WatchOptions {
   stream?: NodeJS.WriteStream;
   /** Stop waiting after this long, ms; rejects. @defaultValue no limit */
   timeoutMs?: number;
+  /** Clock origin of the `[12s]` stamps of piped output. @defaultValue when watching starts */
+  startedAt?: number;
 }
 
 function eta(seconds: number | null): string {
@@ -58,9 +60,10 @@ class BarsView {
 class LinesView {
   private last = '';
   private lastAt = 0;
-  private readonly started = Date.now();
-
-  constructor(private readonly stream: NodeJS.WriteStream) {}
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    private readonly started: number,
+  ) {}
 
   update(sweep: SweepView, force = false): void {
     const active = sweep.runs.filter((r) => r.status === 'running').map((r) => `${runLabel(r)} ${r.step}/${r.totalSteps}`);
@@ -84,7 +87,7 @@ export async function getSweep(target: ApiTarget, sweepId: string): Promise<Swee
 /** Polls the sweep and shows progress until it has finished; resolves to its last state. */
 export async function watchSweep(target: ApiTarget, sweepId: string, options: WatchOptions = {}): Promise<SweepView> {
   const stream = options.stream ?? process.stderr;
-  const view = stream.isTTY ? new BarsView(stream) : new LinesView(stream);
+  const view = stream.isTTY ? new BarsView(stream) : new LinesView(stream, options.startedAt ?? Date.now());
   const deadline = options.timeoutMs !== undefined ? Date.now() + options.timeoutMs : Infinity;
   try {
     for (;;) {

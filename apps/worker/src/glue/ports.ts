@@ -69,6 +69,8 @@ export interface RunStorePort {
    */
   closeLostAttempts(runId: string, attempt: number): Promise<number>;
   recordMetrics(runId: string, rows: MetricRow[]): Promise<void>;
+  /** The run's live step, loss and throughput (what `GET /sweeps/:id` shows between metric rows). */
+  recordProgress(runId: string, progress: { step: number; loss: number; imagesPerSecond: number }): Promise<void>;
   saveCheckpoint(runId: string, step: number, bytes: Uint8Array): Promise<void>;
   latestCheckpoint(runId: string): Promise<CheckpointRecord | null>;
   isCancelled(runId: string): Promise<boolean>;

@@ -31,6 +31,7 @@ export async function createRunStore(databaseUrl: string): Promise<RunStorePort 
         runId,
         rows.map(({ step, ...values }) => ({ step, values })),
       ),
+    recordProgress: (runId, p) => r.runs.recordProgress(runId, p),
     saveCheckpoint: (runId, step, bytes) => r.checkpoints.saveCheckpoint(runId, step, bytes),
     latestCheckpoint: (runId) => r.checkpoints.latestCheckpoint(runId),
     isCancelled: (runId) => r.runs.isCancelRequested(runId),

@@ -14,6 +14,7 @@ class RecordingStore implements RunStorePort {
     return this.ended ? { started: false as const, status: this.ended, step: 3 } : { started: true as const };
   }
   ended: string | undefined;
+  async recordProgress() {}
   async closeLostAttempts() {
     return 0;
   }

@@ -86,6 +86,9 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
   });
   const progressEveryMs = ctx.progressEveryMs ?? 250;
   let lastReport = 0;
+  // The store's copy of the step is what the API shows; once a second is live enough.
+  const storeProgressEveryMs = Math.max(1000, progressEveryMs);
+  let lastStored = Date.now();
   const hooks = {
     shouldStop: latch.shouldStop,
     onCheckpoint: (bytes: Uint8Array, step: number) => store.saveCheckpoint(runId, step, bytes),
@@ -98,6 +101,10 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
         lastReport = now;
         const { step, totalSteps, loss, lr, imagesPerSecond, etaSeconds } = p;
         await ctx.reportProgress({ step, totalSteps, loss, lr, imagesPerSecond, eta: etaSeconds, attempt: ctx.attempt });
+      }
+      if (now - lastStored >= storeProgressEveryMs) {
+        lastStored = now;
+        await store.recordProgress(runId, { step: p.step, loss: p.loss, imagesPerSecond: p.imagesPerSecond });
       }
     },
   };
