@@ -14,7 +14,7 @@ export interface WorkerConfig {
    * Starts a run may get (first try included) before it is failed for good. Retries after a
    * thrown error wait with exponential backoff (job options, set by the API); a lost worker's
    * run comes back through BullMQ's stalled-job check, bounded by the same number.
-   * Env `ABLATE_MAX_ATTEMPTS`. @defaultValue 3
+   * Env `ABLATE_MAX_ATTEMPTS`, else the API's `ABLATE_TRAIN_ATTEMPTS` (one variable can serve both). @defaultValue 3
    */
   maxAttempts: number;
   /**
@@ -58,7 +58,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/ablate',
     queuePrefix: env.ABLATE_QUEUE_PREFIX || 'ablate',
     concurrency: positiveInt(env, 'ABLATE_CONCURRENCY', availableParallelism()),
-    maxAttempts: positiveInt(env, 'ABLATE_MAX_ATTEMPTS', 3),
+    maxAttempts: positiveInt(env, 'ABLATE_MAX_ATTEMPTS', positiveInt(env, 'ABLATE_TRAIN_ATTEMPTS', 3)),
     lockMs: positiveInt(env, 'ABLATE_LOCK_MS', 30_000),
     metricsEvery: positiveInt(env, 'ABLATE_METRICS_EVERY', 10),
     cancelPollMs: positiveInt(env, 'ABLATE_CANCEL_POLL_MS', 1000),
