@@ -24,6 +24,7 @@ const AUGMENT = { flip: true, scaleJitter: [0.8, 1.2] as [number, number], photo
 
 const now = (): number => performance.now();
 const round = (v: number, digits = 2): number => Number(v.toFixed(digits));
+const pct = (v: number): string => `${(v * 100).toFixed(1)} %`;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /** Pipeline alone: images per second over an epoch, tensors disposed at once. */
@@ -68,24 +69,38 @@ function makeTrainer(): { step(images: tf.Tensor4D): void; dispose(): void } {
   };
 }
 
-/** Wall time of `steps` training steps fed by the pipeline (the batch fetch included), ms. */
-async function fedWall(dataset: Dataset, size: number, prefetch: number, trainer: ReturnType<typeof makeTrainer>, steps: number, workers = 0): Promise<number> {
+/**
+ * `steps` training steps fed by the pipeline: the wall time (ms) and the part of it the trainer
+ * spent waiting in `next()` for its batch. In one Node thread the pipeline's own JS work runs
+ * while the trainer awaits, so `wait` is everything the data side costs the trainer.
+ */
+async function fed(
+  dataset: Dataset,
+  size: number,
+  prefetch: number,
+  trainer: ReturnType<typeof makeTrainer>,
+  steps: number,
+  workers = 0,
+): Promise<{ wall: number; wait: number }> {
   const source = createTrainSource(dataset, { inputSize: size, batchSize: BATCH, seed: 2, augment: AUGMENT, prefetch, workers });
   const it = source.batches(0)[Symbol.asyncIterator]();
   // The first batch is not timed: a trainer starts with its first batch ready.
   let next = await it.next();
+  let wait = 0;
   const t0 = now();
   for (let s = 0; s < steps && !next.done; s++) {
     const batch: TrainBatch = next.value;
     trainer.step(batch.images);
     batch.images.dispose();
+    const w0 = now();
     next = await it.next();
+    wait += now() - w0;
   }
   const wall = now() - t0;
   if (!next.done) next.value.images.dispose();
   await it.return?.();
   await source.close();
-  return wall;
+  return { wall, wait };
 }
 
 async function main(): Promise<void> {
@@ -115,13 +130,19 @@ async function main(): Promise<void> {
       const first = (await cached.batches(0)[Symbol.asyncIterator]().next()).value as TrainBatch;
       trainer.step(first.images); // warm-up
       const walls = { alone: [] as number[], fed0: [] as number[], fed2: [] as number[], fed2w: [] as number[] };
+      // Waiting for data as a fraction of the time spent training (wall − wait), per round.
+      const waits = { fed0: [] as number[], fed2: [] as number[], fed2w: [] as number[] };
+      const record = (key: 'fed0' | 'fed2' | 'fed2w', r: { wall: number; wait: number }): void => {
+        walls[key].push(r.wall);
+        waits[key].push(r.wait / (r.wall - r.wait));
+      };
       for (let r = 0; r < ROUNDS; r++) {
         const t0 = now();
         for (let s = 0; s < steps; s++) trainer.step(first.images);
         walls.alone.push(now() - t0);
-        walls.fed0.push(await fedWall(png, size, 0, trainer, steps));
-        walls.fed2.push(await fedWall(png, size, 2, trainer, steps));
-        walls.fed2w.push(await fedWall(png, size, 2, trainer, steps, 1));
+        record('fed0', await fed(png, size, 0, trainer, steps));
+        record('fed2', await fed(png, size, 2, trainer, steps));
+        record('fed2w', await fed(png, size, 2, trainer, steps, 1));
       }
       first.images.dispose();
       trainer.dispose();
@@ -135,6 +156,9 @@ async function main(): Promise<void> {
         // The pipeline's own time for one batch, as a fraction of one training step.
         pipelineMsPerBatch: round((BATCH / pngRate) * 1000, 1),
         pipelineShareOfStep: round(((BATCH / pngRate) * 1000) / stepMs, 3),
+        waitShareNoPrefetch: round(median(waits.fed0), 3),
+        waitSharePrefetch2: round(median(waits.fed2), 3),
+        waitSharePrefetch2Worker1: round(median(waits.fed2w), 3),
         addedNoPrefetch: round(median(walls.fed0) / trainOnly - 1, 3),
         addedPrefetch2: round(median(walls.fed2) / trainOnly - 1, 3),
         addedPrefetch2Worker1: round(median(walls.fed2w) / trainOnly - 1, 3),
@@ -142,9 +166,10 @@ async function main(): Promise<void> {
       console.log(
         `${size} px: decode+augment+batch ${row.pngImagesPerSec} img/s from PNG (${row.pngImagesPerSecPrefetch2} with prefetch 2), ` +
           `${row.memoryImagesPerSec} img/s in memory; train step (small conv net, wasm, batch ${BATCH}) ${row.trainStepMs} ms; ` +
-          `pipeline = ${(row.pipelineShareOfStep * 100).toFixed(1)} % of a step; wall added to ${steps} steps: ` +
-          `${(row.addedNoPrefetch * 100).toFixed(1)} % without prefetch, ${(row.addedPrefetch2 * 100).toFixed(1)} % with prefetch 2, ` +
-          `${(row.addedPrefetch2Worker1 * 100).toFixed(1)} % with prefetch 2 and 1 worker thread`,
+          `pipeline = ${(row.pipelineShareOfStep * 100).toFixed(1)} % of a step; trainer waits for data ` +
+          `${pct(row.waitShareNoPrefetch)} of its training time without prefetch, ${pct(row.waitSharePrefetch2)} with prefetch 2, ` +
+          `${pct(row.waitSharePrefetch2Worker1)} with prefetch 2 and 1 worker thread; wall vs trainer alone over ${steps} steps: ` +
+          `${pct(row.addedNoPrefetch)} / ${pct(row.addedPrefetch2)} / ${pct(row.addedPrefetch2Worker1)}`,
       );
       for (const [k, v] of Object.entries(row)) figures[`${k}_${size}`] = v;
     }
