@@ -129,10 +129,10 @@ async function main(): Promise<void> {
       const cached = createTrainSource(memory, { inputSize: size, batchSize: BATCH, seed: 3, augment: AUGMENT });
       const first = (await cached.batches(0)[Symbol.asyncIterator]().next()).value as TrainBatch;
       trainer.step(first.images); // warm-up
-      const walls = { alone: [] as number[], fed0: [] as number[], fed2: [] as number[], fed2w: [] as number[] };
+      const walls = { alone: [] as number[], fed0: [] as number[], fed2: [] as number[], fed2w: [] as number[], mem0: [] as number[], mem2w: [] as number[] };
       // Waiting for data as a fraction of the time spent training (wall − wait), per round.
-      const waits = { fed0: [] as number[], fed2: [] as number[], fed2w: [] as number[] };
-      const record = (key: 'fed0' | 'fed2' | 'fed2w', r: { wall: number; wait: number }): void => {
+      const waits = { fed0: [] as number[], fed2: [] as number[], fed2w: [] as number[], mem0: [] as number[], mem2w: [] as number[] };
+      const record = (key: keyof typeof waits, r: { wall: number; wait: number }): void => {
         walls[key].push(r.wall);
         waits[key].push(r.wait / (r.wall - r.wait));
       };
@@ -143,6 +143,8 @@ async function main(): Promise<void> {
         record('fed0', await fed(png, size, 0, trainer, steps));
         record('fed2', await fed(png, size, 2, trainer, steps));
         record('fed2w', await fed(png, size, 2, trainer, steps, 1));
+        record('mem0', await fed(memory, size, 0, trainer, steps));
+        record('mem2w', await fed(memory, size, 2, trainer, steps, 1));
       }
       first.images.dispose();
       trainer.dispose();
@@ -159,6 +161,8 @@ async function main(): Promise<void> {
         waitShareNoPrefetch: round(median(waits.fed0), 3),
         waitSharePrefetch2: round(median(waits.fed2), 3),
         waitSharePrefetch2Worker1: round(median(waits.fed2w), 3),
+        memoryWaitShareNoPrefetch: round(median(waits.mem0), 3),
+        memoryWaitSharePrefetch2Worker1: round(median(waits.mem2w), 3),
         addedNoPrefetch: round(median(walls.fed0) / trainOnly - 1, 3),
         addedPrefetch2: round(median(walls.fed2) / trainOnly - 1, 3),
         addedPrefetch2Worker1: round(median(walls.fed2w) / trainOnly - 1, 3),
@@ -168,7 +172,8 @@ async function main(): Promise<void> {
           `${row.memoryImagesPerSec} img/s in memory; train step (small conv net, wasm, batch ${BATCH}) ${row.trainStepMs} ms; ` +
           `pipeline = ${(row.pipelineShareOfStep * 100).toFixed(1)} % of a step; trainer waits for data ` +
           `${pct(row.waitShareNoPrefetch)} of its training time without prefetch, ${pct(row.waitSharePrefetch2)} with prefetch 2, ` +
-          `${pct(row.waitSharePrefetch2Worker1)} with prefetch 2 and 1 worker thread; wall vs trainer alone over ${steps} steps: ` +
+          `${pct(row.waitSharePrefetch2Worker1)} with prefetch 2 and 1 worker thread (in-memory synthetic: ${pct(row.memoryWaitShareNoPrefetch)} ` +
+          `without prefetch, ${pct(row.memoryWaitSharePrefetch2Worker1)} with prefetch 2 and 1 worker); wall vs trainer alone over ${steps} steps: ` +
           `${pct(row.addedNoPrefetch)} / ${pct(row.addedPrefetch2)} / ${pct(row.addedPrefetch2Worker1)}`,
       );
       for (const [k, v] of Object.entries(row)) figures[`${k}_${size}`] = v;

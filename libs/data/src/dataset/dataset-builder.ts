@@ -1,4 +1,4 @@
-import type { Dataset, DatasetCategory, DatasetImage, DatasetReport, RgbImage } from './dataset';
+import type { Dataset, DatasetCategory, DatasetImage, DatasetReport, RgbImage, SyntheticImageSpec } from './dataset';
 import { DatasetError } from './dataset-error';
 
 /** A box as a reader found it, before validation. XYXY pixels. */
@@ -25,6 +25,7 @@ export interface RawImage {
   height: number;
   file?: string;
   render?: () => RgbImage;
+  synthetic?: SyntheticImageSpec;
   boxes: RawBox[];
   /** Where the image came from, for errors: `images[3]`. */
   entry: string;
@@ -122,6 +123,7 @@ function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, s
   };
   if (raw.file !== undefined) image.file = raw.file;
   if (raw.render !== undefined) image.render = raw.render;
+  if (raw.synthetic !== undefined) image.synthetic = raw.synthetic;
   const hasArea = kept.some((k) => k.b.area !== undefined);
   if (hasArea) image.areas = new Float32Array(n).fill(NaN);
   kept.forEach((k, i) => {

@@ -1,3 +1,7 @@
+import type { SyntheticImageSpec } from '../synthetic/synthetic-spec';
+
+export type { SyntheticImageSpec };
+
 /** An RGB image, 8 bits a channel, row-major interleaved: `data.length = width·height·3`. */
 export interface RgbImage {
   width: number;
@@ -34,6 +38,8 @@ export interface DatasetImage {
   areas?: Float32Array;
   /** In-memory pixels (synthetic datasets): no file, no decoding. */
   render?: () => RgbImage;
+  /** The same pixels as plain data (synthetic datasets), so a worker thread can render them. */
+  synthetic?: SyntheticImageSpec;
 }
 
 /** What validation changed while loading (counts, for the user to read). */

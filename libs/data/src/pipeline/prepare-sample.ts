@@ -37,9 +37,13 @@ export async function prepareSample(
   offset: number,
   pool?: RasterPool,
 ): Promise<PreparedSample> {
-  const pixels = await loadImagePixels(image);
-  if (pool) out.set(await pool.run(pixels, transform.meta, inputSize, transform.photometric), offset);
-  else rasteriseInput(pixels, transform.meta, inputSize, transform.photometric, out, offset);
+  if (pool) {
+    // Synthetic images are rendered in the worker as well: nothing but bookkeeping stays here.
+    const src = image.synthetic ?? (await loadImagePixels(image));
+    out.set(await pool.run(src, transform.meta, inputSize, transform.photometric), offset);
+  } else {
+    rasteriseInput(await loadImagePixels(image), transform.meta, inputSize, transform.photometric, out, offset);
+  }
   const targets = trainingTargets(image);
   const moved = { boxes: boxesToInput(targets.boxes, transform.meta, inputSize), labels: targets.labels };
   const kept = clipAndFilterBoxes(moved, inputSize, inputSize, minVisibleFraction);

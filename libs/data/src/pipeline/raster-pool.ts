@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type { ImageMeta } from '@ablate/detection';
 import type { PhotometricParams } from '../augment/augment-params';
 import type { RgbImage } from '../dataset/dataset';
+import type { SyntheticImageSpec } from '../synthetic/synthetic-spec';
 import type { RasterJob, RasterReply } from './raster-worker';
 
 /**
@@ -31,18 +32,26 @@ export class RasterPool {
     }
   }
 
-  /** Rasterises `src` into a new `[S, S, 3]` Float32Array in a worker. `src.data` may be transferred (left empty). */
-  run(src: RgbImage, meta: ImageMeta, inputSize: number, photometric: PhotometricParams | undefined): Promise<Float32Array> {
+  /**
+   * Rasterises `src` into a new `[S, S, 3]` Float32Array in a worker: decoded pixels (`src.data`
+   * may be transferred, leaving it empty) or a synthetic image, then rendered in the worker too.
+   */
+  run(src: RgbImage | SyntheticImageSpec, meta: ImageMeta, inputSize: number, photometric: PhotometricParams | undefined): Promise<Float32Array> {
     if (this.closed) return Promise.reject(new Error('raster pool closed'));
     const id = this.nextId++;
     const worker = this.workers[this.turn++ % this.workers.length]!;
-    // Transfer the pixels when they own their whole buffer; otherwise structured clone copies them.
-    const whole = src.data.byteOffset === 0 && src.data.byteLength === src.data.buffer.byteLength && src.data.buffer instanceof ArrayBuffer;
-    const job: RasterJob = { id, width: src.width, height: src.height, data: src.data, meta, inputSize, ...(photometric ? { photometric } : {}) };
+    const transfer: ArrayBuffer[] = [];
+    if ('data' in src) {
+      // Transfer the pixels when they own their whole buffer; otherwise structured clone copies them.
+      const whole = src.data.byteOffset === 0 && src.data.byteLength === src.data.buffer.byteLength && src.data.buffer instanceof ArrayBuffer;
+      if (whole) transfer.push(src.data.buffer as ArrayBuffer);
+    }
+    const source = 'data' in src ? { pixels: src } : { synthetic: src };
+    const job: RasterJob = { id, source, meta, inputSize, ...(photometric ? { photometric } : {}) };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       worker.ref();
-      worker.postMessage(job, whole ? [src.data.buffer as ArrayBuffer] : []);
+      worker.postMessage(job, transfer);
     });
   }
 

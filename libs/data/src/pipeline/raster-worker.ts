@@ -2,13 +2,17 @@ import { parentPort } from 'node:worker_threads';
 import type { ImageMeta } from '@ablate/detection';
 import type { PhotometricParams } from '../augment/augment-params';
 import { rasteriseInput } from '../augment/rasterise-input';
+import type { RgbImage } from '../dataset/dataset';
+import { renderSynthetic } from '../synthetic/render';
+import type { SyntheticImageSpec } from '../synthetic/synthetic-spec';
 
-/** A raster job: the source pixels (transferred) and how to place them. */
+/**
+ * A raster job: the source — decoded pixels (transferred) or a synthetic image to render here —
+ * and how to place it in the input.
+ */
 export interface RasterJob {
   id: number;
-  width: number;
-  height: number;
-  data: Uint8Array;
+  source: { pixels: RgbImage } | { synthetic: SyntheticImageSpec };
   meta: ImageMeta;
   inputSize: number;
   photometric?: PhotometricParams;
@@ -25,7 +29,8 @@ export interface RasterReply {
 parentPort?.on('message', (job: RasterJob) => {
   try {
     const pixels = new Float32Array(job.inputSize * job.inputSize * 3);
-    rasteriseInput({ width: job.width, height: job.height, data: job.data }, job.meta, job.inputSize, job.photometric, pixels, 0);
+    const src = 'pixels' in job.source ? job.source.pixels : renderSynthetic(job.source.synthetic);
+    rasteriseInput(src, job.meta, job.inputSize, job.photometric, pixels, 0);
     const reply: RasterReply = { id: job.id, pixels };
     parentPort?.postMessage(reply, [pixels.buffer]);
   } catch (err) {

@@ -1,6 +1,8 @@
 import type { RgbImage } from '../dataset/dataset';
 import { Rng } from './prng';
-import { ownerMap, type Scene } from './scene';
+import { ownerMap } from './scene';
+import type { Shape } from './shapes';
+import type { SyntheticImageSpec } from './synthetic-spec';
 
 /** Per-pixel noise amplitude (±, 8-bit levels) over background and shapes alike. */
 const NOISE = 10;
@@ -34,7 +36,7 @@ function contrast(a: Rgb, b: Rgb): number {
  * noise; each shape a flat colour far enough from the background; noise over everything.
  * Deterministic in (scene, rng state): the same seed gives the same bytes.
  */
-export function renderScene(scene: Scene, rng: Rng): RgbImage {
+export function renderScene(scene: { width: number; height: number; shapes: Shape[]; owner?: Int16Array }, rng: Rng): RgbImage {
   const { width, height } = scene;
   const base: Rgb = [rng.uniform(60, 190), rng.uniform(60, 190), rng.uniform(60, 190)];
   const angle = rng.uniform(0, 2 * Math.PI);
@@ -49,7 +51,7 @@ export function renderScene(scene: Scene, rng: Rng): RgbImage {
     for (let t = 0; t < 8 && contrast(c, base) < MIN_CONTRAST; t++) c = randomColour(rng);
     return c;
   });
-  const owner = scene.owner.length === width * height ? scene.owner : ownerMap(width, scene.shapes);
+  const owner = scene.owner?.length === width * height ? scene.owner : ownerMap(width, scene.shapes);
   // sin(x·sx + y·sy) = sin(x·sx)·cos(y·sy) + cos(x·sx)·sin(y·sy): two tables instead of a sine a pixel.
   const sinX = Float64Array.from({ length: width }, (_, x) => Math.sin(x * sx));
   const cosX = Float64Array.from({ length: width }, (_, x) => Math.cos(x * sx));
@@ -73,4 +75,9 @@ export function renderScene(scene: Scene, rng: Rng): RgbImage {
     }
   }
   return { width, height, data };
+}
+
+/** Renders a synthetic image from its spec (same bytes wherever it runs). */
+export function renderSynthetic(spec: SyntheticImageSpec): RgbImage {
+  return renderScene({ width: spec.size, height: spec.size, shapes: spec.shapes }, new Rng(spec.renderSeed));
 }

@@ -1,7 +1,8 @@
 import { buildDataset, type RawImage } from '../dataset/dataset-builder';
 import type { Dataset } from '../dataset/dataset';
 import { mixSeed, Rng } from './prng';
-import { renderScene } from './render';
+import { renderSynthetic } from './render';
+import type { SyntheticImageSpec } from './synthetic-spec';
 import { layoutScene } from './scene';
 import { SHAPE_CLASSES } from './shapes';
 
@@ -34,14 +35,14 @@ export function syntheticShapes(options: SyntheticOptions = {}): Dataset {
   const raws: RawImage[] = [];
   for (let i = 0; i < images; i++) {
     const scene = layoutScene(size, i, new Rng(mixSeed(seed, SPLIT_SALT[split], i, LAYOUT_STREAM)));
-    const renderSeed = mixSeed(seed, SPLIT_SALT[split], i, RENDER_STREAM);
     // Keep only the shapes; the owner map is rebuilt when rendering (memory stays O(boxes)).
-    const lean = { ...scene, owner: new Int16Array(0) };
+    const spec: SyntheticImageSpec = { size, shapes: scene.shapes, renderSeed: mixSeed(seed, SPLIT_SALT[split], i, RENDER_STREAM) };
     raws.push({
       id: i + 1,
       width: size,
       height: size,
-      render: () => renderScene(lean, new Rng(renderSeed)),
+      render: () => renderSynthetic(spec),
+      synthetic: spec,
       boxes: Array.from(scene.labels, (label, k) => ({
         x1: scene.boxes[4 * k]!,
         y1: scene.boxes[4 * k + 1]!,
