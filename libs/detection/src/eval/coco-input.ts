@@ -181,11 +181,11 @@ export function readCocoResults(
   source: string,
   groundTruth: Pick<CocoDataset, 'images' | 'categories'>,
 ): CocoResultsColumns {
-  // Latin-1 decoding is a byte copy; the scanner reads only ASCII (keys, numbers, punctuation).
-  const bytes = typeof data === 'string' ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const cols =
-    scanCocoResults(bytes ? bytes.toString('latin1') : (data as string)) ??
-    columnsFromDetections(validateCocoResults(parseJson(bytes ? bytes.toString('utf8') : (data as string), source), source, groundTruth));
+    scanCocoResults(data) ??
+    columnsFromDetections(
+      validateCocoResults(parseJson(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'), source), source, groundTruth),
+    );
   const imageIds = new Set(groundTruth.images.map((im) => im.id));
   const categoryIds = new Set(groundTruth.categories.map((c) => c.id));
   for (let i = 0; i < cols.count; i++) {

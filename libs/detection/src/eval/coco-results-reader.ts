@@ -21,6 +21,66 @@ export interface CocoResultsColumns {
 /** 10^0 .. 10^22: the powers of ten a double holds exactly (the limit of the fast path below). */
 const POW10 = Array.from({ length: 23 }, (_, i) => Number(`1e${i}`));
 const MAX_FAST_DIGITS = 15; // < 2^53, so the digits form an exact integer
+const MAX_DIGITS = 19; // 15 + 4: the most {@link divideExactly} takes
+
+/** Veltkamp's splitter for double-precision products without FMA: 2^27 + 1. */
+const SPLITTER = 134217729;
+const bits64 = new Float64Array(1);
+const bits32 = new Uint32Array(bits64.buffer);
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0, LO = LITTLE_ENDIAN ? 0 : 1;
+
+/** Error of the product: a · b = p + twoProductError(a, b, p) exactly (Dekker; no overflow). */
+function twoProductError(a: number, b: number, p: number): number {
+  let t = SPLITTER * a;
+  const ah = t - (t - a), al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b), bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** The next double above (step +1) or below (step −1) a positive normal double. */
+function nextDouble(x: number, step: 1 | -1): number {
+  bits64[0] = x;
+  const lo = bits32[LO] + step;
+  bits32[LO] = lo >>> 0;
+  if (lo > 0xffffffff) bits32[HI]++;
+  else if (lo < 0) bits32[HI]--;
+  return bits64[0];
+}
+
+/**
+ * (hi · 10^k + lo) / p correctly rounded, for a 16–19 digit decimal (hi < 10^15, lo < 10^k,
+ * k ≤ 4) over p = 10^e (e ≤ 22, exact): the quotient of the high part, then the exact
+ * remainder of D − q·p (Dekker products) says whether q, or its neighbour, is nearest.
+ * Returns NaN — "use Number()" — when the remainder lies within 10^−6 ulp of a halfway point
+ * (an exact tie included) or q is a power of two (its neighbours are not evenly spaced).
+ */
+function divideExactly(hi: number, k: number, lo: number, p: number): number {
+  // D as a double-double dh + dl, exactly: hi · 10^k = m + me, and me + lo is a small integer.
+  const scale = POW10[k];
+  const m = hi * scale;
+  const me = twoProductError(hi, scale, m);
+  const small = me + lo;
+  const dh = m + small;
+  const dl = small - (dh - m);
+  let q = dh / p;
+  bits64[0] = q;
+  if (bits32[LO] === 0 && (bits32[HI] & 0xfffff) === 0) return NaN;
+  const exponent = (bits32[HI] >>> 20) & 0x7ff;
+  if (exponent < 54) return NaN;
+  // r = D − q·p: qp = qh + ql exactly; dh − qh is exact (Sterbenz: qh is within a factor 2 of dh).
+  const qh = q * p;
+  const ql = twoProductError(q, p, qh);
+  const r = dh - qh + dl - ql;
+  bits32[HI] = (exponent - 52) << 20; // ulp(q) = 2^(exponent − 1075)
+  bits32[LO] = 0;
+  const f = r / (bits64[0] * p); // (D/p − q) in ulps of q
+  if (Math.abs(Math.abs(f) - 0.5) < 1e-6 || Math.abs(f) > 1.4) return NaN;
+  if (f > 0.5) q = nextDouble(q, 1);
+  else if (f < -0.5) q = nextDouble(q, -1);
+  return q;
+}
 
 const FIELD_IMAGE = 1, FIELD_CATEGORY = 2, FIELD_BBOX = 4, FIELD_SCORE = 8, ALL_FIELDS = 15;
 
@@ -59,98 +119,135 @@ class Columns {
   }
 }
 
-/** A one-pass scanner over a latin1 string of the file (numbers and keys are ASCII). */
+/** Keys of a detection the scanner reads; any other key is skipped with its value. */
+const KEY_OTHER = 0, KEY_IMAGE = 1, KEY_CATEGORY = 2, KEY_BBOX = 3, KEY_SCORE = 4;
+const KEY_BYTES = [ascii(''), ascii('image_id'), ascii('category_id'), ascii('bbox'), ascii('score')];
+
+function ascii(text: string): Uint8Array {
+  return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
+}
+
+/** The bytes [start, end) as a string (ASCII: numbers), for `Number`. */
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+}
+
+/** A one-pass scanner over the file's bytes (UTF-8; keys, numbers and punctuation are ASCII). */
 class Scanner {
   i = 0;
-  constructor(readonly s: string) {}
+  constructor(readonly s: Uint8Array) {}
 
   ws(): void {
     const s = this.s;
-    let c = s.charCodeAt(this.i);
-    while (c === 32 || c === 10 || c === 13 || c === 9) c = s.charCodeAt(++this.i);
+    let c = s[this.i];
+    while (c === 32 || c === 10 || c === 13 || c === 9) c = s[++this.i];
   }
 
   expect(code: number): void {
     this.ws();
-    if (this.s.charCodeAt(this.i) !== code) throw NOT_PLAIN;
+    if (this.s[this.i] !== code) throw NOT_PLAIN;
     this.i++;
   }
 
   /** The next of two characters, consumed; returns which. */
   either(a: number, b: number): number {
     this.ws();
-    const c = this.s.charCodeAt(this.i);
+    const c = this.s[this.i];
     if (c !== a && c !== b) throw NOT_PLAIN;
     this.i++;
     return c;
   }
 
-  /** An object key without escapes (a key with escapes goes to the general parser). */
-  key(): string {
+  /**
+   * An object key and its colon: KEY_IMAGE ... for the fields read, KEY_OTHER for any other.
+   * A key with an escape or a control character goes to the general parser.
+   */
+  key(): number {
     this.expect(34);
+    const s = this.s;
     const start = this.i;
-    const end = this.s.indexOf('"', start);
-    if (end < 0) throw NOT_PLAIN;
-    const k = this.s.slice(start, end);
-    if (k.includes('\\')) throw NOT_PLAIN; // escapes: left to JSON.parse
+    let end = start;
+    for (;;) {
+      const c = s[end];
+      if (c === 34) break;
+      if (!(c >= 32) || c === 92) throw NOT_PLAIN; // the end, a control character or an escape
+      end++;
+    }
     this.i = end + 1;
     this.expect(58); // ':'
-    return k;
+    // The length picks the candidate; the bytes confirm it.
+    const length = end - start;
+    const candidate =
+      length === 8 ? KEY_IMAGE : length === 11 ? KEY_CATEGORY : length === 4 ? KEY_BBOX : length === 5 ? KEY_SCORE : KEY_OTHER;
+    if (candidate === KEY_OTHER) return KEY_OTHER;
+    const bytes = KEY_BYTES[candidate];
+    for (let j = 0; j < length; j++) if (s[start + j] !== bytes[j]) return KEY_OTHER;
+    return candidate;
   }
 
   /**
    * A JSON number, exactly as JSON.parse reads it: up to 15 significant digits and a power of
-   * ten within ±22, one correctly rounded multiply or divide (Clinger's fast path); otherwise
-   * `Number` of the text.
+   * ten within ±22 by one correctly rounded multiply or divide (Clinger's fast path); 16 to 19
+   * digits over a power of ten by {@link divideExactly}; anything else by `Number` of the text.
    */
   number(): number {
     this.ws();
     const s = this.s;
     const start = this.i;
     let i = start;
-    let c = s.charCodeAt(i);
+    let c = s[i];
     const negative = c === 45;
-    if (negative) c = s.charCodeAt(++i);
+    if (negative) c = s[++i];
     if (c < 48 || c > 57) throw NOT_PLAIN;
-    let mantissa = 0, digits = 0, exp10 = 0;
-    if (c === 48) c = s.charCodeAt(++i);
+    // The significant digits D = hi · 10^loDigits + lo: hi the first 15, lo the next (≤ 4 used).
+    let hi = 0, lo = 0, digits = 0, exp10 = 0;
+    if (c === 48) c = s[++i];
     else {
       while (c >= 48 && c <= 57) {
-        mantissa = mantissa * 10 + (c - 48);
+        if (digits < MAX_FAST_DIGITS) hi = hi * 10 + (c - 48);
+        else lo = lo * 10 + (c - 48);
         digits++;
-        c = s.charCodeAt(++i);
+        c = s[++i];
       }
     }
     if (c === 46) {
-      c = s.charCodeAt(++i);
+      c = s[++i];
       if (c < 48 || c > 57) throw NOT_PLAIN;
       while (c >= 48 && c <= 57) {
-        if (mantissa !== 0 || c !== 48) digits++; // leading zeros of 0.00x are not significant
-        mantissa = mantissa * 10 + (c - 48);
+        if (digits > 0 || c !== 48) {
+          // leading zeros of 0.00x are not significant
+          if (digits < MAX_FAST_DIGITS) hi = hi * 10 + (c - 48);
+          else lo = lo * 10 + (c - 48);
+          digits++;
+        }
         exp10--;
-        c = s.charCodeAt(++i);
+        c = s[++i];
       }
     }
-    let slow = digits > MAX_FAST_DIGITS;
+    let slow = digits > MAX_DIGITS;
     if (c === 101 || c === 69) {
-      c = s.charCodeAt(++i);
+      c = s[++i];
       let expSign = 1;
       if (c === 43 || c === 45) {
         expSign = c === 45 ? -1 : 1;
-        c = s.charCodeAt(++i);
+        c = s[++i];
       }
       if (c < 48 || c > 57) throw NOT_PLAIN;
       let e = 0;
       while (c >= 48 && c <= 57) {
         e = e * 10 + (c - 48);
         if (e > 9999) slow = true;
-        c = s.charCodeAt(++i);
+        c = s[++i];
       }
       exp10 += expSign * e;
     }
     this.i = i;
-    if (slow || exp10 > 22 || exp10 < -22) return Number(s.slice(start, i));
-    const magnitude = exp10 >= 0 ? mantissa * POW10[exp10] : mantissa / POW10[-exp10];
+    let magnitude = NaN;
+    if (!slow && exp10 <= 22 && exp10 >= -22) {
+      if (digits <= MAX_FAST_DIGITS) magnitude = exp10 >= 0 ? hi * POW10[exp10] : hi / POW10[-exp10];
+      else if (exp10 < 0) magnitude = divideExactly(hi, digits - MAX_FAST_DIGITS, lo, POW10[-exp10]);
+    }
+    if (Number.isNaN(magnitude)) return Number(latin1(s, start, i));
     return negative ? -magnitude : magnitude;
   }
 
@@ -158,11 +255,11 @@ class Scanner {
   skipValue(): void {
     this.ws();
     const s = this.s;
-    const c = s.charCodeAt(this.i);
+    const c = s[this.i];
     if (c === 34) {
       let i = this.i + 1;
       for (;;) {
-        const d = s.charCodeAt(i);
+        const d = s[i];
         // The end of the text, an escape or a control character: left to JSON.parse.
         if (!(d >= 32) || d === 92) throw NOT_PLAIN;
         if (d === 34) break;
@@ -173,7 +270,7 @@ class Scanner {
       const close = c === 123 ? 125 : 93;
       this.i++;
       this.ws();
-      if (s.charCodeAt(this.i) === close) {
+      if (s[this.i] === close) {
         this.i++;
         return;
       }
@@ -181,38 +278,39 @@ class Scanner {
         if (c === 123) this.key();
         this.skipValue();
       } while (this.either(44, close) === 44);
-    } else if (s.startsWith('true', this.i)) this.i += 4;
-    else if (s.startsWith('false', this.i)) this.i += 5;
-    else if (s.startsWith('null', this.i)) this.i += 4;
+    } else if (this.literal(LITERAL_TRUE) || this.literal(LITERAL_FALSE) || this.literal(LITERAL_NULL)) return;
     else this.number();
+  }
+
+  /** Consumes `true`, `false` or `null` if it is next. */
+  literal(bytes: Uint8Array): boolean {
+    for (let j = 0; j < bytes.length; j++) if (this.s[this.i + j] !== bytes[j]) return false;
+    this.i += bytes.length;
+    return true;
   }
 }
 
-/** A key JSON.parse would read as written: no escapes (checked by the scanner) and no control characters. */
-function isPlainKey(key: string): boolean {
-  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) < 32) return false;
-  return true;
-}
+const LITERAL_TRUE = ascii('true'), LITERAL_FALSE = ascii('false'), LITERAL_NULL = ascii('null');
 
 /** One detection object into row `row` of the columns; false unless it has exactly the plain fields. */
 function scanDetection(sc: Scanner, cols: Columns, row: number): boolean {
   sc.expect(123);
   let seen = 0;
   sc.ws();
-  if (sc.s.charCodeAt(sc.i) === 125) return false;
+  if (sc.s[sc.i] === 125) return false;
   do {
     const key = sc.key();
     let field = 0;
-    if (key === 'image_id') {
+    if (key === KEY_IMAGE) {
       cols.imageId[row] = sc.number();
       field = FIELD_IMAGE;
-    } else if (key === 'category_id') {
+    } else if (key === KEY_CATEGORY) {
       cols.categoryId[row] = sc.number();
       field = FIELD_CATEGORY;
-    } else if (key === 'score') {
+    } else if (key === KEY_SCORE) {
       cols.score[row] = sc.number();
       field = FIELD_SCORE;
-    } else if (key === 'bbox') {
+    } else if (key === KEY_BBOX) {
       sc.expect(91);
       for (let j = 0; j < 4; j++) {
         if (j > 0) sc.expect(44);
@@ -220,10 +318,7 @@ function scanDetection(sc: Scanner, cols: Columns, row: number): boolean {
       }
       sc.expect(93);
       field = FIELD_BBOX;
-    } else {
-      if (!isPlainKey(key)) return false;
-      sc.skipValue();
-    }
+    } else sc.skipValue();
     if (seen & field) return false; // a repeated key: JSON.parse keeps the last, the general path decides
     seen |= field;
   } while (sc.either(44, 125) === 44);
@@ -231,18 +326,19 @@ function scanDetection(sc: Scanner, cols: Columns, row: number): boolean {
 }
 
 /**
- * Reads a results file's text into columns, or returns undefined when the text is anything
+ * Reads a results file (its UTF-8 bytes, or its text) into columns, or returns undefined when the text is anything
  * other than an array of plain detections (not JSON, a missing or mistyped field, an id that is
  * not an integer, a negative width or height, a key with escapes, ...): the caller then parses it
  * with JSON.parse and the schema, which accept what is valid and name the entry that is not.
  */
-export function scanCocoResults(text: string): CocoResultsColumns | undefined {
-  const sc = new Scanner(text);
+export function scanCocoResults(data: Uint8Array | string): CocoResultsColumns | undefined {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const sc = new Scanner(bytes);
   const cols = new Columns();
   try {
     sc.expect(91);
     sc.ws();
-    if (text.charCodeAt(sc.i) === 93) sc.i++;
+    if (bytes[sc.i] === 93) sc.i++;
     else {
       do {
         if (cols.count === cols.imageId.length) cols.grow();
@@ -260,7 +356,7 @@ export function scanCocoResults(text: string): CocoResultsColumns | undefined {
       } while (sc.either(44, 93) === 44);
     }
     sc.ws();
-    if (sc.i !== text.length) return undefined;
+    if (sc.i !== bytes.length) return undefined;
   } catch {
     return undefined; // NOT_PLAIN, or a RangeError of very deep nesting: JSON.parse decides
   }
