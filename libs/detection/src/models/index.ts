@@ -12,3 +12,4 @@ export * from './necks/fpn';
 export * from './necks/bifpn';
 export * from './necks/fusion';
 export * from './heads/dense-head';
+export * as nn from '../nn';

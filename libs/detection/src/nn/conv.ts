@@ -51,13 +51,28 @@ export class Conv2d {
    * kernel at inference; tfjs unfuses it under a gradient tape by itself).
    */
   apply(x: tf.Tensor4D, activation: Activation = 'linear'): tf.Tensor4D {
+    return this.run(x, this.weight as tf.Tensor4D, this.bias as tf.Tensor1D | undefined, activation);
+  }
+
+  /**
+   * act(scale ⊙ conv(x) + shift) per output channel, with scale and shift folded into the filter and
+   * bias so that one fused kernel does it all: how an inference-mode batch norm after this conv
+   * costs nothing (see {@link convNormAct}). `scale`, `shift`: `[out]`.
+   */
+  applyAffine(x: tf.Tensor4D, scale: tf.Tensor1D, shift: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor4D {
+    const filter = tf.mul(this.weight, scale) as tf.Tensor4D;
+    const bias = this.bias ? (tf.add(tf.mul(this.bias, scale), shift) as tf.Tensor1D) : shift;
+    return this.run(x, filter, bias, activation);
+  }
+
+  private run(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | undefined, activation: Activation): tf.Tensor4D {
     const y = tf.fused.conv2d({
       x,
-      filter: this.weight as tf.Tensor4D,
+      filter,
       strides: this.stride,
       pad: 'same',
       dilations: this.dilation,
-      bias: this.bias,
+      bias,
       activation: fusableActivation(activation),
     });
     return activation === 'swish' ? activate(y, 'swish') : y;

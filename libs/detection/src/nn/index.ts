@@ -1,5 +1,7 @@
 export * from './activation';
+export * from './batch-norm-training';
 export * from './conv';
+export * from './conv-norm';
 export * from './init';
 export * from './norm';
 export * from './param-store';

@@ -1,6 +1,20 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { useTestBackend } from '../models/testing/tiny-configs';
-import { BatchNorm, Conv2d, GroupNorm, ParamStore, SeparableConv2d, groupNormGroups, heNormal, upsampleNearest } from './index';
+import {
+  BatchNorm,
+  Conv2d,
+  DepthwiseConv2d,
+  GroupNorm,
+  ParamStore,
+  SeparableConv2d,
+  activate,
+  batchNormTraining,
+  convNormAct,
+  groupNormGroups,
+  heNormal,
+  upsampleNearest,
+  type Activation,
+} from './index';
 
 beforeAll(useTestBackend);
 
@@ -130,5 +144,68 @@ describe('ParamStore', () => {
     expect(variance).toBeGreaterThan(0.9 * (2 / 576));
     expect(variance).toBeLessThan(1.1 * (2 / 576));
     s.dispose();
+  });
+});
+
+describe('convNormAct', () => {
+  it.each(['linear', 'relu', 'swish'] as const)('folds an inference batch norm into the conv (%s) without changing the result', (act: Activation) => {
+    const store = new ParamStore(4);
+    const convs = [
+      new Conv2d(store.scope('c'), { inChannels: 4, outChannels: 6, stride: 2 }),
+      new SeparableConv2d(store.scope('s'), { inChannels: 4, outChannels: 6 }),
+      new DepthwiseConv2d(store.scope('d'), 4, 5, 2),
+    ];
+    const bns = [6, 6, 4].map((c, i) => new BatchNorm(store.scope(`bn${i}`), c, { epsilon: 1e-3 }));
+    // Non-trivial statistics and affine parameters, so that the folding is exercised.
+    for (const [name, v] of store.all()) {
+      if (name.includes('running_var')) v.assign(tf.randomUniform(v.shape, 0.5, 2, 'float32', 1));
+      else if (name.startsWith('bn')) v.assign(tf.randomNormal(v.shape, 0, 1, 'float32', 2));
+    }
+    const x = tf.randomNormal([2, 7, 7, 4], 0, 1, 'float32', 3) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    convs.forEach((conv, i) => {
+      const folded = convNormAct(conv, bns[i], x, false, act);
+      const reference = tf.tidy(() => activate(bns[i].apply(conv.apply(x), false), act));
+      const maxDiff = tf.tidy(() => tf.max(tf.abs(tf.sub(folded, reference))).dataSync()[0]);
+      expect(maxDiff).toBeLessThan(1e-4);
+      tf.dispose([folded, reference]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    x.dispose();
+    store.dispose();
+  });
+});
+
+describe('batchNormTraining', () => {
+  it('has the value and the gradients of tfjs autodiff through moments + batchNorm', () => {
+    const x = tf.randomNormal([2, 3, 5, 4], 1, 2, 'float32', 1) as tf.Tensor4D;
+    const gamma = tf.randomNormal([4], 1, 0.5, 'float32', 2) as tf.Tensor1D;
+    const beta = tf.randomNormal([4], 0, 1, 'float32', 3) as tf.Tensor1D;
+    const probe = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 4); // an arbitrary upstream gradient
+    const before = tf.memory().numTensors;
+    const ours = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const r = batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
+      r.mean.dispose();
+      r.variance.dispose();
+      return tf.sum(tf.mul(r.y, probe));
+    });
+    const reference = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+      const { mean, variance } = tf.moments(a, [0, 1, 2]);
+      return tf.sum(tf.mul(tf.batchNorm4d(a as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3), probe));
+    });
+    const got = ours([x, gamma, beta]);
+    const want = reference([x, gamma, beta]);
+    got.forEach((g, i) => {
+      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(g, want[i]))).dataSync()[0]);
+      expect(diff).toBeLessThan(1e-4);
+    });
+    tf.dispose([...got, ...want]);
+    expect(tf.memory().numTensors).toBe(before);
+    const r = batchNormTraining(x, gamma, beta, 1e-3);
+    // channel means and biased variances of x, as tf.moments gives them
+    const m = tf.moments(x, [0, 1, 2]);
+    expect(Array.from(r.mean.dataSync()).map((v, i) => v - m.mean.dataSync()[i]).every((d) => Math.abs(d) < 1e-5)).toBe(true);
+    expect(Array.from(r.variance.dataSync()).map((v, i) => v - m.variance.dataSync()[i]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
+    tf.dispose([x, gamma, beta, probe, r.y, r.mean, r.variance, m.mean, m.variance]);
   });
 });

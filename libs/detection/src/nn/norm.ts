@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { GROUP_NORM_GROUPS } from '../config';
+import { batchNormTraining } from './batch-norm-training';
 import { ones, zeros, type Initializer } from './init';
 import type { Scope } from './param-store';
 
@@ -57,10 +58,22 @@ export class BatchNorm implements Norm {
     if (!training) {
       return tf.batchNorm4d(x, this.movingMean as tf.Tensor1D, this.movingVar as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.epsilon);
     }
+    const { y, mean, variance } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon);
+    this.updateMovingAverages(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
+    mean.dispose();
+    variance.dispose();
+    return y;
+  }
+
+  /**
+   * The inference-mode transform as y = scale ⊙ x + shift, `[C]` each: scale = γ/√(σ²_moving + ε),
+   * shift = β − μ_moving·scale. Lets a preceding convolution absorb the batch norm.
+   */
+  foldedAffine(): { scale: tf.Tensor1D; shift: tf.Tensor1D } {
     return tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, [0, 1, 2]);
-      this.updateMovingAverages(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
-      return tf.batchNorm4d(x, mean as tf.Tensor1D, variance as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.epsilon);
+      const scale = tf.mul(this.gamma, tf.rsqrt(tf.add(this.movingVar, this.epsilon))) as tf.Tensor1D;
+      const shift = tf.sub(this.beta, tf.mul(this.movingMean, scale)) as tf.Tensor1D;
+      return { scale, shift };
     });
   }
 

@@ -44,15 +44,19 @@ export class SeparableConv2d {
 
   /** `[B, H, W, in]` → `[B, ceil(H/s), ceil(W/s), out]`. */
   apply(x: tf.Tensor4D, activation: Activation = 'linear'): tf.Tensor4D {
+    return this.run(x, this.pointwise as tf.Tensor4D, this.bias as tf.Tensor1D | undefined, activation);
+  }
+
+  /** act(scale ⊙ sepconv(x) + shift), folded into the pointwise filter and bias (see `Conv2d.applyAffine`). */
+  applyAffine(x: tf.Tensor4D, scale: tf.Tensor1D, shift: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor4D {
+    const pointwise = tf.mul(this.pointwise, scale) as tf.Tensor4D;
+    const bias = this.bias ? (tf.add(tf.mul(this.bias, scale), shift) as tf.Tensor1D) : shift;
+    return this.run(x, pointwise, bias, activation);
+  }
+
+  private run(x: tf.Tensor4D, pointwise: tf.Tensor4D, bias: tf.Tensor1D | undefined, activation: Activation): tf.Tensor4D {
     const d = tf.depthwiseConv2d(x, this.depthwise as tf.Tensor4D, this.stride, 'same');
-    const y = tf.fused.conv2d({
-      x: d,
-      filter: this.pointwise as tf.Tensor4D,
-      strides: 1,
-      pad: 'valid',
-      bias: this.bias,
-      activation: fusableActivation(activation),
-    });
+    const y = tf.fused.conv2d({ x: d, filter: pointwise, strides: 1, pad: 'valid', bias, activation: fusableActivation(activation) });
     return activation === 'swish' ? activate(y, 'swish') : y;
   }
 }
@@ -71,7 +75,15 @@ export class DepthwiseConv2d {
   }
 
   /** `[B, H, W, C]` → `[B, ceil(H/s), ceil(W/s), C]`. */
-  apply(x: tf.Tensor4D): tf.Tensor4D {
-    return tf.depthwiseConv2d(x, this.weight as tf.Tensor4D, this.stride, 'same');
+  apply(x: tf.Tensor4D, activation: Activation = 'linear'): tf.Tensor4D {
+    const y = tf.depthwiseConv2d(x, this.weight as tf.Tensor4D, this.stride, 'same');
+    return activate(y, activation);
+  }
+
+  /** act(scale ⊙ depthwise(x) + shift): scale folds into the `[k, k, C, 1]` filter, shift is the bias. */
+  applyAffine(x: tf.Tensor4D, scale: tf.Tensor1D, shift: tf.Tensor1D, activation: Activation = 'linear'): tf.Tensor4D {
+    const filter = tf.mul(this.weight, tf.reshape(scale, [-1, 1])) as tf.Tensor4D;
+    const y = tf.fused.depthwiseConv2d({ x, filter, strides: this.stride, pad: 'same', bias: shift, activation: fusableActivation(activation) });
+    return activation === 'swish' ? activate(y, 'swish') : y;
   }
 }

@@ -7,7 +7,7 @@ import {
   EFFICIENTNET_STEM_CHANNELS,
   type MBConvStage,
 } from '../../config';
-import { BatchNorm, Conv2d, DepthwiseConv2d, SqueezeExcitation, zeros, type BatchNormOptions, type Scope } from '../../nn';
+import { BatchNorm, Conv2d, DepthwiseConv2d, SqueezeExcitation, convNormAct, zeros, type BatchNormOptions, type Scope } from '../../nn';
 import type { Backbone } from './backbone';
 
 export type EfficientNetVariant = keyof typeof EFFICIENTNET_SCALING;
@@ -87,16 +87,12 @@ class MBConv {
 
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     let h = x;
-    if (this.expand) h = swish(this.expand.bn.apply(this.expand.conv.apply(h), training));
-    h = swish(this.dwBn.apply(this.depthwise.apply(h), training));
+    if (this.expand) h = convNormAct(this.expand.conv, this.expand.bn, h, training, 'swish');
+    h = convNormAct(this.depthwise, this.dwBn, h, training, 'swish');
     h = this.se.apply(h);
-    h = this.projectBn.apply(this.project.apply(h), training);
+    h = convNormAct(this.project, this.projectBn, h, training);
     return this.residual ? tf.add(h, x) : h;
   }
-}
-
-function swish(x: tf.Tensor4D): tf.Tensor4D {
-  return tf.mul(x, tf.sigmoid(x));
 }
 
 /**
@@ -146,7 +142,7 @@ export class EfficientNet implements Backbone {
   }
 
   apply(images: tf.Tensor4D, training: boolean): Map<number, tf.Tensor4D> {
-    let x = swish(this.stemBn.apply(this.stemConv.apply(images), training));
+    let x = convNormAct(this.stemConv, this.stemBn, images, training, 'swish');
     const out = new Map<number, tf.Tensor4D>();
     for (const { block, level } of this.blocks) {
       x = block.apply(x, training);

@@ -5,7 +5,7 @@ import {
   RESNET_STAGE_WIDTHS,
   RESNET_STEM_CHANNELS,
 } from '../../config';
-import { BatchNorm, Conv2d, maxPool, zeros, type Scope } from '../../nn';
+import { BatchNorm, Conv2d, convNormAct, maxPool, zeros, type Activation, type Scope } from '../../nn';
 import type { Backbone } from './backbone';
 
 export type ResNetDepth = keyof typeof RESNET_LAYOUTS;
@@ -31,8 +31,8 @@ class ConvBn {
     this.conv = new Conv2d(scope.child(convName), { inChannels: inC, outChannels: outC, kernelSize: k, stride, bias: false });
     this.bn = new BatchNorm(scope.child(bnName), outC, zeroGamma ? { gammaInit: zeros } : {});
   }
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return this.bn.apply(this.conv.apply(x), training);
+  apply(x: tf.Tensor4D, training: boolean, activation: Activation = 'linear'): tf.Tensor4D {
+    return convNormAct(this.conv, this.bn, x, training, activation);
   }
 }
 
@@ -56,7 +56,7 @@ class BasicBlock implements Block {
     if (stride !== 1 || inC !== width) this.shortcut = new ConvBn(scope.child('downsample'), '0', '1', inC, width, 1, stride);
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const y = this.b.apply(tf.relu(this.a.apply(x, training)), training);
+    const y = this.b.apply(this.a.apply(x, training, 'relu'), training);
     return tf.relu(tf.add(y, this.shortcut ? this.shortcut.apply(x, training) : x)) as tf.Tensor4D;
   }
 }
@@ -78,7 +78,7 @@ class Bottleneck implements Block {
     if (stride !== 1 || inC !== outC) this.shortcut = new ConvBn(scope.child('downsample'), '0', '1', inC, outC, 1, stride);
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const y = this.c.apply(tf.relu(this.b.apply(tf.relu(this.a.apply(x, training)), training)), training);
+    const y = this.c.apply(this.b.apply(this.a.apply(x, training, 'relu'), training, 'relu'), training);
     return tf.relu(tf.add(y, this.shortcut ? this.shortcut.apply(x, training) : x)) as tf.Tensor4D;
   }
 }
@@ -119,7 +119,7 @@ export class ResNet implements Backbone {
   }
 
   apply(images: tf.Tensor4D, training: boolean): Map<number, tf.Tensor4D> {
-    let x = maxPool(tf.relu(this.stem.apply(images, training)), 3, 2);
+    let x = maxPool(this.stem.apply(images, training, 'relu'), 3, 2);
     const out = new Map<number, tf.Tensor4D>();
     this.stages.forEach((stage, i) => {
       for (const block of stage) x = block.apply(x, training);

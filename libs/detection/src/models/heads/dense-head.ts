@@ -3,7 +3,7 @@ import { RETINANET_PRIOR_PROBABILITY } from '../../config';
 import {
   Conv2d,
   SeparableConv2d,
-  activate,
+  convNormAct,
   constant,
   createNorm,
   type Activation,
@@ -79,7 +79,7 @@ class Subnet {
   apply(x: tf.Tensor4D, level: number, activation: Activation, training: boolean): tf.Tensor4D {
     let h = x;
     this.convs.forEach((conv, i) => {
-      h = activate(this.norms[i].get(level)!.apply(conv.apply(h), training), activation);
+      h = convNormAct(conv, this.norms[i].get(level)!, h, training, activation);
     });
     return this.predictor.apply(h);
   }

@@ -3,6 +3,7 @@ import {
   Conv2d,
   SeparableConv2d,
   activate,
+  convNormAct,
   createNorm,
   maxPool,
   upsampleNearest,
@@ -49,7 +50,7 @@ class Resample {
   }
   /** `delta` = target level − source level (−1, 0 or +1); `size` the target's H, W. */
   apply(x: tf.Tensor4D, delta: number, size: [number, number], training: boolean): tf.Tensor4D {
-    let y = this.conv ? this.norm!.apply(this.conv.apply(x), training) : x;
+    let y = this.conv ? convNormAct(this.conv, this.norm!, x, training) : x;
     if (delta > 0) y = maxPool(y, 3, 2);
     if (delta < 0) y = upsampleNearest(y, 2, size);
     return y;
@@ -84,7 +85,7 @@ class FusionNode {
   }
   apply(features: Map<string, tf.Tensor4D>, size: [number, number], training: boolean): tf.Tensor4D {
     const xs = this.inputs.map((inp, i) => this.resamples[i].apply(features.get(inp.key)!, this.level - inp.level, size, training));
-    return this.norm.apply(this.conv.apply(activate(this.fusion.apply(xs), 'swish')), training);
+    return convNormAct(this.conv, this.norm, activate(this.fusion.apply(xs), 'swish'), training);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv2d, createNorm, glorotUniform, upsampleNearest, type Norm, type NormKind, type Scope } from '../../nn';
+import { Conv2d, convNormAct, createNorm, glorotUniform, upsampleNearest, type Norm, type NormKind, type Scope } from '../../nn';
 import { BACKBONE_TOP_LEVEL } from '../backbones/backbone';
 import { levelRange, spatial, type Neck } from './neck';
 
@@ -24,7 +24,7 @@ class ConvNorm {
     this.norm = createNorm(norm, scope.child('norm'), outC);
   }
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return this.norm.apply(this.conv.apply(x), training);
+    return convNormAct(this.conv, this.norm, x, training);
   }
 }
 

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/** The result of {@link batchNormTraining}. */
+export interface BatchNormTrainingResult {
+  /** `[B, H, W, C]`: γ·(x − μ_B)/√(σ²_B + ε) + β. */
+  y: tf.Tensor4D;
+  /** `[C]` batch mean μ_B, outside any tidy (`tf.keep`): the caller disposes it. */
+  mean: tf.Tensor1D;
+  /** `[C]` biased batch variance σ²_B, outside any tidy: the caller disposes it. */
+  variance: tf.Tensor1D;
+}
+
+/** Σ over the rows of `[n, C]` as `[1, C]`, by a matrix product with ones (a reduction over axis 0 would transpose on wasm). */
+function columnSums(flat: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(tf.ones([1, flat.shape[0]]), flat);
+}
+
+/**
+ * Training-mode batch normalisation of NHWC `x` over B, H, W with a hand-written gradient
+ * (Ioffe & Szegedy 2015, §3), for speed on CPU backends:
+ *
+ *   x̂ = (x − μ)·r, r = 1/√(σ² + ε);   y = γ·x̂ + β
+ *   ∂β = Σ dy,   ∂γ = Σ dy·x̂,   ∂x = γ·r·(dy − ∂β/N − x̂·∂γ/N)      (N = B·H·W)
+ *
+ * tfjs's composite gradient of `moments` + `batchNorm` takes many more full-size passes, and each
+ * of its per-channel reductions (a sum over axes 0–2) transposes the tensor on wasm; here every
+ * reduction is a matrix product of ones `[1, N]` with `[N, C]`, some 30× faster than `tf.sum(·, 0)`
+ * on wasm. A training step of the CPU-sized detectors is ~1.2× faster (docs/benchmarks.md, "Models").
+ */
+export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
+  const [b, h, w, c] = x.shape;
+  const n = b * h * w;
+  let mean: tf.Tensor1D | undefined;
+  let variance: tf.Tensor1D | undefined;
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, g, bt] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const flat = tf.reshape(input, [n, c]) as tf.Tensor2D;
+    const mu = tf.div(columnSums(flat), n) as tf.Tensor2D;
+    const centered = tf.sub(flat, mu) as tf.Tensor2D;
+    const sigma2 = tf.div(columnSums(tf.square(centered) as tf.Tensor2D), n) as tf.Tensor2D;
+    const r = tf.rsqrt(tf.add(sigma2, epsilon));
+    const xhat = tf.mul(centered, r);
+    mean = tf.keep(tf.reshape(mu, [c]) as tf.Tensor1D);
+    variance = tf.keep(tf.reshape(sigma2, [c]) as tf.Tensor1D);
+    save([xhat, r, g]);
+    return {
+      value: tf.reshape(tf.add(tf.mul(xhat, g), bt), [b, h, w, c]),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sxhat, sr, sg] = saved;
+        const dyFlat = tf.reshape(dy, [n, c]) as tf.Tensor2D;
+        const dBeta = columnSums(dyFlat);
+        const dGamma = columnSums(tf.mul(dyFlat, sxhat) as tf.Tensor2D);
+        const inner = tf.sub(tf.sub(dyFlat, tf.div(dBeta, n)), tf.mul(sxhat, tf.div(dGamma, n)));
+        const dx = tf.mul(inner, tf.mul(sg, sr));
+        return [tf.reshape(dx, [b, h, w, c]), tf.reshape(dGamma, [c]), tf.reshape(dBeta, [c])];
+      },
+    };
+  });
+  const y = op(x, gamma, beta) as tf.Tensor4D;
+  return { y, mean: mean!, variance: variance! };
+}
