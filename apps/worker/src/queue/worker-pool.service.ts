@@ -36,6 +36,11 @@ export class WorkerPool implements OnApplicationBootstrap, OnApplicationShutdown
     this.logger.log(`consuming ${[...this.workers.keys()].join(', ')} (prefix '${this.bull.prefix}', concurrency ${this.config.concurrency})`);
   }
 
+  /** The queues this process consumes. */
+  queues(): QueueName[] {
+    return [...this.workers.keys()];
+  }
+
   /** Resolves once every worker is connected to Redis. */
   async ready(): Promise<void> {
     await Promise.all([...this.workers.values()].map((w) => w.waitUntilReady()));
