@@ -3,6 +3,7 @@ import type { AnchorSet } from '../anchors';
 import type { DetectorConfig } from '../config';
 import type { ParamStore } from '../nn';
 import type { Backbone } from './backbones/backbone';
+import { loadBackboneWeights, type LoadedWeights } from './backbones/backbone-weights';
 import type { Detector, DetectorOutputs } from './detector';
 import type { DenseHead } from './heads/dense-head';
 import type { Neck } from './necks/neck';
@@ -80,6 +81,14 @@ export class OneStageDetector implements Detector {
 
   allVariables(): Map<string, tf.Variable> {
     return this.params.all();
+  }
+
+  /**
+   * Loads a backbone weights file (format in backbones/backbone-weights.ts) into this detector's
+   * `backbone.*` variables. @throws ModelConfigError naming the file and entry on a mismatch.
+   */
+  loadBackboneWeights(path: string): LoadedWeights {
+    return loadBackboneWeights(this.allVariables(), path);
   }
 
   /** Number of trainable scalars. */

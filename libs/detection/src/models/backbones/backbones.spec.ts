@@ -106,7 +106,7 @@ describe('loadBackboneWeights', () => {
     await saveBackboneWeights(a.allVariables(), path);
     const key = 'backbone.layer1.0.conv1.weight';
     expect(a.allVariables().get(key)!.dataSync()).not.toEqual(b.allVariables().get(key)!.dataSync());
-    const result = loadBackboneWeights(b.allVariables(), path);
+    const result = b.loadBackboneWeights(path);
     expect(result.missing).toEqual([]);
     expect(result.loaded).toContain('bn1.running_var');
     expect(b.allVariables().get(key)!.dataSync()).toEqual(a.allVariables().get(key)!.dataSync());
