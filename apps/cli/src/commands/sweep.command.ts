@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { apiRequest, apiTarget, type ApiTarget } from '../sweep/api-client';
+import { ApiError, apiRequest, apiTarget, type ApiTarget } from '../sweep/api-client';
 import { watchSweep } from '../sweep/watch-sweep';
 import type { SweepView } from '../sweep/sweep-view';
 
@@ -76,9 +76,11 @@ export function registerSweepCommand(program: Command): void {
         process.exit(2);
       }
       const target = apiTarget(opts);
-      const id = await submitSweep(target, spec, opts.idempotencyKey);
-      console.log(id);
-      if (opts.watch) await watchAndReport(target, id, {});
+      await userErrorsExit2(async () => {
+        const id = await submitSweep(target, spec, opts.idempotencyKey);
+        console.log(id);
+        if (opts.watch) await watchAndReport(target, id, {});
+      });
     });
 
   withTarget(sweep.command('watch <id>'))
@@ -87,8 +89,19 @@ export function registerSweepCommand(program: Command): void {
     .option('--cols <path>', 'pivot: parameter across the columns (e.g. loss.alpha)')
     .option('--metric <name>', 'pivot: the metric in the cells (default AP)')
     .action(async (id: string, opts: TargetOptions & { rows?: string; cols?: string; metric?: string }) => {
-      await watchAndReport(apiTarget(opts), id, opts);
+      await userErrorsExit2(() => watchAndReport(apiTarget(opts), id, opts));
     });
+}
+
+/** A 4xx from the API is the user's bad input (a spec field, an unknown id, a missing key): exit status 2. */
+async function userErrorsExit2(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status < 400 || err.status >= 500) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
 }
 
 async function watchAndReport(target: ApiTarget, id: string, query: { rows?: string; cols?: string; metric?: string }): Promise<void> {
