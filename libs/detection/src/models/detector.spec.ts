@@ -126,6 +126,7 @@ describe('training mode', () => {
     unitGammas(d);
     const x = tf.randomNormal([2, d.inputSize, d.inputSize, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
     const vars = [...d.trainableVariables()];
+    const before = tf.memory().numTensors;
     const { value, grads } = tf.variableGrads(() => {
       const out = d.apply(x, true);
       // A loss that depends on every output: Σ logits² + Σ deltas².
@@ -136,7 +137,9 @@ describe('training mode', () => {
       .map(([n]) => n);
     expect(dead).toEqual([]);
     expect(Number.isFinite(value.dataSync()[0])).toBe(true);
-    tf.dispose([value, x, ...Object.values(grads)]);
+    tf.dispose([value, ...Object.values(grads)]);
+    expect(tf.memory().numTensors).toBe(before); // the tape's saved tensors are freed too
+    x.dispose();
     d.dispose();
   });
 
