@@ -2,19 +2,21 @@
 # documents. TypeScript runs through SWC at start (scripts/register.js): there is no build step.
 FROM node:20-bookworm-slim
 WORKDIR /app
+RUN chown node:node /app
+# Not root: the install and the processes run as the image's `node` user.
+USER node
 ENV NODE_ENV=production
 # Workspace manifests first, so the dependency layer is cached until they change.
-COPY package.json package-lock.json ./
-COPY apps/api/package.json apps/api/
-COPY apps/worker/package.json apps/worker/
-COPY apps/cli/package.json apps/cli/
-COPY libs/detection/package.json libs/detection/
-COPY libs/data/package.json libs/data/
-COPY libs/jobs/package.json libs/jobs/
-COPY libs/store/package.json libs/store/
+COPY --chown=node:node package.json package-lock.json ./
+COPY --chown=node:node apps/api/package.json apps/api/
+COPY --chown=node:node apps/worker/package.json apps/worker/
+COPY --chown=node:node apps/cli/package.json apps/cli/
+COPY --chown=node:node libs/detection/package.json libs/detection/
+COPY --chown=node:node libs/data/package.json libs/data/
+COPY --chown=node:node libs/jobs/package.json libs/jobs/
+COPY --chown=node:node libs/store/package.json libs/store/
 # Dev dependencies stay: SWC registers TypeScript at run time. The native tfjs packages are
 # optional: where their binary downloads they are used, otherwise install still succeeds (wasm).
 RUN npm ci --include=dev --no-audit --no-fund
-COPY . .
-USER node
+COPY --chown=node:node . .
 CMD ["node", "-r", "./scripts/register.js", "apps/worker/src/main.ts"]

@@ -73,5 +73,9 @@ describe('docker-compose.yml', () => {
       expect(fs.existsSync(path.join(root, entry)), `${name}: ${entry}`).toBe(true);
     }
     expect(dockerfile(services['worker-gpu'])).toMatch(/^FROM nvidia\/cuda:11\.2\.\d+-cudnn8-/m);
+    // …and README documents those same steps and files.
+    const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    expect(readme).toContain('npm ci');
+    for (const name of ['api', 'worker-gpu', 'worker-cpu']) expect(readme, name).toContain(services[name].build!.dockerfile);
   });
 });
