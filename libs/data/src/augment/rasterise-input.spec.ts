@@ -1,7 +1,7 @@
 import type { ImageMeta } from '@ablate/detection';
 import type { RgbImage } from '../dataset/dataset';
 import { denormalisePixel, normalisePixel } from './normalise';
-import { rasteriseInput } from './rasterise-input';
+import { rasteriseInput, shrinkByBlocks } from './rasterise-input';
 
 /** A w×h image whose red channel is 10·x, green 10·y, blue 7. */
 function ramp(w: number, h: number): RgbImage {
@@ -53,5 +53,23 @@ describe('rasteriseInput', () => {
     const out = new Float32Array(4 * 4 * 3);
     rasteriseInput(ramp(4, 4), meta({}), 4, { brightness: 1.2, contrast: 1, saturation: 1 }, out, 0);
     expect(denormalisePixel(out[(1 * 4 + 2) * 3]!, 0)).toBeCloseTo(24, 3);
+  });
+
+  it('averages k×k blocks before sampling when shrinking more than 2×, so fine stripes become grey', () => {
+    // 12×12 image, columns x ≡ 2 (mod 3) red 210, others 0; shrunk to 4×4 (scale 1/3, k = 3):
+    // each output pixel averages one red column of three → 70. Bilinear alone would sample the
+    // centre column (output centre 0.5 → source 1.5 → pixel 1 exactly) and give 0.
+    const data = new Uint8Array(12 * 12 * 3);
+    for (let y = 0; y < 12; y++) for (let x = 0; x < 12; x++) data[(y * 12 + x) * 3] = x % 3 === 2 ? 210 : 0;
+    const out = new Float32Array(4 * 4 * 3);
+    rasteriseInput({ width: 12, height: 12, data }, meta({ scale: 1 / 3, originalWidth: 12, originalHeight: 12 }), 4, undefined, out, 0);
+    for (let p = 0; p < 16; p++) expect(denormalisePixel(out[p * 3]!, 0)).toBeCloseTo(70, 2);
+  });
+
+  it('shrinkByBlocks averages partial blocks over the pixels they hold', () => {
+    // 3×1 image, k = 2: blocks {0, 1} and {2}: red (10 + 30)/2 = 20 and 50.
+    const out = shrinkByBlocks({ width: 3, height: 1, data: Uint8Array.of(10, 0, 0, 30, 0, 0, 50, 0, 0) }, 2);
+    expect([out.width, out.height]).toEqual([2, 1]);
+    expect(Array.from(out.data)).toEqual([20, 0, 0, 50, 0, 0]);
   });
 });
