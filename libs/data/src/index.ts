@@ -15,6 +15,8 @@ export { syntheticShapes, type SyntheticOptions, type SyntheticSplit } from './s
 export { writeSyntheticCoco, type WrittenSynthetic } from './synthetic/write-synthetic';
 export { SHAPE_CLASSES, type ShapeKind, type Shape } from './synthetic/shapes';
 export { renderSynthetic } from './synthetic/render';
+/** Per-pixel instance index of a synthetic scene (the exact masks for instance segmentation). */
+export { ownerMap as syntheticInstanceMap } from './synthetic/scene';
 export { countAreaRanges, areaRangeOf, COCO_SMALL_MAX_AREA, COCO_MEDIUM_MAX_AREA, type AreaRange } from './synthetic/area-ranges';
 export { flipBoxesHorizontal, boxesToInput, boxesToOriginal, clipAndFilterBoxes, type LabelledBoxes } from './augment/box-transforms';
 export { letterboxPlacement, drawSampleTransform, PHOTOMETRIC_STRENGTH, type AugmentConfig, type PhotometricParams, type SampleTransform } from './augment/augment-params';

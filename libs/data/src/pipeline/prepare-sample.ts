@@ -13,7 +13,10 @@ export interface PreparedSample {
   meta: ImageMeta;
 }
 
-/** Non-crowd boxes of an image (crowd regions are not training targets). */
+/**
+ * Non-crowd boxes of an image (crowd regions are not training targets). VOC `difficult` boxes stay
+ * in: like detectron2's VOC loader, we train on them; only VOC evaluation ignores them.
+ */
 function trainingTargets(image: DatasetImage): { boxes: Float32Array; labels: Int32Array } {
   if (!image.crowd.includes(1)) return { boxes: image.boxes, labels: image.labels };
   const keep = Array.from(image.labels.keys()).filter((k) => image.crowd[k] === 0);
