@@ -10,6 +10,7 @@
  * Environment: BENCH_SWEEP_STEPS (steps per run, default 60), BENCH_SWEEP_RUNS (6 or 8 runs,
  * default 8: γ ∈ {0, 0.5, 1, 2} × α ∈ {0.25, 0.75}).
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { Queue, type Job } from 'bullmq';
 import { queryDb } from '../apps/worker/src/testing/e2e-env';
 import { eventually, startStack, type Stack } from '../apps/worker/src/testing/stack';
@@ -45,6 +46,10 @@ interface PhaseResult {
   finishToRecordedMs: number[];
   /** Last run recorded → sweep marked completed (the parent job's rollup), ms. */
   sweepRollupMs: number;
+  /** Mean of the runs' own durations (attempt start → run finished), seconds. */
+  meanRunSeconds: number;
+  /** 1-minute load average at the end of the phase (other processes compete for the cores). */
+  loadAverage: number;
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -62,14 +67,14 @@ async function runPhase(workers: number): Promise<PhaseResult> {
       return s.body.status === 'completed' ? true : undefined;
     }, 60 * 60_000, 200);
     const wallSeconds = (Date.now() - t0) / 1000;
-    return { workers, wallSeconds, ...(await overheads(stack, sweepId)) };
+    return { workers, wallSeconds, ...(await overheads(stack, sweepId)), loadAverage: loadavg()[0]! };
   } finally {
     await stack.dispose();
   }
 }
 
 /** Per-job queue overheads from BullMQ's timestamps and the store's. */
-async function overheads(stack: Stack, sweepId: string): Promise<Omit<PhaseResult, 'workers' | 'wallSeconds'>> {
+async function overheads(stack: Stack, sweepId: string): Promise<Omit<PhaseResult, 'workers' | 'wallSeconds' | 'loadAverage'>> {
   const runs = await queryDb<{ id: string; started: Date; finished: Date }>(
     stack.env.databaseUrl,
     `SELECT r.id, a.started_at AS started, r.finished_at AS finished FROM runs r JOIN run_attempts a ON a.run_id = r.id AND a.attempt = 1
@@ -99,7 +104,8 @@ async function overheads(stack: Stack, sweepId: string): Promise<Omit<PhaseResul
       });
     }
     const lastRun = Math.max(...runs.map((r) => r.finished.getTime()));
-    return { runs: runs.length, enqueueToStartMs: toStart, enqueueToPickupMs: toPickup, finishToRecordedMs: toRecorded, sweepRollupMs: sweep!.finished.getTime() - lastRun };
+    const meanRunSeconds = runs.reduce((t, r) => t + (r.finished.getTime() - r.started.getTime()) / 1000, 0) / runs.length;
+    return { runs: runs.length, meanRunSeconds, enqueueToStartMs: toStart, enqueueToPickupMs: toPickup, finishToRecordedMs: toRecorded, sweepRollupMs: sweep!.finished.getTime() - lastRun };
   } finally {
     await queue.close();
   }
@@ -107,7 +113,7 @@ async function overheads(stack: Stack, sweepId: string): Promise<Omit<PhaseResul
 
 function report(p: PhaseResult): void {
   console.log(
-    `${p.workers} worker(s): ${p.runs} runs in ${p.wallSeconds.toFixed(1)} s; per job, median (max): ` +
+    `${p.workers} worker(s): ${p.runs} runs in ${p.wallSeconds.toFixed(1)} s (a run ${p.meanRunSeconds.toFixed(1)} s on average; load average ${p.loadAverage.toFixed(1)} on ${availableParallelism()} cores); per job, median (max): ` +
       `enqueue→pickup ${median(p.enqueueToPickupMs)} ms (${Math.max(...p.enqueueToPickupMs)}), ` +
       `enqueue→training start ${median(p.enqueueToStartMs)} ms (${Math.max(...p.enqueueToStartMs)}), ` +
       `finish→recorded ${median(p.finishToRecordedMs)} ms (${Math.max(...p.finishToRecordedMs)}); sweep rollup ${p.sweepRollupMs} ms`,
@@ -122,6 +128,10 @@ async function main(): Promise<void> {
   report(two);
   const speedup = one.wallSeconds / two.wallSeconds;
   console.log(`speed-up of 2 workers over 1: ${speedup.toFixed(2)}× (goal ≥ 1.8×)`);
+  // Two workers each finishing a run as fast as one alone would give 2×; a run slowed by sharing
+  // the cores (with each other or with other processes) shows here, apart from queue overhead.
+  const slowdown = two.meanRunSeconds / one.meanRunSeconds;
+  console.log(`a run took ${slowdown.toFixed(2)}× as long with 2 workers as with 1: 2 / ${slowdown.toFixed(2)} = ${(2 / slowdown).toFixed(2)}× is what the cores allowed`);
   const all = [one, two];
   console.log(
     JSON.stringify({
@@ -131,6 +141,8 @@ async function main(): Promise<void> {
       wallSeconds1Worker: round(one.wallSeconds, 1),
       wallSeconds2Workers: round(two.wallSeconds, 1),
       speedup: round(speedup),
+      runSlowdown2Workers: round(slowdown),
+      loadAverage: round(Math.max(one.loadAverage, two.loadAverage), 1),
       enqueueToPickupMsMedian: median(all.flatMap((p) => p.enqueueToPickupMs)),
       enqueueToStartMsMedian: median(all.flatMap((p) => p.enqueueToStartMs)),
       finishToRecordedMsMedian: median(all.flatMap((p) => p.finishToRecordedMs)),
