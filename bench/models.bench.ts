@@ -9,10 +9,12 @@
  * 2. batch norm in training (forward on the tape + backward): `batchNormTraining` (hand-written
  *    gradient, reductions as matrix products) against tfjs's autodiff of `moments` + `batchNorm`,
  *    on [8, 32, 32, 144] (an MBConv expansion at 128 px);
- * 3. nearest ×2 upsampling by reshape + broadcast add (ours, with a gradient on every backend)
+ * 3. swish forward + backward on [8, 32, 32, 144]: autodiff of x·σ(x) against `nn.swish`
+ *    (hand-written gradient);
+ * 4. nearest ×2 upsampling by reshape + broadcast add (ours, with a gradient on every backend)
  *    against `tf.image.resizeNearestNeighbor` (no gradient kernel on wasm), forward only, on
  *    [8, 16, 16, 64];
- * 4. the two detectors of `bench:learn` at 128×128, batch 8: inference forward and one training
+ * 5. the two detectors of `bench:learn` at 128×128, batch 8: inference forward and one training
  *    step (forward on the tape + backward), to show where training time goes.
  *
  * Alternatives are interleaved (A B A B …) and medians of 7 reported, so a busy machine slows
@@ -85,6 +87,17 @@ function batchNormTrainingFigures(): { autodiffMs: number; oursMs: number; speed
   return { autodiffMs: round(autodiffMs), oursMs: round(oursMs), speedup: round(autodiffMs / oursMs) };
 }
 
+function swishFigures(): { autodiffMs: number; oursMs: number; speedup: number } {
+  const x = tf.randomNormal([8, 32, 32, 144]);
+  const probe = tf.randomNormal([8, 32, 32, 144]);
+  const [autodiffMs, oursMs] = timeInterleaved([
+    () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.mul(v, tf.sigmoid(v)), probe)))(x),
+    () => tf.grad((v: tf.Tensor) => tf.sum(tf.mul(nn.swish(v), probe)))(x),
+  ]);
+  tf.dispose([x, probe]);
+  return { autodiffMs: round(autodiffMs), oursMs: round(oursMs), speedup: round(autodiffMs / oursMs) };
+}
+
 function upsampleFigures(): { resizeMs: number; oursMs: number; ratio: number } {
   const x = tf.randomNormal([8, 16, 16, 64]) as tf.Tensor4D;
   const [resizeMs, oursMs] = timeInterleaved([() => tf.image.resizeNearestNeighbor(x, [32, 32]), () => nn.upsampleNearest(x, 2)]);
@@ -131,13 +144,15 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(fold)) console.log(`  ${k.padEnd(20)} unfolded ${v.unfoldedMs} ms, folded ${v.foldedMs} ms: ×${v.speedup}`);
   const bnTrain = batchNormTrainingFigures();
   console.log(`batch norm training step [8,32,32,144]: autodiff ${bnTrain.autodiffMs} ms, hand-written gradient ${bnTrain.oursMs} ms: ×${bnTrain.speedup}`);
+  const sw = swishFigures();
+  console.log(`swish forward + backward [8,32,32,144]: autodiff ${sw.autodiffMs} ms, hand-written gradient ${sw.oursMs} ms: ×${sw.speedup}`);
   const up = upsampleFigures();
   console.log(`nearest ×2 upsampling [8,16,16,64]: resizeNearestNeighbor ${up.resizeMs} ms, reshape+broadcast ${up.oursMs} ms (ratio ${up.ratio})`);
   const det = detectorFigures();
   for (const [k, v] of Object.entries(det)) {
     console.log(`${k}: ${v.params} params, inference ${v.inferMsPerImage} ms/image, training step ${v.stepMsPerImage} ms/image (×${v.stepOverInfer} inference)`);
   }
-  console.log(JSON.stringify({ backend: tf.getBackend(), foldBatchNorm: fold, batchNormTraining: bnTrain, upsample: up, detectors128: det }));
+  console.log(JSON.stringify({ backend: tf.getBackend(), foldBatchNorm: fold, batchNormTraining: bnTrain, swish: sw, upsample: up, detectors128: det }));
 }
 
 void main();

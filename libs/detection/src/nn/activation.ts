@@ -3,6 +3,30 @@ import * as tf from '@tensorflow/tfjs-core';
 /** Activations the models use. 'swish' is x·σ(x) (EfficientNet §4, Ramachandran et al. 2017). */
 export type Activation = 'linear' | 'relu' | 'swish';
 
+/**
+ * swish(x) = x·σ(x) with a hand-written gradient σ·(1 + x·(1 − σ)): five elementwise passes
+ * backward where tfjs's autodiff of mul and sigmoid takes more (×1.3 forward + backward on wasm,
+ * docs/benchmarks.md, "Models").
+ */
+const swishOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+  const x = args[0] as tf.Tensor;
+  const save = args[1] as tf.GradSaveFunc;
+  const s = tf.sigmoid(x);
+  save([x, s]);
+  return {
+    value: tf.mul(x, s),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      const [sx, ss] = saved;
+      return [tf.mul(dy, tf.mul(ss, tf.add(tf.mul(sx, tf.sub(1, ss)), 1)))];
+    },
+  };
+});
+
+/** x·σ(x), elementwise. */
+export function swish<T extends tf.Tensor>(x: T): T {
+  return swishOp(x) as T;
+}
+
 /** Applies `activation` elementwise; `linear` returns `x` itself. */
 export function activate<T extends tf.Tensor>(x: T, activation: Activation): T {
   switch (activation) {
@@ -11,7 +35,7 @@ export function activate<T extends tf.Tensor>(x: T, activation: Activation): T {
     case 'relu':
       return tf.relu(x);
     case 'swish':
-      return tf.mul(x, tf.sigmoid(x));
+      return swish(x);
   }
 }
 

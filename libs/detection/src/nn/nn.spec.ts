@@ -12,6 +12,7 @@ import {
   convNormAct,
   groupNormGroups,
   heNormal,
+  swish,
   upsampleNearest,
   type Activation,
 } from './index';
@@ -207,5 +208,19 @@ describe('batchNormTraining', () => {
     expect(Array.from(r.mean.dataSync()).map((v, i) => v - m.mean.dataSync()[i]).every((d) => Math.abs(d) < 1e-5)).toBe(true);
     expect(Array.from(r.variance.dataSync()).map((v, i) => v - m.variance.dataSync()[i]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
     tf.dispose([x, gamma, beta, probe, r.y, r.mean, r.variance, m.mean, m.variance]);
+  });
+});
+
+describe('swish', () => {
+  it('is x·σ(x) with the gradient σ·(1 + x·(1 − σ)) of autodiff', () => {
+    const x = tf.tensor1d([-3, -0.5, 0, 0.5, 3]);
+    const y = swish(x);
+    // 0.5·σ(0.5) = 0.5·0.622459 = 0.311230; at 0 the value is 0 and the slope σ(0) = 0.5.
+    expect(y.dataSync()[3]).toBeCloseTo(0.31123, 5);
+    const ours = tf.grad((v: tf.Tensor) => tf.sum(swish(v)))(x);
+    const reference = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, tf.sigmoid(v))))(x);
+    expect(ours.dataSync()[2]).toBeCloseTo(0.5, 6);
+    Array.from(ours.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(reference.dataSync()[i], 6));
+    tf.dispose([x, y, ours, reference]);
   });
 });
