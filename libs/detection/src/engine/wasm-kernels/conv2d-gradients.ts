@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvGeometry, readSpan } from './conv-geometry';
-import { flipTaps } from './flip-taps';
+import { flipAndSwapChannels } from './flip-taps';
 import { conv2dInputGradientPolyphase } from './polyphase';
 import { type Framed, cropForPadding, interleaveZeros } from './spatial';
 
@@ -62,7 +62,7 @@ export function conv2dInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom
   // Strided convolutions (always dilation 1 in tfjs) skip the zeros of the spread gradient.
   if (g.strideHeight === g.strideWidth && g.strideHeight > 1) return conv2dInputGradientPolyphase(dy, w, g);
   return tf.tidy(() => {
-    const flipped = tf.transpose(flipTaps(w), [0, 1, 3, 2]); // [kh, kw, O, C]
+    const flipped = flipAndSwapChannels(w); // [kh, kw, O, C]
     const spread = spreadOutputGradient(dy, g);
     return tf.conv2d(spread.x, flipped, 1, spread.pad, 'NHWC', [
       g.dilationHeight,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry';
+import { transposeBlock } from './flip-taps';
 import { cropForPadding } from './spatial';
 
 /**
@@ -43,25 +44,28 @@ function planAxis(k: number, s: number, padBefore: number): AxisPlan {
 }
 
 /**
- * The combined filter [T'h, T'w, s²·C, O]: tap (p, q) of `w` lands at its window slot, in the
- * channel block of its phase (φh·s + φw), the depthToSpace order. Built on the host, one
- * contiguous C·O block per tap (the wasm Gather/Reverse kernels copy one element at a time).
+ * The combined filter [T'h, T'w, O, s²·C]: tap (p, q) of `w` lands at its window slot, in the
+ * output-channel block of its phase (φh·s + φw, the order `interleavePhases` reads), with its
+ * channel axes swapped (dy's O channels are this convolution's input). Built on the host: one
+ * tiled C×O transpose per tap (see flip-taps.ts for why not with wasm kernels).
  */
 function combinedFilter(w: tf.Tensor4D, rows: AxisPlan, cols: AxisPlan, s: number): tf.Tensor4D {
   const [kh, kw, c, o] = w.shape;
-  const block = c * o;
   const phases = s * s;
   const src = w.dataSync() as Float32Array;
-  const out = new Float32Array(rows.window * cols.window * phases * block);
+  const out = new Float32Array(rows.window * cols.window * o * phases * c);
+  const tapC = new Float32Array(o * c);
   for (let p = 0; p < kh; p++) {
     for (let q = 0; q < kw; q++) {
       const phase = rows.tapPhase[p]! * s + cols.tapPhase[q]!;
       const slot = rows.tapSlot[p]! * cols.window + cols.tapSlot[q]!;
-      const from = (p * kw + q) * block;
-      out.set(src.subarray(from, from + block), (slot * phases + phase) * block);
+      transposeBlock(src, (p * kw + q) * c * o, c, o, tapC, 0); // [O, C]
+      for (let oc = 0; oc < o; oc++) {
+        out.set(tapC.subarray(oc * c, (oc + 1) * c), ((slot * o + oc) * phases + phase) * c);
+      }
     }
   }
-  return tf.tensor4d(out, [rows.window, cols.window, phases * c, o]);
+  return tf.tensor4d(out, [rows.window, cols.window, o, phases * c]);
 }
 
 /**
@@ -73,8 +77,7 @@ export function conv2dInputGradientPolyphase(dy: tf.Tensor4D, w: tf.Tensor4D, g:
   return tf.tidy(() => {
     const rows = planAxis(g.filterHeight, s, g.pad.top);
     const cols = planAxis(g.filterWidth, s, g.pad.left);
-    // [T'h, T'w, s²C, O] → [T'h, T'w, O, s²C]: dy's channels in, the phases' channels out.
-    const filter = tf.transpose(combinedFilter(w, rows, cols, s), [0, 1, 3, 2]);
+    const filter = combinedFilter(w, rows, cols, s); // [T'h, T'w, O, s²C]
     const mh = Math.ceil(g.inHeight / s);
     const mw = Math.ceil(g.inWidth / s);
     // Output m reads dy[m + start … m + start + T' − 1]: pad (or crop) so that exactly M outputs come out.
