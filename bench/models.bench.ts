@@ -9,6 +9,7 @@
  * 2. batch norm in training (forward on the tape + backward): `batchNormTraining` (hand-written
  *    gradient, reductions as matrix products) against tfjs's autodiff of `moments` + `batchNorm`,
  *    on [8, 32, 32, 144] (an MBConv expansion at 128 px);
+ *    and its building block, a per-channel sum of [8192, 96]: `tf.sum(x, 0)` against `ones[1, N]·x`;
  * 3. swish forward + backward on [8, 32, 32, 144]: autodiff of x·σ(x) against `nn.swish`
  *    (hand-written gradient);
  * 4. nearest ×2 upsampling by reshape + broadcast add (ours, with a gradient on every backend)
@@ -87,6 +88,14 @@ function batchNormTrainingFigures(): { autodiffMs: number; oursMs: number; speed
   return { autodiffMs: round(autodiffMs), oursMs: round(oursMs), speedup: round(autodiffMs / oursMs) };
 }
 
+function channelSumFigures(): { sumAxis0Ms: number; onesMatMulMs: number; speedup: number } {
+  const x = tf.randomNormal([8192, 96]) as tf.Tensor2D;
+  const ones = tf.ones([1, 8192]) as tf.Tensor2D;
+  const [sumAxis0Ms, onesMatMulMs] = timeInterleaved([() => tf.sum(x, 0), () => tf.matMul(ones, x)]);
+  tf.dispose([x, ones]);
+  return { sumAxis0Ms: round(sumAxis0Ms), onesMatMulMs: round(onesMatMulMs), speedup: round(sumAxis0Ms / onesMatMulMs) };
+}
+
 function swishFigures(): { autodiffMs: number; oursMs: number; speedup: number } {
   const x = tf.randomNormal([8, 32, 32, 144]);
   const probe = tf.randomNormal([8, 32, 32, 144]);
@@ -144,6 +153,8 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(fold)) console.log(`  ${k.padEnd(20)} unfolded ${v.unfoldedMs} ms, folded ${v.foldedMs} ms: ×${v.speedup}`);
   const bnTrain = batchNormTrainingFigures();
   console.log(`batch norm training step [8,32,32,144]: autodiff ${bnTrain.autodiffMs} ms, hand-written gradient ${bnTrain.oursMs} ms: ×${bnTrain.speedup}`);
+  const colSum = channelSumFigures();
+  console.log(`per-channel sum [8192,96]: tf.sum(x, 0) ${colSum.sumAxis0Ms} ms, ones·x ${colSum.onesMatMulMs} ms: ×${colSum.speedup}`);
   const sw = swishFigures();
   console.log(`swish forward + backward [8,32,32,144]: autodiff ${sw.autodiffMs} ms, hand-written gradient ${sw.oursMs} ms: ×${sw.speedup}`);
   const up = upsampleFigures();
@@ -152,7 +163,7 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(det)) {
     console.log(`${k}: ${v.params} params, inference ${v.inferMsPerImage} ms/image, training step ${v.stepMsPerImage} ms/image (×${v.stepOverInfer} inference)`);
   }
-  console.log(JSON.stringify({ backend: tf.getBackend(), foldBatchNorm: fold, batchNormTraining: bnTrain, swish: sw, upsample: up, detectors128: det }));
+  console.log(JSON.stringify({ backend: tf.getBackend(), foldBatchNorm: fold, batchNormTraining: bnTrain, channelSum: colSum, swish: sw, upsample: up, detectors128: det }));
 }
 
 void main();

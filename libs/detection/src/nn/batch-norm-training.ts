@@ -24,7 +24,7 @@ function columnSums(flat: tf.Tensor2D): tf.Tensor2D {
  *
  * tfjs's composite gradient of `moments` + `batchNorm` takes many more full-size passes, and each
  * of its per-channel reductions (a sum over axes 0–2) transposes the tensor on wasm; here every
- * reduction is a matrix product of ones `[1, N]` with `[N, C]`, some 30× faster than `tf.sum(·, 0)`
+ * reduction is a matrix product of ones `[1, N]` with `[N, C]`, some 50× faster than `tf.sum(·, 0)`
  * on wasm. A training step of the CPU-sized detectors is ~1.2× faster (docs/benchmarks.md, "Models").
  */
 export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
