@@ -184,7 +184,7 @@ export function readCocoResults(
   const cols =
     scanCocoResults(data) ??
     columnsFromDetections(
-      validateCocoResults(parseJson(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('utf8'), source), source, groundTruth),
+      validateCocoResults(parseJson(typeof data === 'string' ? data : new TextDecoder().decode(data), source), source, groundTruth),
     );
   const imageIds = new Set(groundTruth.images.map((im) => im.id));
   const categoryIds = new Set(groundTruth.categories.map((c) => c.id));

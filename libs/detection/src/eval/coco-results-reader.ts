@@ -64,9 +64,11 @@ function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
 }
 
+const ASCII_DECODER = new TextDecoder('latin1');
+
 /** The bytes [start, end) as a string (ASCII: numbers), for `Number`. */
 function latin1(bytes: Uint8Array, start: number, end: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+  return ASCII_DECODER.decode(bytes.subarray(start, end));
 }
 
 /** A one-pass scanner over the file's bytes (UTF-8; keys, numbers and punctuation are ASCII). */
@@ -269,7 +271,7 @@ function scanDetection(sc: Scanner, cols: Columns, row: number): boolean {
  * with JSON.parse and the schema, which accept what is valid and name the entry that is not.
  */
 export function scanCocoResults(data: Uint8Array | string): CocoResultsColumns | undefined {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   const sc = new Scanner(bytes);
   const cols = new Columns();
   try {
