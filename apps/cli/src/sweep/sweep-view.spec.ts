@@ -28,7 +28,8 @@ describe('sweep view', () => {
   });
 
   it('labels a run by its varied parameters, short names for γ and α, the seed when not 0', () => {
-    expect(runLabel(run(0, 'queued', { 'loss.gamma': 2, 'loss.alpha': 0.25 }))).toBe('γ=2 α=0.25');
+    expect(runLabel(run(0, 'queued', { 'loss.alpha': 0.25, 'loss.gamma': 2 }))).toBe('γ=2 α=0.25');
+    expect(runLabel(run(0, 'queued', { 'model.norm': 'group', 'loss.alpha': 0.25 }))).toBe('α=0.25 model.norm="group"');
     expect(runLabel(run(0, 'queued', { 'model.norm': 'group' }, 3))).toBe('model.norm="group" seed=3');
     expect(runLabel(run(7, 'queued', {}))).toBe('00000000');
   });

@@ -53,9 +53,17 @@ export const TERMINAL_SWEEP_STATUSES = new Set(['completed', 'cancelled']);
 
 const SHORT_NAMES: Record<string, string> = { 'loss.gamma': 'γ', 'loss.alpha': 'α', 'model.phi': 'φ', 'anchors.scalesPerOctave': 'scales' };
 
-/** `{ 'loss.gamma': 2, 'loss.alpha': 0.25 }`, seed 0 → `γ=2 α=0.25`. */
+/** Where a path goes in a label: the named ones first, in SHORT_NAMES order (PostgreSQL's jsonb sorts keys). */
+const rank = (path: string): number => {
+  const i = Object.keys(SHORT_NAMES).indexOf(path);
+  return i < 0 ? Infinity : i;
+};
+
+/** `{ 'loss.alpha': 0.25, 'loss.gamma': 2 }`, seed 0 → `γ=2 α=0.25`. */
 export function runLabel(run: Pick<RunView, 'id' | 'params' | 'seed'>): string {
-  const parts = Object.entries(run.params ?? {}).map(([path, value]) => `${SHORT_NAMES[path] ?? path}=${JSON.stringify(value)}`);
+  const parts = Object.entries(run.params ?? {})
+    .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+    .map(([path, value]) => `${SHORT_NAMES[path] ?? path}=${JSON.stringify(value)}`);
   if (run.seed !== undefined && run.seed !== 0) parts.push(`seed=${run.seed}`);
   return parts.join(' ') || run.id.slice(0, 8);
 }
