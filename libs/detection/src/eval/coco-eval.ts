@@ -51,7 +51,8 @@ export function evaluateCocoTables(tables: CocoEvalTables, options: CocoEvalOpti
  * `evaluate(); accumulate(); summarize()` computes it: every GT image and category (sorted),
  * detections' area = w·h and ids 1..N in array order, crowd GT as ignore regions.
  * `groundTruth` is a COCO dataset and `detections` a results list (bbox [x, y, w, h] in
- * pixels) or its columns ({@link readCocoResults}); neither is modified. Throws {@link CocoInputError} for a detection of an image or category not in the GT.
+ * pixels) or its columns ({@link readCocoResults}); neither is modified. An empty results list
+ * scores 0 (pycocotools' `loadRes` fails on it, reading `anns[0]`). Throws {@link CocoInputError} for a detection of an image or category not in the GT.
  */
 export function evaluateCoco(
   groundTruth: CocoDataset,
