@@ -8,10 +8,6 @@ export interface NdArray {
   dims: readonly number[];
 }
 
-// Local copies: imported bindings compile to getter calls (CommonJS live bindings) in the hot loop.
-const TRUE_POSITIVE = DT_TRUE_POSITIVE;
-const FALSE_POSITIVE = DT_FALSE_POSITIVE;
-
 /** `np.spacing(1)`: keeps precision defined (0) before the first true or false positive. */
 const EPS = Number.EPSILON;
 
@@ -24,7 +20,6 @@ export interface CocoAccumulation {
   /** Maximum recall at [T, K, A, M]; −1 likewise. */
   recall: NdArray;
 }
-
 
 /** Per-detection fields of one category in score order (sequential reads in the loops below). */
 class SortedCategory {
@@ -166,8 +161,8 @@ function countCurves(
     const base = statusOffset[i] + a * nm;
     for (let t = 0; t < nm; t++) {
       const st = status[base + t];
-      if (st === FALSE_POSITIVE) fpDirect[t]++;
-      else if (st === TRUE_POSITIVE) {
+      if (st === DT_FALSE_POSITIVE) fpDirect[t]++;
+      else if (st === DT_TRUE_POSITIVE) {
         // One more point of curve t: recall and precision after this true positive.
         let fp = fpDirect[t];
         for (let u = 0; u <= t; u++) fp += fpFrom[u];
