@@ -26,7 +26,7 @@ export function registerDemoCommand(program: Command): void {
     .description('run a focal-loss γ × α sweep end to end on this machine: API, two workers, REST, ablation table')
     .option('--port <n>', 'API port', process.env.PORT ?? '3000')
     .option('--workers <n>', 'worker processes (each trains one run at a time)', '2')
-    .option('--steps <n>', 'training steps per run', '200')
+    .option('--steps <n>', 'training steps per run', '160')
     .option('--verbose', 'show the API and worker logs')
     .option('--keep', 'keep the API and workers running after the table (Ctrl-C stops them)')
     .action((opts: DemoOptions) => runDemo(opts));

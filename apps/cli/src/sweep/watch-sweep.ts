@@ -73,7 +73,7 @@ class LinesView {
     if (line === this.last || (!force && now - this.lastAt < 5000)) return;
     this.last = line;
     this.lastAt = now;
-    this.stream.write(`[${Math.round((now - this.started) / 1000)}s] ${line}\n`);
+    this.stream.write(`[${String(Math.round((now - this.started) / 1000)).padStart(3)}s] ${line}\n`);
   }
 
   stop(): void {}
