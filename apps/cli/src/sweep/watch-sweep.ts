@@ -15,7 +15,8 @@ export interface WatchOptions {
 
 function eta(seconds: number | null): string {
   if (seconds === null) return '–';
-  return seconds >= 60 ? `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s` : `${Math.round(seconds)}s`;
+  const total = Math.round(seconds);
+  return total >= 60 ? `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s` : `${total}s`;
 }
 
 function runPayload(run: RunView): Record<string, string> {
