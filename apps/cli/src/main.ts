@@ -9,7 +9,7 @@ async function main(argv: string[]): Promise<void> {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') process.exit(0);
     process.exit(2);
   });
-  registerCommands(program);
+  registerCommands(program, argv);
   await program.parseAsync(argv);
 }
 
