@@ -68,7 +68,8 @@ export const EFFICIENTDET_SCALING: readonly EfficientDetScaling[] = [
 ];
 
 /** COCO evaluation (pycocotools COCOeval, iouType 'bbox'). */
-export const COCO_IOU_THRESHOLDS = Array.from({ length: 10 }, (_, i) => 0.5 + 0.05 * i);
+// The IoU thresholds .50:.05:.95 are built in eval/coco-params.ts exactly as numpy's linspace
+// builds them (0.5 + 0.05·i differs from it in the last bit at i = 7, 8).
 export const COCO_RECALL_POINTS = 101;
 export const COCO_MAX_DETS = [1, 10, 100] as const;
 /** COCO area ranges on the GT `area` field: small < 32², medium 32²–96², large > 96². */
