@@ -21,8 +21,8 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     await eventually('the sweep to complete', async () => {
       const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
       return s.body.status === 'completed' ? s : undefined;
-    });
-  }, 180_000);
+    }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await stack?.dispose();

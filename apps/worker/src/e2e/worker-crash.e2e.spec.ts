@@ -57,7 +57,7 @@ describe('a run whose workers are stopped and killed', () => {
     await eventually('the sweep to complete', async () => {
       const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
       return s.body.status === 'completed' ? s : undefined;
-    }, 120_000);
+    }, 180_000);
 
     const run = await runOf(sweepId);
     expect(run).toMatchObject({ status: 'completed', step: STEPS, attempts: 3, worker_pid: third.pid });
