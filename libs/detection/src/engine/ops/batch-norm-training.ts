@@ -14,7 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
  * @param x `[B, H, W, C]`; @param gamma, beta `[C]`; @returns `[B, H, W, C]`.
  */
 export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): tf.Tensor4D {
-  const op = tf.customGrad((xIn: tf.Tensor, gammaIn: tf.Tensor, betaIn: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [xIn, gammaIn, betaIn, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
     const { mean, variance } = tf.moments(xIn, [0, 1, 2]);
     const rstd = tf.rsqrt(tf.add(variance, epsilon));
     const xHat = tf.mul(tf.sub(xIn, mean), rstd);
