@@ -149,4 +149,39 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     expect(rows).toHaveLength(2);
     expect(rows[0]!.detections).toEqual(rows[1]!.detections);
   });
+
+  it('cancels a sweep: queued runs never start, running ones stop at their next step', async () => {
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', tinySweepSpec({ name: 'e2e cancel', grid: { gamma: [0, 1, 2, 5] }, steps: 2000 }));
+    expect(res.status).toBe(201);
+    const id = res.body.id;
+    type Row = { id: string; status: string; step: number };
+    const rows = () => queryDb<Row>(stack.env.databaseUrl, 'SELECT id, status, step FROM runs WHERE sweep_id = $1 ORDER BY index', [id]);
+    // Two workers, one run each: two running, two queued.
+    const started = await eventually('two runs past step 2', async () => {
+      const r = await rows();
+      return r.filter((x) => x.status === 'running' && x.step > 2).length === 2 ? r : undefined;
+    });
+    const cancel = await stack.request<{ cancelledRuns: number; stoppingRuns: number }>('POST', `/sweeps/${id}/cancel`);
+    expect(cancel.status).toBe(202);
+    expect(cancel.body).toMatchObject({ cancelledRuns: 2, stoppingRuns: 2 });
+
+    await eventually('the sweep to be cancelled', async () => {
+      const s = await stack.request<{ status: string }>('GET', `/sweeps/${id}`);
+      return s.body.status === 'cancelled' ? s : undefined;
+    });
+    const after = await rows();
+    expect(after.map((r) => r.status)).toEqual(['cancelled', 'cancelled', 'cancelled', 'cancelled']);
+    const ran = started.filter((r) => r.status === 'running').map((r) => r.id);
+    for (const r of after) {
+      // The two that ran stopped long before their 2000 steps; the two queued never trained.
+      if (ran.includes(r.id)) expect(r.step).toBeLessThan(2000);
+      else expect(r.step).toBe(0);
+    }
+    const attempts = await queryDb<{ run_id: string; status: string }>(
+      stack.env.databaseUrl,
+      'SELECT a.run_id, a.status FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE r.sweep_id = $1',
+      [id],
+    );
+    expect(attempts.map((a) => [a.run_id, a.status]).sort()).toEqual(ran.map((r) => [r, 'cancelled']).sort());
+  });
 });
