@@ -122,11 +122,12 @@ async function runArm(config: RunConfig, log: (s: string) => void) {
   let step = 0;
   let lastLoss = NaN;
   const curve: Point[] = [];
-  // Calibrate: 8 steps with a provisional total, then size the schedule to the budget.
+  // Calibrate: 12 steps with a provisional total, then size the schedule to the budget.
   let trainCfg: TrainConfig = { ...config.train, steps: 1_000_000 };
   let nextEval = 0;
+  let calibrationStart = 0;
   for (let round = 0; ; round++) {
-    const stopAt = round === 0 ? 8 : Infinity;
+    const stopAt = round === 0 ? 12 : Infinity;
     const startCpu = cpuSeconds();
     const limit = round === 0 ? Infinity : Math.min(budget, nextEval);
     const result = await trainDetector({
@@ -138,6 +139,7 @@ async function runArm(config: RunConfig, log: (s: string) => void) {
       hooks: {
         onProgress: (p) => {
           step = p.step;
+          if (round === 0 && p.step === 2) calibrationStart = cpuSeconds();
           lastLoss = p.loss;
           if (p.step % 25 === 0) log(`  step ${p.step}/${p.totalSteps} loss ${p.loss.toFixed(3)} (cls ${p.classLoss.toFixed(3)}, box ${p.boxLoss.toFixed(3)}) lr ${p.lr.toExponential(2)}`);
         },
@@ -150,7 +152,8 @@ async function runArm(config: RunConfig, log: (s: string) => void) {
     trainCpu += cpuSeconds() - startCpu;
     if (result.status === 'diverged') throw new Error(`diverged at step ${result.step}`);
     if (round === 0) {
-      const perStep = trainCpu / step;
+      // Steps 3…12 only: the first steps pay for kernel set-up and would shorten the schedule.
+      const perStep = (cpuSeconds() - calibrationStart) / (step - 2);
       trainCfg = { ...config.train, steps: Math.max(step + 1, Math.floor(budget / perStep)) };
       nextEval = Math.min(budget, EVAL_EVERY * 60);
       log(`  ${perStep.toFixed(2)} CPU s/step → schedule of ${trainCfg.steps} steps for ${MINUTES} min`);
