@@ -1,0 +1,8 @@
+/** RoI feature extraction for the two-stage detectors: RoIAlign, RoIPool and FPN level assignment. */
+export { roiAlign } from './roi-align';
+export type { RoiAlignOptions } from './roi-align';
+export { roiPool } from './roi-pool';
+export type { RoiPoolOptions } from './roi-pool';
+export { assignFpnLevels } from './fpn-levels';
+export type { FpnLevelOptions } from './fpn-levels';
+export type { BoxesInput, ImageIndexInput } from './roi-gather';

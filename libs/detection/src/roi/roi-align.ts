@@ -1,0 +1,117 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { gatherWeightedSum, readRois, type BoxesInput, type ImageIndexInput } from './roi-gather';
+
+export interface RoiAlignOptions {
+  /** Output bins per side: 7 for box heads, 14 for mask heads (Mask R-CNN §3, Fig. 4). */
+  outputSize: number;
+  /** Feature-map pixels per input pixel: 1 / stride of the level. */
+  spatialScale: number;
+  /** Sampling points per bin side; 2 gives the paper's 4 regularly sampled points (Mask R-CNN §3). Default 2. */
+  samplingRatio?: number;
+  /**
+   * Shift the box by −0.5 feature pixel so that sample positions are pixel-centre coordinates
+   * (Detectron2's `aligned=True`); false keeps the legacy behaviour, including boxes of at least
+   * one feature pixel. Default true.
+   */
+  aligned?: boolean;
+}
+
+/** Four neighbours' flat indices and bilinear weights of sample (y, x), added into the buffers at `at`. */
+function bilinearTaps(
+  y: number,
+  x: number,
+  height: number,
+  width: number,
+  base: number,
+  scale: number,
+  indices: Int32Array,
+  weights: Float32Array,
+  at: number,
+): void {
+  // A sample beyond one pixel outside the map contributes 0 (the Caffe2/Detectron convention).
+  if (y < -1 || y > height || x < -1 || x > width) {
+    indices.fill(base, at, at + 4);
+    return;
+  }
+  y = Math.max(y, 0);
+  x = Math.max(x, 0);
+  let y0 = Math.floor(y);
+  let x0 = Math.floor(x);
+  let y1 = y0 + 1;
+  let x1 = x0 + 1;
+  if (y0 >= height - 1) {
+    y0 = y1 = height - 1;
+    y = y0;
+  }
+  if (x0 >= width - 1) {
+    x0 = x1 = width - 1;
+    x = x0;
+  }
+  const ly = y - y0, lx = x - x0, hy = 1 - ly, hx = 1 - lx;
+  indices[at] = base + y0 * width + x0;
+  indices[at + 1] = base + y0 * width + x1;
+  indices[at + 2] = base + y1 * width + x0;
+  indices[at + 3] = base + y1 * width + x1;
+  weights[at] += hy * hx * scale;
+  weights[at + 1] += hy * lx * scale;
+  weights[at + 2] += ly * hx * scale;
+  weights[at + 3] += ly * lx * scale;
+}
+
+/**
+ * RoIAlign (He et al., "Mask R-CNN", §3): each of the outputSize² bins of an RoI is the mean of
+ * samplingRatio² bilinearly interpolated points spread regularly over the bin, with no
+ * quantisation of the box or the bins.
+ *
+ * `features` [B, H, W, C]; `boxes` [R, 4] XYXY in input pixels (a tensor, flat numbers or rows);
+ * `boxImageIndex` [R], the batch image of each box. Returns [R, outputSize, outputSize, C].
+ * Differentiable w.r.t. `features` on every backend (a gather and a weighted sum); the boxes are
+ * constants. Caller owns the result.
+ */
+export function roiAlign(
+  features: tf.Tensor4D,
+  boxes: BoxesInput,
+  boxImageIndex: ImageIndexInput,
+  options: RoiAlignOptions,
+): tf.Tensor4D {
+  const { outputSize: size, spatialScale, samplingRatio = 2, aligned = true } = options;
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`outputSize: ${size} is not a positive integer`);
+  if (!Number.isInteger(samplingRatio) || samplingRatio < 1) {
+    throw new RangeError(`samplingRatio: ${samplingRatio} is not a positive integer`);
+  }
+  const [batch, height, width] = features.shape;
+  const rois = readRois(boxes, boxImageIndex, batch);
+  const grid = samplingRatio;
+  const taps = grid * grid * 4;
+  const indices = new Int32Array(rois.count * size * size * taps);
+  const weights = new Float32Array(indices.length);
+  const offset = aligned ? 0.5 : 0;
+  const scale = 1 / (grid * grid);
+  for (let r = 0; r < rois.count; r++) {
+    const b = rois.boxes;
+    const x0 = b[4 * r] * spatialScale - offset;
+    const y0 = b[4 * r + 1] * spatialScale - offset;
+    let roiW = b[4 * r + 2] * spatialScale - offset - x0;
+    let roiH = b[4 * r + 3] * spatialScale - offset - y0;
+    if (!aligned) {
+      roiW = Math.max(roiW, 1);
+      roiH = Math.max(roiH, 1);
+    }
+    const binW = roiW / size, binH = roiH / size;
+    const base = rois.imageIndex[r] * height * width;
+    for (let i = 0; i < size; i++) {
+      for (let j = 0; j < size; j++) {
+        let at = ((r * size + i) * size + j) * taps;
+        for (let sy = 0; sy < grid; sy++) {
+          const y = y0 + i * binH + ((sy + 0.5) * binH) / grid;
+          for (let sx = 0; sx < grid; sx++) {
+            const x = x0 + j * binW + ((sx + 0.5) * binW) / grid;
+            bilinearTaps(y, x, height, width, base, scale, indices, weights, at);
+            at += 4;
+          }
+        }
+      }
+    }
+  }
+  return gatherWeightedSum(features, indices, weights, rois.count, size, taps);
+}
