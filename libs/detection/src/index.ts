@@ -14,3 +14,4 @@ export * from './models';
 export * from './train';
 export * from './predict';
 export * from './engine';
+export * from './roi';
