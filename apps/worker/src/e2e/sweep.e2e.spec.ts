@@ -184,4 +184,30 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     );
     expect(attempts.map((a) => [a.run_id, a.status]).sort()).toEqual(ran.map((r) => [r, 'cancelled']).sort());
   });
+
+  it('fails a run whose config does not fit its dataset once, with the message, and still finishes the sweep', async () => {
+    const spec = tinySweepSpec({ name: 'e2e bad config', grid: { gamma: [2] }, steps: 12 }) as { base: { model: Record<string, unknown> } };
+    spec.base.model.numClasses = 3; // the synthetic shapes have 7 categories
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
+    expect(res.status).toBe(201);
+    await eventually('the sweep to complete', async () => {
+      const s = await stack.request<{ status: string }>('GET', `/sweeps/${res.body.id}`);
+      return s.body.status === 'completed' ? s : undefined;
+    });
+    const [run] = await queryDb<{ id: string; status: string; attempts: number; error: string }>(
+      stack.env.databaseUrl,
+      'SELECT id, status, attempts, error FROM runs WHERE sweep_id = $1',
+      [res.body.id],
+    );
+    expect(run).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(run!.error).toMatch(/^model\.numClasses: is 3, but the training set .* has 7 categories/);
+    // Not retried: BullMQ failed the job on its first attempt although it allows 3.
+    const queue = new Queue('train', { connection: { url: stack.env.redisUrl }, prefix: stack.env.prefix });
+    try {
+      const job = await queue.getJob(run!.id);
+      expect([await job!.getState(), job!.attemptsMade, job!.opts.attempts]).toEqual(['failed', 1, 3]);
+    } finally {
+      await queue.close();
+    }
+  });
 });

@@ -135,6 +135,14 @@ describe('executeTrainRun', () => {
     expect(store.ends).toEqual([{ status: 'cancelled', step: (outcome as { step: number }).step }]);
   });
 
+  it('marks a diverged run diverged, with the step and loss, for the processor to fail without retry', async () => {
+    const store = new RecordingStore();
+    const diverging: TrainingPort = { isUserError: () => false, run: async () => ({ status: 'diverged', step: 7, finalLoss: NaN }) };
+    const outcome = await executeTrainRun(context(store, diverging));
+    expect(outcome).toEqual({ kind: 'diverged', step: 7, message: 'run run-1 diverged: loss NaN at step 7' });
+    expect(store.ends).toEqual([{ status: 'diverged', step: 7, finalLoss: NaN, error: 'run run-1 diverged: loss NaN at step 7' }]);
+  });
+
   it('trains nothing when the run already ended (cancelled while queued)', async () => {
     const store = new RecordingStore();
     store.ended = 'cancelled';
