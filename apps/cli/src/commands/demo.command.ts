@@ -48,7 +48,11 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   ensureLocalServices();
   if (await ensureDatabase(databaseUrl)) say(`created database ${new URL(databaseUrl).pathname.slice(1)}`);
   const apps: ChildApp[] = [];
-  const stopAll = () => Promise.all(apps.map((a) => a.stop()));
+  let stopping = false;
+  const stopAll = () => {
+    stopping = true;
+    return Promise.all(apps.map((a) => a.stop()));
+  };
   process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
   try {
     const api = spawnApp('api', 'api', { ...env, PORT: String(port), ABLATE_API_KEYS: apiKey }, log);
@@ -62,7 +66,14 @@ async function runDemo(opts: DemoOptions): Promise<void> {
     const target = apiTarget({ api: url, key: apiKey });
     const sweepId = await submitSweep(target, demoSweepSpec(Number(opts.steps)));
     say(`submitted sweep ${sweepId}: γ ∈ {0, 1, 2} × α ∈ {0.25, 0.75}, 6 runs`);
-    const final = await watchSweep(target, sweepId, { stream: process.stdout, startedAt: started });
+    // If every worker died (a broken install, no memory), say so instead of waiting forever.
+    const workerApps = apps.slice(1);
+    const allWorkersGone = new Promise<never>((_, reject) => {
+      void Promise.all(workerApps.map((a) => a.exited)).then(() => {
+        if (!stopping) reject(new Error(`every worker process exited; the last output of ${workerApps[0]!.name}:\n${workerApps[0]!.tail()}`));
+      });
+    });
+    const final = await Promise.race([watchSweep(target, sweepId, { stream: process.stdout, startedAt: started }), allWorkersGone]);
     say(`sweep ${final.status}`);
     console.log('\nAP by γ (rows) and α (columns):\n');
     console.log(await fetchAblationTable(target, sweepId, { rows: 'loss.gamma', cols: 'loss.alpha', metric: 'AP' }));

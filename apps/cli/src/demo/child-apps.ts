@@ -13,7 +13,11 @@ export interface ChildApp {
   exited: Promise<number | null>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves when the process is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** Its last lines of output (kept even when not shown), for the error message when it fails. */
+  tail(): string;
 }
+
+const TAIL_LINES = 30;
 
 /**
  * Runs `apps/<app>/src/main.ts` in its own Node process through SWC. Its log lines go to
@@ -25,8 +29,14 @@ export function spawnApp(name: string, app: 'api' | 'worker', env: NodeJS.Proces
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  const last: string[] = [];
   const forward = (chunk: Buffer): void => {
-    for (const line of chunk.toString().split('\n')) if (line.trim() !== '') log(`[${name}] ${line}`);
+    for (const line of chunk.toString().split('\n')) {
+      if (line.trim() === '') continue;
+      log(`[${name}] ${line}`);
+      last.push(line);
+      if (last.length > TAIL_LINES) last.shift();
+    }
   };
   proc.stdout!.on('data', forward);
   proc.stderr!.on('data', forward);
@@ -38,7 +48,7 @@ export function spawnApp(name: string, app: 'api' | 'worker', env: NodeJS.Proces
     await exited;
     clearTimeout(timer);
   };
-  return { name, proc, exited, stop };
+  return { name, proc, exited, stop, tail: () => last.join('\n') };
 }
 
 /** Polls `url` until it answers 2xx, the process exits, or `timeoutMs` passes. */
@@ -47,7 +57,7 @@ export async function waitForHttp(url: string, app: ChildApp, timeoutMs = 120_00
   let exited = false;
   void app.exited.then(() => (exited = true));
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${app.name} exited before it answered ${url}`);
+    if (exited) throw new Error(`${app.name} exited before it answered ${url}; its last output:\n${app.tail()}`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {
