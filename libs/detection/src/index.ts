@@ -15,3 +15,4 @@ export * from './train';
 export * from './predict';
 export * from './engine';
 export * from './roi';
+export * from './masks';
