@@ -1,4 +1,5 @@
 import { cocoBoxIou } from './coco-iou';
+import { cocoMaskIou } from './coco-mask-iou';
 import type { CocoEvalParams } from './coco-params';
 import type { CocoEvalTables } from './coco-tables';
 
@@ -114,7 +115,7 @@ class Scratch {
 }
 
 /**
- * pycocotools `evaluate()` for iouType 'bbox': for every (category, image) the greedy
+ * pycocotools `evaluate()` for iouType 'bbox' (or 'segm' when `tables.segm` is set): for every (category, image) the greedy
  * matching of score-sorted detections to GT at every area range and IoU threshold.
  */
 export function matchCocoImages(tables: CocoEvalTables, params: CocoEvalParams): CocoImageMatches {
@@ -200,13 +201,19 @@ function placeDetections(ctx: GroupContext, g0: number, G: number, d0: number, D
   const { tables, A, T, lo, hi, thresholds, dtRows, out, s } = ctx;
   const { gt, dt } = tables;
   s.ensure(D, G, T * D);
-  const groupMaxIou = G === 0 || D === 0 ? 0 : cocoBoxIou(dt.box, dtRows, d0, D, gt.box, ctx.gtRows, g0, G, gt.crowd, s.iou, s.maxIou);
+  const segm = tables.segm;
+  let groupMaxIou = 0;
+  if (G > 0 && D > 0) {
+    groupMaxIou = segm
+      ? cocoMaskIou(segm, dtRows, d0, D, ctx.gtRows, g0, G, gt.crowd, s.iou, s.maxIou)
+      : cocoBoxIou(dt.box, dtRows, d0, D, gt.box, ctx.gtRows, g0, G, gt.crowd, s.iou, s.maxIou);
+  }
   // Thresholds ascend: from the first one above the group's best IoU on, nothing matches.
   let nm = 0;
   while (nm < T && G > 0 && groupMaxIou >= thresholds[nm]) nm++;
   for (let j = 0; j < D; j++) {
     const r = dtRows[d0 + j];
-    const area = dt.box[r * 4 + 2] * dt.box[r * 4 + 3]; // loadRes: area = w·h
+    const area = segm ? segm.dtArea[r] : dt.box[r * 4 + 2] * dt.box[r * 4 + 3]; // loadRes: area = w·h
     let bits = 0;
     for (let a = 0; a < A; a++) if (isOutside(area, lo[a], hi[a])) bits |= 1 << a;
     out.score[p + j] = dt.score[r];

@@ -1,4 +1,5 @@
 import type { CocoDataset, CocoDetection } from './coco-format';
+import type { CocoSegmTables } from './coco-mask-iou';
 import { columnsFromDetections, type CocoResultsColumns } from './coco-results-reader';
 
 /** Sentinel index of an annotation whose image or category is not in the GT lists (skipped, as pycocotools does). */
@@ -39,6 +40,8 @@ export interface CocoEvalTables {
   categoryIds: Float64Array;
   gt: CocoGtTable;
   dt: CocoDtTable;
+  /** Present for iouType 'segm': IoU of masks, and detection areas from them, instead of boxes. */
+  segm?: CocoSegmTables;
 }
 
 /** Sorted unique ids and the map from id to its position. */

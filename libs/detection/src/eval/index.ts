@@ -20,3 +20,5 @@ export { buildCocoEvalTables } from './coco-tables';
 export type { CocoEvalTables } from './coco-tables';
 export { vocAp, evaluateVoc, VOC_IOU_THRESHOLD, VOC_ABSENT } from './voc-eval';
 export type { VocMetric, VocEvalOptions, VocEvalResult, VocCategoryAp } from './voc-eval';
+export { evaluateCocoSegm, validateCocoSegmResults, buildCocoSegmTables } from './coco-segm';
+export type { CocoSegmDetection } from './coco-segm';
