@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rleFromPolygon, rleToString } from '@ablate/detection';
 
 const ROOT = join(__dirname, '..', '..', '..', '..');
 
@@ -81,5 +82,36 @@ describe('ablate eval (subprocess)', () => {
     expect(run.status).toBe(0);
     // The box itself is a true positive (precision 1 at recall 1); its half is a duplicate. AP 1.
     expect(JSON.parse(run.stdout)).toMatchObject({ mAP: 1, perCategory: [{ categoryId: 1, ap: 1, numPositives: 1 }] });
+  });
+  it('evaluates masks with --iou-type segm', () => {
+    // GT: the right triangle (0,0), (10,0), (0,10) in a 20×20 image, 45 pixels (worked in
+    // coco-segm.spec.ts). Detections as compressed RLE: its bounding square (100 pixels, IoU .45,
+    // score .9) then the triangle itself (score .8, IoU 1): AP = 1/2 at every threshold.
+    const segmGt = {
+      images: [{ id: 1, height: 20, width: 20 }],
+      categories: [{ id: 1, name: 'thing' }],
+      annotations: [
+        { id: 1, image_id: 1, category_id: 1, bbox: [0, 0, 10, 10], area: 45, iscrowd: 0, segmentation: [[0, 0, 10, 0, 0, 10]] },
+      ],
+    };
+    // Both masks rasterised and compressed by the library (masks.spec.ts checks those by hand).
+    const square = { size: [20, 20], counts: rleToString(rleFromPolygon([0, 0, 10, 0, 10, 10, 0, 10], 20, 20)) };
+    const triangle = { size: [20, 20], counts: rleToString(rleFromPolygon([0, 0, 10, 0, 0, 10], 20, 20)) };
+    const segmDets = [
+      { image_id: 1, category_id: 1, segmentation: square, score: 0.9 },
+      { image_id: 1, category_id: 1, segmentation: triangle, score: 0.8 },
+    ];
+    const gtPath = file('segm-gt.json', segmGt);
+    const run = ablateEval('--gt', gtPath, '--dt', file('segm-dt.json', segmDets), '--iou-type', 'segm', '--json');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const stats = JSON.parse(run.stdout) as Record<string, number>;
+    expect(stats.AP).toBeCloseTo(0.5, 15);
+    expect(stats.AR1).toBe(0);
+    // A bad RLE string is named with its file and entry; an unknown IoU type is refused.
+    const bad = ablateEval('--gt', gtPath, '--dt', file('segm-bad.json', [{ ...segmDets[0], segmentation: { size: [20, 20], counts: '~' } }]), '--iou-type', 'segm');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/segm-bad\.json: \[0\]\.segmentation: RLE string/);
+    expect(ablateEval('--gt', gtPath, '--dt', file('segm-dt2.json', segmDets), '--iou-type', 'keypoints').stderr).toMatch(/expected bbox or segm/);
   });
 });

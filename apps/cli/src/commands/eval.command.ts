@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import {
   CocoInputError,
   evaluateCoco,
+  evaluateCocoSegm,
   evaluateVoc,
   formatCocoSummary,
   formatFixed,
   parseJson,
   readCocoResults,
   validateCocoGroundTruth,
+  validateCocoSegmResults,
 } from '@ablate/detection';
 
 /** Exit status of bad input (a file that is missing, not JSON, or not COCO). */
@@ -41,13 +43,20 @@ function readBytes(file: string): Buffer {
  * failure leaves stdout empty.
  */
 async function runEval(opts: EvalCommandOptions): Promise<string> {
-  if (opts.iouType !== 'bbox') throw new BadInput(`--iou-type ${opts.iouType}: only bbox is supported`);
+  if (opts.iouType !== 'bbox' && opts.iouType !== 'segm') throw new BadInput(`--iou-type ${opts.iouType}: expected bbox or segm`);
   if (!(METRICS as readonly string[]).includes(opts.metric)) {
     throw new BadInput(`--metric ${opts.metric}: expected one of ${METRICS.join(', ')}`);
   }
   const gtBytes = readBytes(opts.gt);
   const dtBytes = readBytes(opts.dt);
   const gt = validateCocoGroundTruth(parseJson(gtBytes.toString('utf8'), opts.gt), opts.gt);
+  if (opts.iouType === 'segm') {
+    if (opts.metric !== 'coco') throw new BadInput(`--metric ${opts.metric}: --iou-type segm supports only coco`);
+    const segmDts = validateCocoSegmResults(parseJson(dtBytes.toString('utf8'), opts.dt), opts.dt, gt);
+    const result = evaluateCocoSegm(gt, segmDts, {}, { gt: opts.gt, dt: opts.dt });
+    if (opts.json) return JSON.stringify(result.stats);
+    return formatCocoSummary(result.stats, result.params).join('\n');
+  }
   const dts = readCocoResults(dtBytes, opts.dt, gt);
   const metric = opts.metric as Metric;
   if (metric !== 'coco') {
@@ -65,6 +74,7 @@ async function runEval(opts: EvalCommandOptions): Promise<string> {
  * `ablate eval --gt GT.json --dt DT.json [--json]`: COCO bounding-box AP of a results file as
  * pycocotools' COCOeval prints it (12 lines), or with --json one object of the 12 stats at full
  * precision. `--metric voc07|voc10` prints Pascal VOC AP per category and the mAP instead.
+ * `--iou-type segm` evaluates masks instead (results with `segmentation` RLEs, GT polygons or RLE).
  */
 export function registerEvalCommand(program: Command): void {
   program
@@ -73,7 +83,7 @@ export function registerEvalCommand(program: Command): void {
     .requiredOption('--gt <file>', 'COCO ground-truth file (images, annotations, categories)')
     .requiredOption('--dt <file>', 'COCO results file: [{image_id, category_id, bbox: [x, y, w, h], score}]')
     .option('--json', 'print one JSON object of the 12 stats (AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl)')
-    .option('--iou-type <type>', 'IoU type (only bbox)', 'bbox')
+    .option('--iou-type <type>', 'bbox, or segm: mask AP of results carrying segmentation RLEs', 'bbox')
     .option('--metric <metric>', `coco, or Pascal VOC AP: voc07 (11-point) or voc10 (area)`, 'coco')
     .action(async (opts: EvalCommandOptions) => {
       let out: string;

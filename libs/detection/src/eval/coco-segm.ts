@@ -127,13 +127,14 @@ export function buildCocoSegmTables(
  * accumulate(); summarize()`: GT masks from polygons (rasterised as maskApi.c `rleFrPoly` at the
  * image's height × width, one annotation's polygons merged) or RLE (uncompressed or compressed);
  * GT areas from the `area` field; crowd GT as ignore regions with IoU = intersection / detection
- * area. Throws {@link CocoInputError} naming a bad entry.
+ * area. Throws {@link CocoInputError} naming a bad entry of `sources` (the file names, for messages).
  */
 export function evaluateCocoSegm(
   groundTruth: CocoDataset,
   detections: readonly CocoSegmDetection[],
   options: CocoEvalOptions = {},
+  sources: { gt: string; dt: string } = { gt: 'ground truth', dt: 'detections' },
 ): CocoEvalResult {
-  validateCocoSegmResults(detections, 'detections', groundTruth);
-  return evaluateCocoTables(buildCocoSegmTables(groundTruth, detections), options);
+  validateCocoSegmResults(detections, sources.dt, groundTruth);
+  return evaluateCocoTables(buildCocoSegmTables(groundTruth, detections, sources), options);
 }
