@@ -3,6 +3,8 @@ export { roiAlign } from './roi-align';
 export type { RoiAlignOptions } from './roi-align';
 export { roiPool } from './roi-pool';
 export type { RoiPoolOptions } from './roi-pool';
+export { multiLevelRoiAlign } from './multi-level-roi-align';
+export type { MultiLevelRoiAlignOptions } from './multi-level-roi-align';
 export { assignFpnLevels } from './fpn-levels';
 export type { FpnLevelOptions } from './fpn-levels';
 export type { BoxesInput, ImageIndexInput } from './roi-gather';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../engine';
-import { assignFpnLevels, roiAlign, roiPool } from './index';
+import { assignFpnLevels, multiLevelRoiAlign, roiAlign, roiPool } from './index';
 
 /** Deterministic values in [0, 1): a small LCG. */
 function lcg(n: number, seed: number): Float32Array {
@@ -199,6 +199,49 @@ describe('assignFpnLevels', () => {
     ];
     expect(Array.from(assignFpnLevels(boxes))).toEqual([4, 3, 5, 3, 5, 2, 2, 4]);
     expect(Array.from(assignFpnLevels([0, 0, 56, 56], { min: 1 }))).toEqual([2]);
+  });
+});
+
+describe('multiLevelRoiAlign', () => {
+  // P2 (16×16, stride 4) and P3 (24×24, stride 8, so the big boxes lie inside it). Boxes of √(wh) 16 → level
+  // ⌊4 + log2(16/224)⌋ = ⌊0.19⌋ → 2 (clamped), and 160 → ⌊3.51⌋ = 3.
+  const BOXES_ML = [
+    [0, 0, 160, 160],
+    [8, 8, 24, 24],
+    [4, 0, 164, 160],
+  ];
+  const IMG = [0, 1, 0];
+
+  it('pools each box from its FPN level, in the order of the boxes', () => {
+    tf.tidy(() => {
+      const p2 = tf.tensor4d(lcg(2 * 16 * 16 * 2, 11), [2, 16, 16, 2]);
+      const p3 = tf.tensor4d(lcg(2 * 24 * 24 * 2, 12), [2, 24, 24, 2]);
+      const got = multiLevelRoiAlign([p2, p3], BOXES_ML, IMG, { outputSize: 3 });
+      const want = tf.concat([
+        roiAlign(p3, [BOXES_ML[0]], [0], { outputSize: 3, spatialScale: 1 / 8 }),
+        roiAlign(p2, [BOXES_ML[1]], [1], { outputSize: 3, spatialScale: 1 / 4 }),
+        roiAlign(p3, [BOXES_ML[2]], [0], { outputSize: 3, spatialScale: 1 / 8 }),
+      ]);
+      expect(got.shape).toEqual([3, 3, 3, 2]);
+      expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()));
+    });
+  });
+
+  it('sends gradients to every level and leaks no tensors', () => {
+    const p2 = tf.tensor4d(lcg(2 * 16 * 16 * 2, 11), [2, 16, 16, 2]);
+    const p3 = tf.tensor4d(lcg(2 * 24 * 24 * 2, 12), [2, 24, 24, 2]);
+    const before = tf.memory().numTensors;
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(multiLevelRoiAlign([a as tf.Tensor4D, b as tf.Tensor4D], BOXES_ML, IMG, { outputSize: 3 })),
+    )([p2, p3]);
+    // Each output bin averages weights summing to 1 over 3·3 bins · 2 channels · boxes per level:
+    // P2 has 1 box → 18 in all; P3 has 2 boxes → 36 (the sampled points all lie inside the maps).
+    const sums = tf.tidy(() => grads.map((g) => tf.sum(g).dataSync()[0]));
+    expect(sums[0]).toBeCloseTo(18, 4);
+    expect(sums[1]).toBeCloseTo(36, 4);
+    tf.dispose(grads);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([p2, p3]);
   });
 });
 
