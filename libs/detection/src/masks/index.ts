@@ -6,3 +6,4 @@ export { rleToString, rleFromString } from './rle-string';
 export { maskIou } from './mask-iou';
 export { segmentationToRle, CocoSegmentationError } from './coco-segmentation';
 export type { CocoSegmentation, CocoRleObject } from './coco-segmentation';
+export { maskTargetFromPolygons, pasteMask } from './mask-targets';
