@@ -8,3 +8,5 @@ export type { MultiLevelRoiAlignOptions } from './multi-level-roi-align';
 export { assignFpnLevels } from './fpn-levels';
 export type { FpnLevelOptions } from './fpn-levels';
 export type { BoxesInput, ImageIndexInput } from './roi-gather';
+export { sampleRois, sampleBalanced } from './sample-rois';
+export type { RoiSample, RoiSamplingOptions } from './sample-rois';
