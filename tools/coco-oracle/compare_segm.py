@@ -12,6 +12,11 @@ API: pycocotools with its C extension (maskApi.c), e.g. installed from a local w
         libs/detection/src/masks/fixtures/official-masks.json (polygons, their official RLE
         strings, areas, boxes, and an official iou matrix)
 
+    PYTHONPATH=DIR python3 tools/coco-oracle/compare_segm.py time --images 500
+        a COCO-like case (640×480 images, 7 polygon GT and 50 RLE detections each, 10 categories):
+        CPU time of the official API (COCO, loadRes, evaluate, accumulate, summarize) against the
+        whole command `ablate eval --iou-type segm --json`; the stats must agree to 1e-9
+
 Exit status 0 when every case agrees.
 """
 import argparse
@@ -210,6 +215,59 @@ def write_fixtures(args):
     return 0
 
 
+def timing_case(n_images, seed=0):
+    rng = np.random.default_rng(seed)
+    images = [{'id': i + 1, 'height': 480, 'width': 640} for i in range(n_images)]
+    categories = [{'id': c + 1, 'name': 'c%d' % c} for c in range(10)]
+    annotations, dets = [], []
+    for img in images:
+        for _ in range(7):
+            poly = random_polygon(rng, 480, 640)
+            rle = mask_utils.frPyObjects([poly], 480, 640)[0]
+            cat = int(rng.integers(1, 11))
+            annotations.append({'id': len(annotations) + 1, 'image_id': img['id'], 'category_id': cat,
+                                'bbox': [float(v) for v in mask_utils.toBbox(rle)], 'area': float(mask_utils.area(rle)),
+                                'iscrowd': 0, 'segmentation': [poly]})
+            for _ in range(5):
+                r = mask_utils.frPyObjects([jitter_polygon(rng, poly, 3)], 480, 640)[0]
+                dets.append({'image_id': img['id'], 'category_id': cat, 'segmentation': to_json_rle(r), 'score': float(rng.random())})
+        for _ in range(15):
+            r = mask_utils.frPyObjects([random_polygon(rng, 480, 640)], 480, 640)[0]
+            dets.append({'image_id': img['id'], 'category_id': int(rng.integers(1, 11)), 'segmentation': to_json_rle(r),
+                         'score': float(rng.random())})
+    return {'images': images, 'annotations': annotations, 'categories': categories}, dets
+
+
+def timing(args):
+    import time
+    gt, dt = timing_case(args.images)
+    tmp = tempfile.mkdtemp(prefix='segm-time-')
+    gt_path, dt_path = os.path.join(tmp, 'gt.json'), os.path.join(tmp, 'dt.json')
+    with open(gt_path, 'w') as f:
+        json.dump(gt, f)
+    with open(dt_path, 'w') as f:
+        json.dump(dt, f)
+    t0 = time.process_time()
+    with contextlib.redirect_stdout(io.StringIO()):
+        coco = COCO(gt_path)
+        ev = COCOeval(coco, coco.loadRes(dt_path), 'segm')
+        ev.evaluate()
+        ev.accumulate()
+        ev.summarize()
+    official_cpu = time.process_time() - t0
+    before = os.times()
+    proc = subprocess.run(['node', 'bin/ablate.js', 'eval', '--iou-type', 'segm', '--gt', gt_path, '--dt', dt_path, '--json'],
+                          capture_output=True, text=True, cwd=ROOT)
+    after = os.times()
+    ablate_cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    got = json.loads(proc.stdout)
+    diff = max(abs(got[k] - float(v)) for k, v in zip(KEYS, ev.stats))
+    print(json.dumps({'bench': 'segm-eval', 'images': args.images, 'gt': len(gt['annotations']), 'detections': len(dt),
+                      'official_cpu_s': round(official_cpu, 2), 'ablate_cpu_s': round(ablate_cpu, 2),
+                      'speedup_cpu': round(official_cpu / ablate_cpu, 2), 'AP': got['AP'], 'max_abs_diff': diff}))
+    return 0 if diff <= 1e-9 else 1
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest='cmd', required=True)
@@ -218,8 +276,10 @@ def main():
     c.add_argument('--seed', type=int, default=1)
     f = sub.add_parser('fixtures')
     f.add_argument('--seeds', type=int, nargs='+', default=[1, 2, 3, 4, 5])
+    t = sub.add_parser('time')
+    t.add_argument('--images', type=int, default=500)
     args = p.parse_args()
-    sys.exit(compare(args) if args.cmd == 'compare' else write_fixtures(args))
+    sys.exit({'compare': compare, 'fixtures': write_fixtures, 'time': timing}[args.cmd](args))
 
 
 if __name__ == '__main__':
