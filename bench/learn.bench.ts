@@ -36,7 +36,7 @@ const DATASET = {
 const SHAPE_ANCHORS = { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 3, aspectRatios: [1] };
 const TRAIN = {
   optimizer: 'adamw',
-  lr: 2e-3,
+  lr: 4e-3,
   weightDecay: 1e-4,
   batchSize: 8,
   warmupSteps: 50,
