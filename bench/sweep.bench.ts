@@ -8,7 +8,7 @@
  * Beside them, the ceiling the machine allows at the time: two plain CPU-bound processes against
  * one (2× on idle cores, less when the cores are shared). Ends with one JSON line.
  *
- * Environment: BENCH_SWEEP_STEPS (steps per run, default 60), BENCH_SWEEP_RUNS (6 or 8 runs,
+ * Environment: BENCH_SWEEP_STEPS (steps per run, default 120: runs of ~9 s, so the one-off fork and backend load of each worker (~1 s) do not dominate), BENCH_SWEEP_RUNS (6 or 8 runs,
  * default 8: γ ∈ {0, 0.5, 1, 2} × α ∈ {0.25, 0.75}).
  */
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ import { Queue, type Job } from 'bullmq';
 import { queryDb } from '../apps/worker/src/testing/e2e-env';
 import { eventually, startStack, type Stack } from '../apps/worker/src/testing/stack';
 
-const STEPS = Number(process.env.BENCH_SWEEP_STEPS ?? 60);
+const STEPS = Number(process.env.BENCH_SWEEP_STEPS ?? 120);
 const GAMMAS = Number(process.env.BENCH_SWEEP_RUNS ?? 8) === 6 ? [0, 1, 2] : [0, 0.5, 1, 2];
 
 /** A RetinaNet small enough for seconds per run, big enough that a run is mostly compute. */
