@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -132,6 +133,8 @@ async function runTrain(opts: TrainCommandOptions): Promise<number> {
       dataRoot: opts.dataRoot,
       resumeFrom,
       evaluate: opts.eval,
+      // A lone training process has the machine's other cores free: feed it from one of them.
+      dataWorkers: availableParallelism() > 1 ? 1 : 0,
       onReady: (i) =>
         process.stderr.write(
           `${config.model.arch}: ${i.parameters} parameters, input ${i.inputSize}px; ` +
