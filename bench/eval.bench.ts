@@ -27,23 +27,13 @@ import {
   type CocoDetection,
   type CocoStats,
 } from '@ablate/detection';
+import { mulberry32 } from './prng';
 
 const ROOT = join(__dirname, '..');
 /** The issue's measurement of pycocotools on this case and machine. */
 const OFFICIAL_REFERENCE_S = 31;
 const GOAL_S = 1;
 
-/** mulberry32: a small seeded PRNG, so every run evaluates the same files. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A COCO-val-sized case. GT sides follow COCO's skew to small objects (log-uniform 4–400 px),
@@ -52,7 +42,7 @@ function rng(seed: number): () => number {
  * detectors write them.
  */
 function makeCase(seed: number): { gt: CocoDataset; dt: CocoDetection[] } {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const images = Array.from({ length: 5000 }, (_, i) => ({ id: 100000 + 7 * i, width: 640, height: 480 }));
   const categories = Array.from({ length: 80 }, (_, i) => ({ id: i + 1 + (i >= 11 ? 1 : 0), name: `class${i}` }));
   const annotations: CocoAnnotation[] = [];

@@ -11,6 +11,7 @@
  * `npm run bench:eval` imports `measureOps`, so its name and keys are a stable contract.
  */
 import { RPN_MATCHER, batchedNms, generateAnchors, iou, matchAnchors } from '@ablate/detection';
+import { mulberry32 } from './prng';
 
 /** Naive IoU: boxes as objects, a function call and both areas recomputed per pair, rows as arrays. */
 interface Box {
@@ -77,17 +78,6 @@ function matrixMatch(anchors: Float32Array, gt: Float32Array, fg: number, bg: nu
   return out;
 }
 
-/** mulberry32: a small seeded PRNG, so every run times the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBoxes(n: number, rand: () => number, imageSize: number, minSide: number, maxSide: number): Float32Array {
   const out = new Float32Array(4 * n);
@@ -140,7 +130,7 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
  * `batched_nms_10k_80_classes`, and `match_196k_x_100_ms`, `match_full_matrix_ms`, `match_speedup`. Medians of several runs after a warm-up.
  */
 export async function measureOps(): Promise<Record<string, number>> {
-  const rand = rng(20171708);
+  const rand = mulberry32(20171708);
   const anchors = randomBoxes(50_000, rand, 1024, 8, 400);
   const gt = randomBoxes(100, rand, 1024, 16, 300);
   const fast = iou(anchors, gt);
