@@ -1,11 +1,11 @@
 import { mutateReturning } from '../sql';
-import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import type { RunConfig } from '@ablate/detection';
 import { NotFoundError } from '../errors';
 import { RUN_STATUSES, RunAttemptEntity, RunEntity, type EndedRunStatus, type RunStatus } from '../entities';
 import type { SweepRepository } from './sweep.repository';
+import { newQueuedRun } from './new-run';
 
 /** Where an attempt runs (all recorded on the run and its attempt row). */
 export interface AttemptInfo {
@@ -48,35 +48,18 @@ export class RunRepository {
   /** A run outside any sweep (POST /runs). */
   async createLone(input: { name?: string | null; config: RunConfig; priority?: number | null }): Promise<RunEntity> {
     const now = new Date();
-    const run = Object.assign(new RunEntity(), {
-      id: randomUUID(),
-      sweepId: null,
-      index: 0,
-      key: `seed=${input.config.seed}`,
-      name: input.name ?? null,
-      config: input.config,
-      params: {},
-      seed: input.config.seed,
-      datasetTrain: input.config.dataset.train,
-      status: 'queued' as const,
-      priority: input.priority ?? null,
-      attempts: 0,
-      workerHost: null,
-      workerPid: null,
-      backend: null,
-      device: null,
-      step: 0,
-      totalSteps: input.config.train.steps,
-      loss: null,
-      imagesPerSecond: null,
-      error: null,
-      cancelRequestedAt: null,
-      finalEvaluationId: null,
-      createdAt: now,
-      startedAt: null,
-      finishedAt: null,
-      updatedAt: now,
-    });
+    const run = newQueuedRun(
+      {
+        sweepId: null,
+        index: 0,
+        key: `seed=${input.config.seed}`,
+        name: input.name ?? null,
+        config: input.config,
+        params: {},
+        priority: input.priority ?? null,
+      },
+      now,
+    );
     await this.ds.getRepository(RunEntity).insert(run as QueryDeepPartialEntity<RunEntity>);
     return run;
   }

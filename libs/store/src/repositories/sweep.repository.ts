@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm';
 import type { PlannedRun, SweepSpec } from '@ablate/jobs';
 import { pgErrorCode } from '../data-source';
 import { NotFoundError } from '../errors';
+import { newQueuedRun } from './new-run';
 import { RUN_STATUSES, RunEntity, SweepEntity, type RunStatus, type SweepStatus } from '../entities';
 
 export interface NewSweep {
@@ -215,35 +216,18 @@ export class SweepRepository {
 }
 
 function newSweepRun(sweep: SweepEntity, run: PlannedRun, now: Date): RunEntity {
-  return Object.assign(new RunEntity(), {
-    id: randomUUID(),
-    sweepId: sweep.id,
-    index: run.index,
-    key: run.key,
-    name: null,
-    config: run.config,
-    params: run.params,
-    seed: run.seed,
-    datasetTrain: run.config.dataset.train,
-    status: 'queued' as const,
-    priority: sweep.priority,
-    attempts: 0,
-    workerHost: null,
-    workerPid: null,
-    backend: null,
-    device: null,
-    step: 0,
-    totalSteps: run.config.train.steps,
-    loss: null,
-    imagesPerSecond: null,
-    error: null,
-    cancelRequestedAt: null,
-    finalEvaluationId: null,
-    createdAt: now,
-    startedAt: null,
-    finishedAt: null,
-    updatedAt: now,
-  });
+  return newQueuedRun(
+    {
+      sweepId: sweep.id,
+      index: run.index,
+      key: run.key,
+      name: null,
+      config: run.config,
+      params: run.params,
+      priority: sweep.priority,
+    },
+    now,
+  );
 }
 
 const ENDED = new Set<RunStatus>(['completed', 'failed', 'diverged', 'cancelled']);
