@@ -9,6 +9,20 @@ import {
   RETINANET_HEAD_CONVS,
   RETINANET_LEVELS,
   RETINANET_SCALES_PER_OCTAVE,
+  ROI_BATCH_PER_IMAGE,
+  ROI_CONV_DIM,
+  ROI_FC_DIM,
+  ROI_MAX_DETECTIONS,
+  ROI_NMS_IOU,
+  ROI_POSITIVE_FRACTION,
+  ROI_SCORE_THRESHOLD,
+  RPN_BATCH_PER_IMAGE,
+  RPN_NMS_IOU,
+  RPN_POSITIVE_FRACTION,
+  RPN_PRE_NMS_TOPK_TEST,
+  RPN_PRE_NMS_TOPK_TRAIN,
+  RPN_TEST_PROPOSALS,
+  RPN_TRAIN_PROPOSALS,
 } from './paper-constants';
 
 /**
@@ -30,10 +44,19 @@ export const BACKBONES = [
   'efficientnet-b6',
 ] as const;
 
+/** Detector families: one-stage (RetinaNet, EfficientDet) and two-stage (Faster R-CNN, Mask R-CNN). */
+export const DETECTOR_ARCHS = ['retinanet', 'efficientdet', 'faster-rcnn', 'mask-rcnn'] as const;
+export type DetectorArch = (typeof DETECTOR_ARCHS)[number];
+
+/** True for the two-stage families (an RPN and RoI heads; `rpn`, `roi`, `mask` configure them). */
+export function isTwoStage(arch: DetectorArch): arch is 'faster-rcnn' | 'mask-rcnn' {
+  return arch === 'faster-rcnn' || arch === 'mask-rcnn';
+}
+
 export const ModelConfigSchema = z
   .object({
     /** Detector family. */
-    arch: z.enum(['retinanet', 'efficientdet']).default('retinanet'),
+    arch: z.enum(DETECTOR_ARCHS).default('retinanet'),
     /** Backbone; for EfficientDet the default is B_φ of EfficientDet Table 1. */
     backbone: z.enum(BACKBONES).optional(),
     /** Channel multiplier on the backbone's widths, so CPU runs can use small nets. @defaultValue 1 */
@@ -122,11 +145,83 @@ export const TrainConfigSchema = z
   })
   .strict();
 
+/**
+ * The region proposal network of the two-stage detectors (Faster R-CNN §3.1; FPN §4.1). Its anchors
+ * are `config.anchors`: on 'fpn' one map per `anchors.levels` (FPN: P2–P6, sizeMultiplier 8, one
+ * scale per octave, ratios 0.5/1/2 → 32²…512²); on 'c4' every anchor size of those levels placed on
+ * the single stride-16 C4 map (Faster R-CNN: sizes 128, 256, 512 × 3 ratios).
+ */
+export const RpnConfigSchema = z
+  .object({
+    /** Feature map(s) of the RPN and the RoI heads: one C4 map (stride 16) or the FPN levels. @defaultValue 'fpn' */
+    features: z.enum(['c4', 'fpn']).default('fpn'),
+    /**
+     * RPN and box head share the backbone (Faster R-CNN §3.2, "sharing features"); false gives the
+     * RPN a backbone (and FPN) of its own, as the paper's unshared ablation (Table 3 / §4.1). @defaultValue true
+     */
+    shared: z.boolean().default(true),
+    /** Proposals per image at test time, after NMS (Faster R-CNN §3.3: 300). */
+    proposals: z.number().int().min(1).max(10_000).default(RPN_TEST_PROPOSALS),
+    /** Proposals per image while training the detector head (Faster R-CNN §3.3: 2000). */
+    trainProposals: z.number().int().min(1).max(10_000).default(RPN_TRAIN_PROPOSALS),
+    /** Top-k proposals per level before NMS, training / testing (detectron2: 2000 / 1000). */
+    preNmsTopKTrain: z.number().int().min(1).max(100_000).default(RPN_PRE_NMS_TOPK_TRAIN),
+    preNmsTopKTest: z.number().int().min(1).max(100_000).default(RPN_PRE_NMS_TOPK_TEST),
+    /** NMS IoU on the proposals (Faster R-CNN §3.3: 0.7). */
+    nmsThresh: z.number().gt(0).max(1).default(RPN_NMS_IOU),
+    /** Anchors sampled per image for the RPN loss (Faster R-CNN §3.1.3: 256). */
+    batchPerImage: z.number().int().min(1).max(100_000).default(RPN_BATCH_PER_IMAGE),
+    /** Largest fraction of positives among them (Faster R-CNN §3.1.3: up to 1:1). */
+    positiveFraction: z.number().gt(0).max(1).default(RPN_POSITIVE_FRACTION),
+    /** Weight of the RPN losses in the joint loss. @defaultValue 1 */
+    lossWeight: z.number().min(0).max(100).default(1),
+  })
+  .strict();
+
+/** The RoI box head (Fast R-CNN §2; FPN §4.2; Group Normalization Table 5). */
+export const RoiConfigSchema = z
+  .object({
+    /** RoI feature extraction: RoIAlign (Mask R-CNN §3) or RoIPool (Fast R-CNN §2.1). @defaultValue 'align' */
+    pooler: z.enum(['align', 'pool']).default('align'),
+    /** Box head: two FC layers (FPN §4.2) or 4 convs + 1 FC with group norm (GN paper Table 5). @defaultValue '2fc' */
+    boxHead: z.enum(['2fc', '4conv1fc']).default('2fc'),
+    /** Width of the FC layers (1024 in FPN §4.2; smaller for CPU-sized runs). */
+    fcDim: z.number().int().min(8).max(4096).default(ROI_FC_DIM),
+    /** Width of the 4conv1fc head's convolutions (256 in the GN paper). */
+    convDim: z.number().int().min(8).max(1024).default(ROI_CONV_DIM),
+    /** RoIs sampled per image for the box head (Detectron: 512; Fast R-CNN §2.3: 64). */
+    batchPerImage: z.number().int().min(1).max(100_000).default(ROI_BATCH_PER_IMAGE),
+    /** Fraction of foreground RoIs (Fast R-CNN §2.3: 25 %). */
+    positiveFraction: z.number().gt(0).max(1).default(ROI_POSITIVE_FRACTION),
+    /** Lower IoU bound of background RoIs: 0 (Detectron) or 0.1 (Fast R-CNN §2.3 hard examples). */
+    bgLow: z.number().min(0).lt(0.5).default(0),
+    /** Detections with class probability > this are kept (0.05). */
+    scoreThresh: z.number().min(0).max(1).default(ROI_SCORE_THRESHOLD),
+    /** Per-class NMS IoU at inference (0.5). */
+    nmsThresh: z.number().gt(0).max(1).default(ROI_NMS_IOU),
+    /** Detections per image (100). */
+    detectionsPerImage: z.number().int().min(1).max(10_000).default(ROI_MAX_DETECTIONS),
+    /** Weight of the box head's losses in the joint loss. @defaultValue 1 */
+    lossWeight: z.number().min(0).max(100).default(1),
+  })
+  .strict();
+
+/** The Mask R-CNN mask branch (implemented with it; see models/two-stage). */
+export const MaskConfigSchema = z
+  .object({
+    /** Per-class sigmoid with the loss on the GT class only, or a softmax over classes (Mask R-CNN Table 2b). @defaultValue 'sigmoid' */
+    loss: z.enum(['sigmoid', 'softmax']).default('sigmoid'),
+  })
+  .strict();
+
 export const DetectorConfigSchema = z
   .object({
     model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
     anchors: AnchorConfigSchema.default(AnchorConfigSchema.parse({})),
     loss: LossConfigSchema.default(LossConfigSchema.parse({})),
+    rpn: RpnConfigSchema.default(RpnConfigSchema.parse({})),
+    roi: RoiConfigSchema.default(RoiConfigSchema.parse({})),
+    mask: MaskConfigSchema.default(MaskConfigSchema.parse({})),
   })
   .strict();
 
@@ -135,6 +230,9 @@ export type AnchorConfig = z.infer<typeof AnchorConfigSchema>;
 export type LossConfig = z.infer<typeof LossConfigSchema>;
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type DetectorConfig = z.infer<typeof DetectorConfigSchema>;
+export type RpnConfig = z.infer<typeof RpnConfigSchema>;
+export type RoiConfig = z.infer<typeof RoiConfigSchema>;
+export type MaskConfig = z.infer<typeof MaskConfigSchema>;
 
 /** The input side a model trains at: the override if given, else EfficientDet Table 1, else 512. */
 export function resolveInputSize(model: ModelConfig): number {

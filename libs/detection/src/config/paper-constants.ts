@@ -142,3 +142,57 @@ export const EFFICIENTNET_SCALING = {
   b5: { width: 1.6, depth: 2.2, resolution: 456 },
   b6: { width: 1.8, depth: 2.6, resolution: 528 },
 } as const;
+
+// ── Two-stage detectors (Faster R-CNN, FPN, Mask R-CNN, Group Normalization) ──────────────────
+
+/** Faster R-CNN §3.1.1: anchors of 3 scales (128², 256², 512²) × 3 ratios on the stride-16 C4 map. */
+export const FASTER_RCNN_C4_ANCHOR_SIZES = [128, 256, 512] as const;
+export const FASTER_RCNN_C4_STRIDE_LEVEL = 4;
+/** Faster R-CNN §3.1.1 / FPN §4.1: aspect ratios 1:2, 1:1, 2:1 (as h/w). */
+export const FASTER_RCNN_ASPECT_RATIOS = [0.5, 1, 2] as const;
+/**
+ * FPN §4.1: the RPN on P2–P6, one anchor size per level, 32² on P2 … 512² on P6, i.e. side
+ * 8 · 2^l (an AnchorConfig with sizeMultiplier 8 and one scale per octave).
+ */
+export const FPN_RPN_LEVELS = [2, 3, 4, 5, 6] as const;
+export const FPN_RPN_ANCHOR_SIZE_MULTIPLIER = 8;
+/** Faster R-CNN §3.1.3: 256 anchors sampled per image, positives and negatives up to 1:1. */
+export const RPN_BATCH_PER_IMAGE = 256;
+export const RPN_POSITIVE_FRACTION = 0.5;
+/** Faster R-CNN §3.3: NMS at IoU 0.7 on the proposals; the detector trains on 2000 and tests on 300 of them. */
+export const RPN_NMS_IOU = 0.7;
+export const RPN_TRAIN_PROPOSALS = 2000;
+export const RPN_TEST_PROPOSALS = 300;
+/** Pre-NMS top-k proposals per pyramid level (FPN §5.1 / detectron2: 2000 training, 1000 testing). */
+export const RPN_PRE_NMS_TOPK_TRAIN = 2000;
+export const RPN_PRE_NMS_TOPK_TEST = 1000;
+/** Faster R-CNN §3.1.3: new layers drawn from a zero-mean Gaussian with σ = 0.01. */
+export const RPN_INIT_STD = 0.01;
+/** Fast R-CNN §2.3 smooth L1 as Detectron's RPN uses it: β = 1/9 (σ = 3). */
+export const RPN_SMOOTH_L1_BETA = 1 / 9;
+
+/** Fast R-CNN §2.1 / Mask R-CNN §3: box-head RoI features are 7×7; mask-head ones 14×14. */
+export const ROI_BOX_POOL_SIZE = 7;
+export const ROI_MASK_POOL_SIZE = 14;
+/** Mask R-CNN §3 RoIAlign: 2×2 sampling points per bin (4 regularly sampled locations). */
+export const ROI_ALIGN_SAMPLING_RATIO = 2;
+/** FPN §4.2: the box head is two 1024-d fully connected layers ("2fc"). */
+export const ROI_FC_DIM = 1024;
+/** Group Normalization Table 5 (Mask R-CNN with GN): the box head "4conv1fc", 4 convs of 256 + 1 fc, GN in every conv. */
+export const ROI_HEAD_CONVS = 4;
+export const ROI_CONV_DIM = 256;
+/** Issue 7 / Detectron: 512 RoIs per image (Fast R-CNN §2.3 used 64), 25 % foreground at IoU ≥ 0.5. */
+export const ROI_BATCH_PER_IMAGE = 512;
+export const ROI_POSITIVE_FRACTION = 0.25;
+export const ROI_FG_IOU = 0.5;
+/** Fast R-CNN §2.3: background RoIs have IoU in [0.1, 0.5) ("hard examples"); Detectron uses [0, 0.5). */
+export const ROI_BG_IOU_HARD = 0.1;
+/** Fast R-CNN §2.3 smooth L1 (β = 1). */
+export const ROI_SMOOTH_L1_BETA = 1;
+/** Faster R-CNN inference (as detectron2): score > 0.05, per-class NMS at 0.5, 100 detections per image. */
+export const ROI_SCORE_THRESHOLD = 0.05;
+export const ROI_NMS_IOU = 0.5;
+export const ROI_MAX_DETECTIONS = 100;
+/** detectron2 FastRCNNOutputLayers init: class scores σ = 0.01, box deltas σ = 0.001. */
+export const ROI_CLS_INIT_STD = 0.01;
+export const ROI_BOX_INIT_STD = 0.001;

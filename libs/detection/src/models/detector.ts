@@ -1,7 +1,13 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DetectorConfig } from '../config';
+import type { Detections } from '../postprocess/decode-detections';
+import type { TrainBatch } from '../structures';
 
-/** Raw head outputs for all anchors of all levels, in the anchor order of `Detector.anchors`. */
+/**
+ * Raw dense outputs for all anchors of all levels, in the anchor order of `Detector.anchors`.
+ * For a one-stage detector the class and box heads; for a two-stage detector its RPN (objectness
+ * as the one class).
+ */
 export interface DetectorOutputs {
   /** `[B, A, C]` logits (sigmoid per class; no background column). */
   classLogits: tf.Tensor3D;
@@ -9,26 +15,78 @@ export interface DetectorOutputs {
   boxDeltas: tf.Tensor3D;
 }
 
+/** What {@link Detector.trainingLoss} needs besides the batch. */
+export interface LossContext {
+  /**
+   * The step being taken (1-based) and the run's seed: a two-stage detector draws its anchor and
+   * RoI samples from a generator seeded by both, so a resumed run samples exactly as an
+   * uninterrupted one.
+   */
+  step: number;
+  seed: number;
+}
+
+/** The loss of one training batch, as scalars the caller owns. */
+export interface TrainingLoss {
+  /** What the optimiser minimises (the weighted sum of the parts). */
+  total: tf.Scalar;
+  /**
+   * Named parts, before weighting. One-stage: `cls`, `box`. Two-stage: `cls`, `box` (the RoI box
+   * head), `rpnObj`, `rpnBox` (and `mask` for Mask R-CNN).
+   */
+  parts: Record<string, tf.Scalar>;
+  /** Positive anchors (one-stage) or foreground RoIs (two-stage) over the batch. */
+  numPositives: number;
+}
+
+/** Inference-time overrides of {@link Detector.detect}; absent fields take the detector's config/paper defaults. */
+export interface DetectOptions {
+  /** Keep detections with probability > this (0.05). */
+  scoreThreshold?: number;
+  /** Class-wise NMS IoU (0.5). */
+  nmsIouThreshold?: number;
+  /** Detections per image (100). */
+  maxDetections?: number;
+  /** One-stage only: candidates per level before NMS (1000). */
+  preNmsTopK?: number;
+}
+
 /**
- * A one-stage detector (RetinaNet, EfficientDet) as the trainer, predictor and worker see it.
+ * A detector as the trainer, predictor and worker see it, whatever its family: RetinaNet and
+ * EfficientDet (`OneStageDetector`), Faster R-CNN and Mask R-CNN (`FasterRcnn` and subclasses).
  * Built from a DetectorConfig by `buildDetector`; owns its variables and disposes them.
+ *
+ * The trainer uses `trainingLoss` (inside `tf.variableGrads`) and the predictor `detect`; `apply`
+ * and `anchors` expose the dense outputs (the heads of a one-stage detector, the RPN of a
+ * two-stage one) for tests and benchmarks.
  */
 export interface Detector {
   readonly config: DetectorConfig;
   /** Square input side in pixels. */
   readonly inputSize: number;
   /**
-   * Anchors for `inputSize`, XYXY pixels, flat 4·A, in the order of the head's outputs:
-   * level by level (P3 first), then row y, column x, then anchor index a within a position.
+   * Anchors for `inputSize`, XYXY pixels, flat 4·A, in the order of the dense outputs:
+   * level by level (lowest first), then row y, column x, then anchor index a within a position.
    */
   readonly anchors: Float32Array;
   /**
-   * Forward pass. `training` switches batch-norm to batch statistics and updates its moving
-   * averages once per call (by `Variable.assign`, outside the gradient's path): call
-   * `apply(images, true)` exactly once per optimisation step, inside `tf.variableGrads` with the
-   * trainable variables passed explicitly, and `apply(images, false)` everywhere else.
+   * Dense forward pass. `training` switches batch-norm to batch statistics and updates its moving
+   * averages once per call (by `Variable.assign`, outside the gradient's path): a training-mode
+   * forward must happen exactly once per optimisation step (`trainingLoss` does it), and
+   * `apply(images, false)` everywhere else.
    */
   apply(images: tf.Tensor4D, training: boolean): DetectorOutputs;
+  /**
+   * The training loss of a batch: one training-mode forward pass, targets, loss parts. Call inside
+   * `tf.variableGrads` with the trainable variables passed explicitly; exactly once per step.
+   * `batch.images` stays the caller's.
+   */
+  trainingLoss(batch: TrainBatch, ctx: LossContext): TrainingLoss;
+  /**
+   * Inference on a batch: per image, boxes (XYXY input pixels, clipped), scores and class indices
+   * in [0, numClasses), in descending score order. `images` stays the caller's.
+   */
+  detect(images: tf.Tensor4D, options?: DetectOptions): Promise<Detections[]>;
   /** Trainable variables, by stable name (checkpoint keys). */
   trainableVariables(): Map<string, tf.Variable>;
   /** Every variable including non-trainable state (batch-norm moving averages), by stable name. */

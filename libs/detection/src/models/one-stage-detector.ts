@@ -4,7 +4,10 @@ import type { DetectorConfig } from '../config';
 import type { ParamStore } from '../nn';
 import type { Backbone } from './backbones/backbone';
 import { loadBackboneWeights, type LoadedWeights } from './backbones/backbone-weights';
-import type { Detector, DetectorOutputs } from './detector';
+import type { Detections } from '../postprocess/decode-detections';
+import type { TrainBatch } from '../structures';
+import { denseDetect, denseTrainingLoss } from './dense-detector';
+import type { DetectOptions, Detector, DetectorOutputs, TrainingLoss } from './detector';
 import type { DenseHead } from './heads/dense-head';
 import type { Neck } from './necks/neck';
 
@@ -73,6 +76,16 @@ export class OneStageDetector implements Detector {
       const pyramid = this.neck.apply(features, training);
       return { ...this.head.apply(pyramid, training) };
     }) as unknown as DetectorOutputs;
+  }
+
+  /** RetinaNet's loss (focal + smooth-L1 over matched anchors; parts `cls`, `box`). */
+  trainingLoss(batch: TrainBatch): TrainingLoss {
+    return denseTrainingLoss(this, batch);
+  }
+
+  /** RetinaNet's inference (decodeDetections). */
+  detect(images: tf.Tensor4D, options?: DetectOptions): Promise<Detections[]> {
+    return denseDetect(this, images, options);
   }
 
   trainableVariables(): Map<string, tf.Variable> {

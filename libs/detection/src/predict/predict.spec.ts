@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { DetectorConfigSchema } from '../config';
 import type { CocoDataset } from '../eval/coco-format';
 import { generateAnchors } from '../anchors';
+import { asDenseDetector } from '../models/dense-detector';
 import type { Detector } from '../models/detector';
 import type { ImageMeta } from '../structures';
 import { buildTargets } from '../train/targets';
@@ -75,7 +76,7 @@ function oracle(gt: Float32Array[], labels: Int32Array[]): Detector {
   const { anchors } = generateAnchors(config.anchors, 32);
   const t = buildTargets(anchors, gt, labels, 2);
   const A = anchors.length / 4;
-  return {
+  return asDenseDetector({
     config,
     inputSize: 32,
     anchors,
@@ -87,7 +88,7 @@ function oracle(gt: Float32Array[], labels: Int32Array[]): Detector {
     trainableVariables: () => new Map(),
     allVariables: () => new Map(),
     dispose: () => undefined,
-  };
+  });
 }
 
 describe('evaluateDetector', () => {

@@ -1,12 +1,11 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { generateAnchors } from '../anchors';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { CocoDetection } from '../eval/coco-format';
-import type { Detector } from '../models/detector';
-import { decodeDetections, type DecodeOptions, type Detections } from '../postprocess';
+import type { DetectOptions, Detector } from '../models/detector';
+import type { Detections } from '../postprocess';
 import type { ImageMeta } from '../structures';
 
-/** Options of {@link predict}: RetinaNet's inference defaults (decodeDetections) plus the label map. */
-export interface PredictOptions extends DecodeOptions {
+/** Options of {@link predict}: the detector's inference overrides plus the label map. */
+export interface PredictOptions extends DetectOptions {
   /**
    * COCO category id of each class index: `categoryIds[c]` (a dataset's categories sorted by id,
    * as `@ablate/data` numbers its labels). @defaultValue c + 1
@@ -18,10 +17,10 @@ export interface PredictOptions extends DecodeOptions {
  * Runs the detector in inference mode on a batch and returns COCO results entries in the
  * original images' pixels.
  *
- * Per image: head outputs → `decodeDetections` (≤ 1000 candidates per level above 0.05, decode,
- * clip to the input, class-wise NMS at 0.5, ≤ 100 kept; RetinaNet §4.1) → boxes mapped back
- * through the image's letterbox (`original = (input − pad) / scale`, un-mirrored if `flipped`),
- * clipped to the original image; boxes with no area left are dropped.
+ * Per image: `detector.detect` (one-stage: decodeDetections, RetinaNet §4.1; two-stage: proposals,
+ * box head, per-class NMS at 0.5, score > 0.05, ≤ 100) → boxes mapped back through the image's
+ * letterbox (`original = (input − pad) / scale`, un-mirrored if `flipped`), clipped to the
+ * original image; boxes with no area left are dropped.
  *
  * @param images - `[B, S, S, 3]` with S = detector.inputSize, normalised as in training; stays the caller's.
  * @param meta - B placements (ImageMeta), one per image, in batch order.
@@ -38,32 +37,10 @@ export async function predict(
   const S = detector.inputSize;
   if (H !== S || W !== S) throw new RangeError(`predict: images are ${H}×${W}, the detector takes ${S}×${S}`);
   if (meta.length !== B) throw new RangeError(`predict: ${B} images but ${meta.length} ImageMeta entries`);
-  const { levelCounts } = generateAnchors(detector.config.anchors, S);
-  const outputs = tf.tidy(() => {
-    const o = detector.apply(images, false);
-    return [o.classLogits, o.boxDeltas];
-  });
-  let logits: Float32Array;
-  let deltas: Float32Array;
-  try {
-    [logits, deltas] = (await Promise.all(outputs.map((t) => t.data()))) as Float32Array[];
-  } finally {
-    tf.dispose(outputs);
-  }
-  const A = detector.anchors.length / 4;
-  const C = logits.length / (B * A);
+  const { categoryIds, ...detectOptions } = options;
+  const detections = await detector.detect(images, detectOptions);
   const results: CocoDetection[] = [];
-  for (let b = 0; b < B; b++) {
-    const dets = decodeDetections(
-      logits.subarray(b * A * C, (b + 1) * A * C),
-      deltas.subarray(b * A * 4, (b + 1) * A * 4),
-      detector.anchors,
-      levelCounts,
-      S,
-      options,
-    );
-    results.push(...toCoco(dets, meta[b], S, options.categoryIds));
-  }
+  for (let b = 0; b < B; b++) results.push(...toCoco(detections[b], meta[b], S, categoryIds));
   return results;
 }
 

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { AnchorConfigSchema, LossConfigSchema, ModelConfigSchema, TrainConfigSchema } from '../config';
+import {
+  AnchorConfigSchema,
+  LossConfigSchema,
+  MaskConfigSchema,
+  ModelConfigSchema,
+  RoiConfigSchema,
+  RpnConfigSchema,
+  TrainConfigSchema,
+} from '../config';
 
 /**
  * The one RunConfig: everything a training run needs, validated once at the edge (API, CLI),
@@ -18,6 +26,10 @@ export const RunConfigSchema = z
     model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
     anchors: AnchorConfigSchema.default(AnchorConfigSchema.parse({})),
     loss: LossConfigSchema.default(LossConfigSchema.parse({})),
+    /** Two-stage detectors only (model.arch 'faster-rcnn' / 'mask-rcnn'): RPN, box head, mask branch. */
+    rpn: RpnConfigSchema.default(RpnConfigSchema.parse({})),
+    roi: RoiConfigSchema.default(RoiConfigSchema.parse({})),
+    mask: MaskConfigSchema.default(MaskConfigSchema.parse({})),
     train: TrainConfigSchema.default(TrainConfigSchema.parse({})),
     /** Seed of initialisation, data order and augmentation. @defaultValue 0 */
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),

@@ -1,11 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossConfig } from '../config';
 import type { Detector } from '../models/detector';
 import type { TrainBatch } from '../structures';
-import { detectionLoss } from './detection-loss';
 import { clipByGlobalNorm } from './grad-clip';
 import type { Optimizer } from './optimizers';
-import { buildTargets, type TargetOptions } from './targets';
 import type { WeightEma } from './weight-ema';
 
 /** What one step needs besides the batch. */
@@ -13,15 +10,19 @@ export interface StepContext {
   detector: Detector;
   optimizer: Optimizer;
   ema?: WeightEma;
-  loss: LossConfig;
   clipGradNorm?: number;
-  targets?: TargetOptions;
+  /** The run's seed (the detector's sampling generators derive from it and the step). @defaultValue 0 */
+  seed?: number;
 }
 
 /** Loss values of a step, read back from the device. */
 export interface StepResult {
   loss: number;
+  /** Every named part of the loss (`cls`, `box`; two-stage also `rpnObj`, `rpnBox`, …). */
+  parts: Record<string, number>;
+  /** `parts.cls` (the classification loss of the final head), for the existing consumers. */
   classLoss: number;
+  /** `parts.box`. */
   boxLoss: number;
   numPositives: number;
   /** False when the loss was NaN or ±∞: then no variable changed. */
@@ -29,31 +30,35 @@ export interface StepResult {
 }
 
 /**
- * One optimisation step: targets, forward in training mode, loss, gradients of the trainable
+ * One optimisation step `step` (1-based): the detector's `trainingLoss` (targets, forward in
+ * training mode, loss), gradients of the trainable
  * variables, optional clipping by global norm, optimiser update at `lr`, EMA update.
  *
  * When the loss is not finite nothing is updated: the gradients are dropped and the
  * non-trainable state the forward pass touched (batch-norm moving statistics) is restored from a
  * copy taken before the step. The batch's images stay owned by the caller.
  */
-export function trainStep(ctx: StepContext, batch: TrainBatch, lr: number): StepResult {
+export function trainStep(ctx: StepContext, batch: TrainBatch, lr: number, step = 1): StepResult {
   const { detector } = ctx;
   const trainables = detector.trainableVariables();
   const all = detector.allVariables();
-  const targets = buildTargets(detector.anchors, batch.gtBoxes, batch.gtLabels, detector.config.model.numClasses, ctx.targets);
 
   const stateCopy = new Map<string, tf.Tensor>();
   for (const [name, v] of all) if (!trainables.has(name)) stateCopy.set(name, tf.clone(v));
 
-  let parts: tf.Scalar[] = [];
+  let partTensors: Record<string, tf.Scalar> = {};
+  let numPositives = 0;
   const { value, grads } = tf.variableGrads(() => {
-    const outputs = detector.apply(batch.images, true);
-    const l = detectionLoss(outputs, targets, ctx.loss);
-    parts = [tf.keep(l.classLoss), tf.keep(l.boxLoss)];
+    const l = detector.trainingLoss(batch, { step, seed: ctx.seed ?? 0 });
+    partTensors = l.parts;
+    for (const t of Object.values(l.parts)) tf.keep(t);
+    numPositives = l.numPositives;
     return l.total;
   }, [...trainables.values()]);
-  const [loss, classLoss, boxLoss] = [value, ...parts].map((t) => t.dataSync()[0]);
-  tf.dispose([value, ...parts]);
+  const loss = value.dataSync()[0];
+  const parts: Record<string, number> = {};
+  for (const [name, t] of Object.entries(partTensors)) parts[name] = t.dataSync()[0];
+  tf.dispose([value, ...Object.values(partTensors)]);
 
   const byName = new Map<string, tf.Tensor>();
   for (const [name, v] of trainables) {
@@ -69,7 +74,7 @@ export function trainStep(ctx: StepContext, batch: TrainBatch, lr: number): Step
   }
   tf.dispose(Object.values(grads));
   tf.dispose([...stateCopy.values()]);
-  return { loss, classLoss, boxLoss, numPositives: targets.numPositives, finite };
+  return { loss, parts, classLoss: parts.cls ?? 0, boxLoss: parts.box ?? 0, numPositives, finite };
 }
 
 function update(ctx: StepContext, trainables: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): void {

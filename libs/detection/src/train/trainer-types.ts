@@ -8,8 +8,12 @@ export interface TrainProgress {
   totalSteps: number;
   epoch: number;
   loss: number;
+  /** The final head's classification loss (`parts.cls`). */
   classLoss: number;
+  /** The final head's box loss (`parts.box`). */
   boxLoss: number;
+  /** Every named loss part (`cls`, `box`; two-stage also `rpnObj`, `rpnBox`, Mask R-CNN `mask`). */
+  parts: Record<string, number>;
   lr: number;
   imagesPerSecond: number;
   /** Seconds left at the current pace. */

@@ -30,7 +30,7 @@ interface Position {
  *
  * - Data: the batches of epoch e from batch i, `source.batches(e, i)`; the order is a function
  *   of (seed, epoch), so the checkpoint's (epoch, batchIndex) is the whole data-order and RNG state.
- * - Step: see `trainStep` (RetinaNet targets and loss, clipping, optimiser, EMA).
+ * - Step: see `trainStep` (the detector's `trainingLoss`, clipping, optimiser, EMA).
  * - lr: `learningRateAt(step, train)`. Resuming with a larger `train.steps` recomputes the
  *   schedule for the new total (warmup and milestones are fractions of / steps in that total).
  * - Progress: `hooks.onProgress` after every step (`epoch` is 0-based).
@@ -56,7 +56,7 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
   }
   const optimizer = createOptimizer(train);
   const ema = train.emaDecay !== undefined ? new WeightEma(train.emaDecay, detector.allVariables()) : undefined;
-  const ctx: StepContext = { detector, optimizer, ema, loss: detector.config.loss, clipGradNorm: train.clipGradNorm };
+  const ctx: StepContext = { detector, optimizer, ema, clipGradNorm: train.clipGradNorm, seed };
   try {
     const pos: Position = { step: 0, epoch: 0, batchIndex: 0, lr: learningRateAt(0, train), loss: Number.NaN };
     if (options.resumeFrom !== undefined) await restore(options.resumeFrom, ctx, seed, train, pos);
@@ -76,7 +76,7 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
       for await (const batch of source.batches(pos.epoch, pos.batchIndex)) {
         seen += 1;
         const lr = learningRateAt(pos.step, train);
-        const result = runStep(ctx, batch, lr);
+        const result = runStep(ctx, batch, lr, pos.step + 1);
         if (!result.finite) {
           return { status: 'diverged', step: pos.step + 1, finalLoss: result.loss };
         }
@@ -107,9 +107,9 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
   }
 }
 
-function runStep(ctx: StepContext, batch: TrainBatch, lr: number): ReturnType<typeof trainStep> {
+function runStep(ctx: StepContext, batch: TrainBatch, lr: number, step: number): ReturnType<typeof trainStep> {
   try {
-    return trainStep(ctx, batch, lr);
+    return trainStep(ctx, batch, lr, step);
   } finally {
     batch.images.dispose();
   }
@@ -181,7 +181,7 @@ class StepClock {
     private readonly totalSteps: number,
   ) {}
 
-  progress(pos: Position, result: { loss: number; classLoss: number; boxLoss: number }, images: number): TrainProgress {
+  progress(pos: Position, result: { loss: number; classLoss: number; boxLoss: number; parts: Record<string, number> }, images: number): TrainProgress {
     const now = performance.now();
     const seconds = Math.max(1e-6, (now - this.last) / 1000);
     this.last = now;
@@ -196,6 +196,7 @@ class StepClock {
       loss: result.loss,
       classLoss: result.classLoss,
       boxLoss: result.boxLoss,
+      parts: result.parts,
       lr: pos.lr,
       imagesPerSecond: this.imagesPerSecond,
       etaSeconds: Math.max(0, this.totalSteps - pos.step) * perStep,

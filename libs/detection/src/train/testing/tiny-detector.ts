@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { generateAnchors } from '../../anchors';
 import { DetectorConfigSchema, type DetectorConfigInput } from './config-input';
+import { asDenseDetector } from '../../models/dense-detector';
 import type { Detector, DetectorOutputs } from '../../models/detector';
 
 /**
@@ -33,7 +34,7 @@ export function buildTinyDetector(input: DetectorConfigInput = {}, seed = 0): De
   const { anchors } = generateAnchors(config.anchors, inputSize);
   const v = (name: string) => trainable.get(name)!;
 
-  return {
+  return asDenseDetector({
     config,
     inputSize,
     anchors,
@@ -62,5 +63,5 @@ export function buildTinyDetector(input: DetectorConfigInput = {}, seed = 0): De
     dispose() {
       for (const t of all.values()) t.dispose();
     },
-  };
+  });
 }
