@@ -18,7 +18,9 @@ export { renderSynthetic } from './synthetic/render';
 /** Per-pixel instance index of a synthetic scene (the exact masks for instance segmentation). */
 export { ownerMap as syntheticInstanceMap } from './synthetic/scene';
 export { countAreaRanges, areaRangeOf, COCO_SMALL_MAX_AREA, COCO_MEDIUM_MAX_AREA, type AreaRange } from './synthetic/area-ranges';
-export { flipBoxesHorizontal, boxesToInput, boxesToOriginal, clipAndFilterBoxes, type LabelledBoxes } from './augment/box-transforms';
+export { flipBoxesHorizontal, boxesToInput, boxesToOriginal, clipAndFilterBoxes, type LabelledBoxes, type KeptBoxes } from './augment/box-transforms';
+export { masksToInput, instanceMaskBox } from './augment/mask-transforms';
+export { segmentationOf } from './dataset/segmentation';
 export { letterboxPlacement, drawSampleTransform, PHOTOMETRIC_STRENGTH, type AugmentConfig, type PhotometricParams, type SampleTransform } from './augment/augment-params';
 export { IMAGENET_MEAN, IMAGENET_STD, normalisePixel, denormalisePixel } from './augment/normalise';
 export { rasteriseInput } from './augment/rasterise-input';

@@ -51,15 +51,21 @@ export interface LabelledBoxes {
   labels: Int32Array;
 }
 
+/** What {@link clipAndFilterBoxes} keeps, with the input position of each kept box (to carry masks along). */
+export interface KeptBoxes extends LabelledBoxes {
+  kept: Int32Array;
+}
+
 /**
  * Clips boxes to a `width`×`height` image and keeps those whose clipped area is at least
  * `minVisibleFraction` of their area before clipping (and positive): a box pushed mostly out
  * of the picture by a crop is dropped rather than kept as a sliver.
  */
-export function clipAndFilterBoxes(input: LabelledBoxes, width: number, height: number, minVisibleFraction: number): LabelledBoxes {
+export function clipAndFilterBoxes(input: LabelledBoxes, width: number, height: number, minVisibleFraction: number): KeptBoxes {
   const { boxes, labels } = input;
   const keptBoxes: number[] = [];
   const keptLabels: number[] = [];
+  const kept: number[] = [];
   for (let k = 0; k < labels.length; k++) {
     const [x1, y1, x2, y2] = [boxes[4 * k]!, boxes[4 * k + 1]!, boxes[4 * k + 2]!, boxes[4 * k + 3]!];
     const cx1 = Math.min(Math.max(x1, 0), width);
@@ -71,6 +77,7 @@ export function clipAndFilterBoxes(input: LabelledBoxes, width: number, height: 
     if (visible <= 0 || visible < minVisibleFraction * area) continue;
     keptBoxes.push(cx1, cy1, cx2, cy2);
     keptLabels.push(labels[k]!);
+    kept.push(k);
   }
-  return { boxes: Float32Array.from(keptBoxes), labels: Int32Array.from(keptLabels) };
+  return { boxes: Float32Array.from(keptBoxes), labels: Int32Array.from(keptLabels), kept: Int32Array.from(kept) };
 }

@@ -1,11 +1,12 @@
 import * as path from 'node:path';
-import type { CocoAnnotation, CocoDataset } from '@ablate/detection';
+import { rleToString, type CocoAnnotation, type CocoDataset } from '@ablate/detection';
 import type { Dataset } from '../dataset/dataset';
 
 /**
  * The dataset as COCO ground truth for the evaluator: bbox back to [x, y, w, h], area = w·h unless
  * the source file gave one, `iscrowd` and VOC's `difficult` kept, category ids the dataset's own.
- * Annotation ids are 1…M in image order. `file_name` is the image file's base name when there is one.
+ * Instance masks become `segmentation` as compressed RLE (what pycocotools' annToRLE gives back
+ * unchanged, so segm evaluation sees exactly the reader's masks). Annotation ids are 1…M in image order. `file_name` is the image file's base name when there is one.
  */
 export function toCocoGroundTruth(dataset: Dataset): CocoDataset {
   const annotations: CocoAnnotation[] = [];
@@ -24,6 +25,8 @@ export function toCocoGroundTruth(dataset: Dataset): CocoDataset {
         iscrowd: img.crowd[i] ? 1 : 0,
       };
       if (img.difficult[i]) ann.difficult = true;
+      const mask = img.masks?.[i];
+      if (mask !== undefined) ann.segmentation = { size: [mask.h, mask.w], counts: rleToString(mask) };
       annotations.push(ann);
     }
     return { id: img.id, width: img.width, height: img.height, file_name: img.file ? path.basename(img.file) : `${img.id}.png` };

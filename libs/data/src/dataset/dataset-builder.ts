@@ -1,5 +1,7 @@
+import type { Rle } from '@ablate/detection';
 import type { Dataset, DatasetCategory, DatasetImage, DatasetReport, RgbImage, SyntheticImageSpec } from './dataset';
 import { DatasetError } from './dataset-error';
+import { segmentationOf } from './segmentation';
 
 /** A box as a reader found it, before validation. XYXY pixels. */
 export interface RawBox {
@@ -16,6 +18,12 @@ export interface RawBox {
   entry: string;
   /** Where its category came from, when not `entry` (COCO: `annotations[12].category_id`). */
   categoryEntry?: string;
+  /** A COCO `segmentation` to validate and encode at the image's size (polygons or RLE object). */
+  segmentation?: unknown;
+  /** Where `segmentation` came from: `annotations[12].segmentation`. */
+  segmentationEntry?: string;
+  /** An instance mask already encoded at the image's size (synthetic shapes). */
+  mask?: Rle;
 }
 
 /** An image as a reader found it, before validation. */
@@ -81,7 +89,7 @@ function validateCategories(raw: RawCategory[], file: string): DatasetCategory[]
 }
 
 function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, strict: boolean, report: DatasetReport): DatasetImage {
-  const kept: { box: [number, number, number, number]; label: number; b: RawBox }[] = [];
+  const kept: { box: [number, number, number, number]; label: number; b: RawBox; mask?: Rle }[] = [];
   for (const b of raw.boxes) {
     if (![b.x1, b.y1, b.x2, b.y2].every(Number.isFinite)) throw new DatasetError('invalid-entry', 'box coordinates must be finite numbers', file, b.entry);
     if (!(b.x2 > b.x1 && b.y2 > b.y1)) {
@@ -109,7 +117,7 @@ function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, s
       continue;
     }
     if (!inside) report.clippedBoxes++;
-    kept.push({ box, label, b });
+    kept.push({ box, label, b, mask: maskOf(b, raw, file) });
   }
   const n = kept.length;
   const image: DatasetImage = {
@@ -121,6 +129,8 @@ function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, s
     crowd: new Uint8Array(n),
     difficult: new Uint8Array(n),
   };
+  // Masks only when every box has one: a partly masked image cannot train a mask head.
+  if (n > 0 && kept.every((k) => k.mask !== undefined)) image.masks = kept.map((k) => k.mask as Rle);
   if (raw.file !== undefined) image.file = raw.file;
   if (raw.render !== undefined) image.render = raw.render;
   if (raw.synthetic !== undefined) image.synthetic = raw.synthetic;
@@ -134,4 +144,16 @@ function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, s
     if (image.areas && k.b.area !== undefined) image.areas[i] = k.b.area;
   });
   return image;
+}
+
+/** The box's mask at its image's size: given (synthetic), decoded from `segmentation` (COCO), or none. */
+function maskOf(b: RawBox, raw: RawImage, file: string): Rle | undefined {
+  if (b.mask !== undefined) {
+    if (b.mask.h !== raw.height || b.mask.w !== raw.width) {
+      throw new DatasetError('invalid-segmentation', `mask is ${b.mask.h}×${b.mask.w} (h×w) but the image is ${raw.height}×${raw.width}`, file, b.entry);
+    }
+    return b.mask;
+  }
+  if (b.segmentation === undefined) return undefined;
+  return segmentationOf(b.segmentation, raw.height, raw.width, file, b.segmentationEntry ?? b.entry);
 }

@@ -11,7 +11,9 @@ export type DatasetErrorCode =
   | 'non-positive-size'
   | 'unknown-category'
   | 'unknown-image'
-  | 'duplicate-id';
+  | 'duplicate-id'
+  | 'invalid-segmentation'
+  | 'no-masks';
 
 /**
  * A dataset a user supplied (or named) is unusable. Always a user error: the API answers 4xx,

@@ -1,3 +1,4 @@
+import type { Rle } from '@ablate/detection';
 import type { SyntheticImageSpec } from '../synthetic/synthetic-spec';
 
 export type { SyntheticImageSpec };
@@ -36,6 +37,12 @@ export interface DatasetImage {
   difficult: Uint8Array;
   /** The `area` a COCO file gave per box (NaN where absent: the box's w·h is used). */
   areas?: Float32Array;
+  /**
+   * Instance masks, one per box in the same order, as COCO RLEs of this image (h×w, column-major):
+   * present when every box of the image has one (COCO `segmentation`, synthetic shapes' exact
+   * visible pixels). Crowd boxes' masks are kept (segm evaluation needs them).
+   */
+  masks?: Rle[];
   /** In-memory pixels (synthetic datasets): no file, no decoding. */
   render?: () => RgbImage;
   /** The same pixels as plain data (synthetic datasets), so a worker thread can render them. */
@@ -63,6 +70,11 @@ export interface Dataset {
   categories: DatasetCategory[];
   images: DatasetImage[];
   report: DatasetReport;
+}
+
+/** Whether every image with a box has its instance masks (what training a mask head needs). */
+export function datasetHasMasks(dataset: Dataset): boolean {
+  return dataset.images.every((img) => img.labels.length === 0 || img.masks !== undefined);
 }
 
 /** Number of boxes of an image. */

@@ -13,10 +13,12 @@ export interface HostBatch {
 /** Turns a host batch into a TrainBatch; the tensor is created here and owned by the consumer. */
 export function toTrainBatch(batch: HostBatch): TrainBatch {
   const { pixels, samples, inputSize: s } = batch;
-  return {
+  const out: TrainBatch = {
     images: tf.tensor4d(pixels, [samples.length, s, s, 3], 'float32'),
     gtBoxes: samples.map((x) => x.gtBoxes),
     gtLabels: samples.map((x) => x.gtLabels),
     meta: samples.map((x) => x.meta),
   };
+  if (samples.length > 0 && samples.every((x) => x.gtMasks !== undefined)) out.gtMasks = samples.map((x) => x.gtMasks!);
+  return out;
 }

@@ -1,8 +1,10 @@
-import type { ImageMeta } from '@ablate/detection';
+import type { ImageMeta, InstanceMasks } from '@ablate/detection';
 import type { DatasetImage } from '../dataset/dataset';
 import { boxesToInput, clipAndFilterBoxes } from '../augment/box-transforms';
 import type { SampleTransform } from '../augment/augment-params';
+import { masksToInput } from '../augment/mask-transforms';
 import { rasteriseInput } from '../augment/rasterise-input';
+import { DatasetError } from '../dataset/dataset-error';
 import { loadImagePixels } from '../image/decode';
 import type { RasterPool } from './raster-pool';
 
@@ -11,25 +13,38 @@ export interface PreparedSample {
   gtBoxes: Float32Array;
   gtLabels: Int32Array;
   meta: ImageMeta;
+  /** The instance masks of `gtBoxes`, in input pixels (when asked for). */
+  gtMasks?: InstanceMasks;
 }
 
 /**
  * Non-crowd boxes of an image (crowd regions are not training targets). VOC `difficult` boxes stay
  * in: like detectron2's VOC loader, we train on them; only VOC evaluation ignores them.
  */
-function trainingTargets(image: DatasetImage): { boxes: Float32Array; labels: Int32Array } {
-  if (!image.crowd.includes(1)) return { boxes: image.boxes, labels: image.labels };
+function trainingTargets(image: DatasetImage): { boxes: Float32Array; labels: Int32Array; positions: Int32Array } {
+  if (!image.crowd.includes(1)) return { boxes: image.boxes, labels: image.labels, positions: Int32Array.from(image.labels.keys()) };
   const keep = Array.from(image.labels.keys()).filter((k) => image.crowd[k] === 0);
   const boxes = new Float32Array(keep.length * 4);
   keep.forEach((k, j) => boxes.set(image.boxes.subarray(4 * k, 4 * k + 4), 4 * j));
-  return { boxes, labels: Int32Array.from(keep, (k) => image.labels[k]!) };
+  return { boxes, labels: Int32Array.from(keep, (k) => image.labels[k]!), positions: Int32Array.from(keep) };
+}
+
+/** The masks of the boxes kept (positions in the image's box list), moved into the input. */
+function inputMasks(image: DatasetImage, positions: Int32Array, meta: ImageMeta, inputSize: number): InstanceMasks {
+  if (image.masks === undefined) {
+    if (positions.length === 0) return masksToInput([], meta, inputSize);
+    throw new DatasetError('no-masks', 'the image has boxes without instance masks (a mask head needs a segmentation for every box)', image.file ?? `image ${image.id}`);
+  }
+  const masks = image.masks;
+  return masksToInput(Array.from(positions, (k) => masks[k]!), meta, inputSize);
 }
 
 /**
  * Loads an image's pixels, writes its transformed, normalised pixels at `offset` of the batch
  * buffer and transforms its boxes the same way: letterboxed, mirrored, clipped to the input and
  * dropped below `minVisibleFraction` of their area. With a `pool`, the pixel work runs in a
- * worker thread (identical result).
+ * worker thread (identical result). `withMasks`: also the kept boxes' instance masks, transformed
+ * the same way (masksToInput); an image with boxes but no masks is a DatasetError then.
  */
 export async function prepareSample(
   image: DatasetImage,
@@ -39,6 +54,7 @@ export async function prepareSample(
   out: Float32Array,
   offset: number,
   pool?: RasterPool,
+  withMasks = false,
 ): Promise<PreparedSample> {
   if (pool) {
     // Synthetic images are rendered in the worker as well: nothing but bookkeeping stays here.
@@ -50,5 +66,7 @@ export async function prepareSample(
   const targets = trainingTargets(image);
   const moved = { boxes: boxesToInput(targets.boxes, transform.meta, inputSize), labels: targets.labels };
   const kept = clipAndFilterBoxes(moved, inputSize, inputSize, minVisibleFraction);
-  return { gtBoxes: kept.boxes, gtLabels: kept.labels, meta: transform.meta };
+  const sample: PreparedSample = { gtBoxes: kept.boxes, gtLabels: kept.labels, meta: transform.meta };
+  if (withMasks) sample.gtMasks = inputMasks(image, Int32Array.from(kept.kept, (j) => targets.positions[j]!), transform.meta, inputSize);
+  return sample;
 }

@@ -1,5 +1,5 @@
 import type { TrainBatch, TrainDataSource } from '@ablate/detection';
-import type { Dataset } from '../dataset/dataset';
+import { datasetHasMasks, type Dataset } from '../dataset/dataset';
 import { DatasetError } from '../dataset/dataset-error';
 import { drawSampleTransform, type AugmentConfig } from '../augment/augment-params';
 import { mixSeed, permutation, Rng } from '../synthetic/prng';
@@ -33,6 +33,12 @@ export interface TrainSourceOptions {
    * when a core is free beside the trainer's; results are identical either way. @defaultValue 0
    */
   workers?: number;
+  /**
+   * Also carry each box's instance mask into `TrainBatch.gtMasks` (input pixels, augmented with
+   * the pixels): what a Mask R-CNN trains on. The dataset must have masks (datasetHasMasks).
+   * @defaultValue false
+   */
+  masks?: boolean;
 }
 
 /** A TrainDataSource that owns worker threads (when `workers` > 0): `close()` ends them. */
@@ -45,7 +51,8 @@ export interface TrainSource extends TrainDataSource {
  * `batchSize` (the last incomplete batch dropped), every image augmented with draws from a stream
  * keyed by (seed, epoch, batch, slot) — so `batches(e, k)` yields exactly the batches k, k+1, …
  * of an uninterrupted epoch e, whatever the prefetch depth. Images are `[B, S, S, 3]` float32,
- * ImageNet-normalised (see normalise.ts); ground truth is XYXY in input pixels, crowd boxes left out.
+ * ImageNet-normalised (see normalise.ts); ground truth is XYXY in input pixels, crowd boxes left out
+ * (and, with `masks`, each box's instance mask in `gtMasks`).
  */
 export function createTrainSource(dataset: Dataset, options: TrainSourceOptions): TrainSource {
   const { inputSize, batchSize, seed } = options;
@@ -60,6 +67,11 @@ export function createTrainSource(dataset: Dataset, options: TrainSourceOptions)
     throw new DatasetError('invalid-entry', `dataset has ${n} images, fewer than one batch of ${batchSize}`, dataset.name, 'images');
   }
 
+  const withMasks = options.masks === true;
+  if (withMasks && !datasetHasMasks(dataset)) {
+    const missing = dataset.images.findIndex((img) => img.labels.length > 0 && img.masks === undefined);
+    throw new DatasetError('no-masks', 'training with masks needs an instance mask (COCO segmentation) for every box', dataset.name, `images[${missing}]`);
+  }
   const pool = (options.workers ?? 0) > 0 ? new RasterPool(options.workers as number) : undefined;
 
   const produce = async (epoch: number, order: Int32Array, b: number): Promise<HostBatch> => {
@@ -70,7 +82,7 @@ export function createTrainSource(dataset: Dataset, options: TrainSourceOptions)
         // All random draws happen here, synchronously, before any await: the stream is a function of the key alone.
         const rng = new Rng(mixSeed(seed, epoch, b, slot, AUGMENT_STREAM));
         const transform = drawSampleTransform(image.id, image.width, image.height, inputSize, augment, rng);
-        return prepareSample(image, transform, inputSize, minVisible, pixels, slot * inputSize * inputSize * 3, pool);
+        return prepareSample(image, transform, inputSize, minVisible, pixels, slot * inputSize * inputSize * 3, pool, withMasks);
       }),
     );
     return { pixels, samples, inputSize };

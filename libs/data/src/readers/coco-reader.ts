@@ -18,7 +18,8 @@ export interface CocoReadOptions {
 
 /**
  * Reads a COCO detection dataset: `annotationsFile` (instances JSON) and the folder its
- * `file_name`s are relative to. `bbox` [x, y, w, h] becomes XYXY; `area` and `iscrowd` are kept.
+ * `file_name`s are relative to. `bbox` [x, y, w, h] becomes XYXY; `area` and `iscrowd` are kept;
+ * `segmentation` (polygons, RLE compressed or not) is validated and kept as the instance's RLE.
  * Both paths must already be resolved inside the data root (see `loadDataset`).
  */
 export async function readCocoDataset(annotationsFile: string, imagesDir: string, options: CocoReadOptions): Promise<Dataset> {
@@ -77,6 +78,12 @@ function readAnnotations(list: unknown[], file: string): Map<number, RawBox[]> {
     box.categoryEntry = `${entry}.category_id`;
     box.crowd = a['iscrowd'] === 1 || a['iscrowd'] === true;
     if (a['area'] !== undefined) box.area = asNumber(a['area'], file, `${entry}.area`);
+    const segmentation = a['segmentation'];
+    // Box-only converters write `segmentation: []`: no mask, not an error.
+    if (segmentation !== undefined && segmentation !== null && !(Array.isArray(segmentation) && segmentation.length === 0)) {
+      box.segmentation = segmentation;
+      box.segmentationEntry = `${entry}.segmentation`;
+    }
     const list = byImage.get(imageId) ?? [];
     list.push(box);
     byImage.set(imageId, list);

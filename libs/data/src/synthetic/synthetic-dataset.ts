@@ -3,6 +3,7 @@ import type { Dataset } from '../dataset/dataset';
 import { mixSeed, Rng } from './prng';
 import { renderSynthetic } from './render';
 import type { SyntheticImageSpec } from './synthetic-spec';
+import { instanceRles } from './instance-rles';
 import { layoutScene } from './scene';
 import { SHAPE_CLASSES } from './shapes';
 
@@ -27,7 +28,7 @@ const RENDER_STREAM = 2;
 
 /**
  * The synthetic shapes dataset, in memory: 7 classes (SHAPE_CLASSES, category ids 1…7), boxes
- * computed from the exact rasteriser at load, pixels rendered on demand by `render()` (nothing
+ * and instance masks (each shape's visible pixels, as RLE) computed from the exact rasteriser at load, pixels rendered on demand by `render()` (nothing
  * touches disk). Image ids are 1…N. Image i depends only on (seed, split, i).
  */
 export function syntheticShapes(options: SyntheticOptions = {}): Dataset {
@@ -36,6 +37,7 @@ export function syntheticShapes(options: SyntheticOptions = {}): Dataset {
   for (let i = 0; i < images; i++) {
     const scene = layoutScene(size, i, new Rng(mixSeed(seed, SPLIT_SALT[split], i, LAYOUT_STREAM)));
     // Keep only the shapes; the owner map is rebuilt when rendering (memory stays O(boxes)).
+    const masks = instanceRles(scene.owner, size, scene.shapes.length);
     const spec: SyntheticImageSpec = { size, shapes: scene.shapes, renderSeed: mixSeed(seed, SPLIT_SALT[split], i, RENDER_STREAM) };
     raws.push({
       id: i + 1,
@@ -49,6 +51,7 @@ export function syntheticShapes(options: SyntheticOptions = {}): Dataset {
         x2: scene.boxes[4 * k + 2]!,
         y2: scene.boxes[4 * k + 3]!,
         categoryId: label + 1,
+        mask: masks[k],
         entry: `images[${i}].shapes[${k}]`,
       })),
       entry: `images[${i}]`,

@@ -28,6 +28,29 @@ export interface TrainBatch {
   /** Per image: contiguous class index in [0, numClasses), length N. */
   gtLabels: Int32Array[];
   meta: ImageMeta[];
+  /**
+   * Per image: the instance masks of `gtBoxes`, same order, in input pixels (Mask R-CNN sources
+   * only; see {@link InstanceMasks}).
+   */
+  gtMasks?: InstanceMasks[];
+}
+
+/**
+ * The binary masks of one image's instances in input pixels, compactly: each instance keeps only
+ * the bitmap of its own integer window (its mask's bounding box, clipped to the input), so a
+ * batch of 128×128 synthetic images carries a few hundred bytes an instance and an RoI's 28×28
+ * target samples only the window it overlaps (see `maskTargetsFromBitmaps`). Pixels outside an
+ * instance's window are background.
+ */
+export interface InstanceMasks {
+  /** Side of the square input the windows live in, pixels. */
+  inputSize: number;
+  /** Per instance: window `[x0, y0, width, height]`, integer input pixels, flat 4·N. Width or height 0 = empty mask. */
+  windows: Int32Array;
+  /** Per instance: where its bitmap starts in `data`, length N. */
+  offsets: Int32Array;
+  /** 0/1 bytes, instance after instance, each row-major `height` rows of `width` (index y·width + x within the window). */
+  data: Uint8Array;
 }
 
 /**
