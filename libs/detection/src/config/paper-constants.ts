@@ -196,3 +196,15 @@ export const ROI_MAX_DETECTIONS = 100;
 /** detectron2 FastRCNNOutputLayers init: class scores σ = 0.01, box deltas σ = 0.001. */
 export const ROI_CLS_INIT_STD = 0.01;
 export const ROI_BOX_INIT_STD = 0.001;
+
+// ── Mask R-CNN mask branch ─────────────────────────────────────────────────────────────────────
+
+/** Mask R-CNN §3 / Fig. 4 (FPN head): four 3×3 convs of 256 channels on the 14×14 RoI features. */
+export const MASK_HEAD_CONVS = 4;
+export const MASK_HEAD_DIM = 256;
+/** Mask R-CNN §3: the 2×2 stride-2 deconvolution doubles 14×14 to the m×m = 28×28 mask of each class. */
+export const MASK_SIZE = 28;
+/** Mask R-CNN §3 "Inference": the m×m float mask is resized to the RoI and binarised at 0.5. */
+export const MASK_THRESHOLD = 0.5;
+/** detectron2 MaskRCNNConvUpsampleHead init: the 1×1 mask predictor drawn with σ = 0.001. */
+export const MASK_PREDICTOR_INIT_STD = 0.001;
