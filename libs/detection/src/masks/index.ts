@@ -7,3 +7,5 @@ export { maskIou } from './mask-iou';
 export { segmentationToRle, CocoSegmentationError } from './coco-segmentation';
 export type { CocoSegmentation, CocoRleObject } from './coco-segmentation';
 export { maskTargetFromPolygons, pasteMask } from './mask-targets';
+export { maskTargetFromBitmap, maskTargetsFromBitmaps } from './bitmap-targets';
+export { pasteDetectionMasks, inputBoxToOriginal } from './paste-detections';
