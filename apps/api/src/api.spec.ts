@@ -274,6 +274,22 @@ describe('runs, evaluations and ablation tables', () => {
     expect(ev.body).toMatchObject({ status: 'queued', step: 2, dataset: 'synthetic:shapes?n=4&seed=9' });
     expect((await evaluate.getJob(ev.body.id))?.data).toEqual({ evaluationId: ev.body.id, runId: id, dataset: 'synthetic:shapes?n=4&seed=9', step: 2 });
     expect((await http.post('/evaluations').set(AUTH).send({ runId: id, step: 5 })).status).toBe(409);
+
+    // A bbox-only evaluation has no mask AP; a completed one with masks shows it under `segm`.
+    const bboxOnly = await http.get(`/evaluations/${ev.body.id}`).set(AUTH);
+    expect(bboxOnly.body.segm).toBeNull();
+    expect(bboxOnly.body).not.toHaveProperty('segmAP');
+    await store.evaluations.completeEvaluation(ev.body.id, {
+      stats: stats(0.5),
+      segm: { stats: stats(0.45), perClass: [{ categoryId: 1, ap: 0.45 }] },
+    });
+    const masked = await http.get(`/evaluations/${ev.body.id}`).set(AUTH);
+    expect(masked.status).toBe(200);
+    expect(masked.body).toMatchObject({ status: 'completed', AP: 0.5, segm: { AP: 0.45, AP50: 0.55, perClass: [{ categoryId: 1, ap: 0.45 }] } });
+    expect(masked.body).not.toHaveProperty('segmAP');
+    const runView = await http.get(`/runs/${id}`).set(AUTH);
+    expect(runView.body.finalEvaluation.segm).toBeNull();
+    expect(runView.body.evaluations.find((e: { id: string }) => e.id === ev.body.id).segm).toMatchObject({ AP: 0.45 });
   });
 
   it('cancels a lone queued run and removes its job', async () => {
@@ -323,5 +339,11 @@ describe('runs, evaluations and ablation tables', () => {
     const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&t=2`, rows: 'gamma' });
     expect(cross.status).toBe(200);
     expect(cross.body.samples).toBe(8);
+    // These runs have no masks: a segm metric pivots to empty cells, an unknown one is a 400.
+    const segm = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'segm.AP' });
+    expect(segm.status).toBe(200);
+    expect(segm.body.entries[0].cells['0.25']).toEqual({ mean: null, std: null, n: 0 });
+    const bad = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'maskAP' });
+    expect(bad.status).toBe(400);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planSweep } from '@ablate/jobs';
 import { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
-import { EVALUATION_STAT_NAMES, type EvaluationStats } from './entities';
+import { EVALUATION_STAT_NAMES, segmStatsOf, type EvaluationStats } from './entities';
 import { NotFoundError } from './errors';
 import { openStore, type Store } from './store';
 import { createTemporaryDatabase, type TemporaryDatabase } from './testing/temporary-database';
@@ -38,7 +38,7 @@ describe('store (real PostgreSQL)', () => {
   it('ran the migrations and is idempotent on re-open', async () => {
     const again = await openStore({ url: db.url, poolSize: 1 });
     const rows: { name: string }[] = await again.dataSource.query('SELECT name FROM migrations');
-    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1732450000000']);
+    expect(rows.map((r) => r.name)).toEqual(['InitialSchema1732450000000', 'SegmStats1764000000000']);
     await again.close();
   });
 
@@ -174,6 +174,50 @@ describe('store (real PostgreSQL)', () => {
     expect(list.entries).toHaveLength(4);
     const cross = await store.ablation.forDataset(dataset.train, { rows: ['gamma'] });
     expect(cross.samples).toBeGreaterThanOrEqual(7);
+  });
+
+  it('stores mask AP (segm) beside bbox AP; ablation tables offer segm.* metrics; a replay without masks clears them', async () => {
+    const { sweep, runs } = await store.sweeps.createWithRuns(
+      planSweep({ name: 'masks', dataset, base: { train: { steps: 10 } }, grid: { gamma: [0, 2] }, seeds: 2, priority: 5 }),
+    );
+    // Mask AP per run (γ, seed): γ=0 → 0.40, 0.44; γ=2 → 0.50, 0.50.
+    const maskAps = [0.4, 0.44, 0.5, 0.5];
+    for (const [i, r] of runs.entries()) {
+      await store.runs.markRunStarted(r.id, { attempt: 1, ...worker });
+      await store.evaluations.saveEvaluation(r.id, {
+        dataset: dataset.val,
+        step: 10,
+        stats: stats(0.6),
+        segm: { stats: { ...stats(maskAps[i]), AP50: maskAps[i] + 0.2 }, perClass: [{ categoryId: 1, ap: maskAps[i] }] },
+      });
+      await store.runs.finishRun(r.id, 'completed', { step: 10 });
+    }
+    const final = await store.evaluations.finalOf(runs[1].id);
+    expect(final?.AP).toBeCloseTo(0.6, 12);
+    expect(final?.segmAP).toBeCloseTo(0.44, 12);
+    expect(final?.segmAP50).toBeCloseTo(0.64, 12);
+    expect(final?.segmAPs).toBe(-1);
+    expect(final?.segmPerClass).toEqual([{ categoryId: 1, ap: 0.44 }]);
+    expect(segmStatsOf(final!)?.AP).toBeCloseTo(0.44, 12);
+
+    const pivot = await store.ablation.forSweep(sweep.id, { rows: ['gamma'], cols: 'seed', metric: 'segm.AP' });
+    expect(pivot.metric).toBe('segm.AP');
+    const list = await store.ablation.forSweep(sweep.id, { rows: ['gamma'] });
+    expect(list.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'segm.AP', 'segm.AP50', 'segm.AP75', 'segm.APs', 'segm.APm', 'segm.APl']);
+    expect(list.entries[0].cells['segm.AP'].mean).toBeCloseTo(0.42, 12);
+    expect(list.entries[1].cells['segm.AP']).toEqual({ mean: 0.5, std: 0, n: 2 });
+    expect(list.entries[0].cells['segm.APs']).toEqual({ mean: null, std: null, n: 0 });
+    expect(list.entries[0].cells['AP'].mean).toBeCloseTo(0.6, 12);
+    await expect(store.ablation.forSweep(sweep.id, { metric: 'segm.XP' as never })).rejects.toThrow(/unknown metric segm\.XP/);
+
+    // Replaying a run's evaluation without masks clears its segm columns (no stale mask AP).
+    await store.evaluations.saveEvaluation(runs[0].id, { dataset: dataset.val, step: 10, stats: stats(0.6) });
+    const cleared = await store.evaluations.finalOf(runs[0].id);
+    expect(cleared?.segmAP).toBeNull();
+    expect(segmStatsOf(cleared!)).toBeNull();
+    // A bbox-only table has no segm columns.
+    const bboxOnly = await store.ablation.forSweep((await store.sweeps.createWithRuns(focalSweep('no-masks'))).sweep.id, {});
+    expect(bboxOnly.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl']);
   });
 
   it('cancels a lone run: at once when queued, flagged when running', async () => {

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ValidationError } from '@ablate/jobs';
-import { ablationToCsv, ablationToHtml, ablationToMarkdown, Store, type AblationQuery, type AblationTable, type EvaluationStatName } from '@ablate/store';
+import { ablationToCsv, ablationToHtml, ablationToMarkdown, Store, type AblationQuery, type AblationMetric, type AblationTable } from '@ablate/store';
 import { stringQuery } from '../http/query';
 import { UuidPipe } from '../http/uuid.pipe';
 
@@ -21,7 +21,7 @@ function parseQuery(q: Record<string, unknown>): { query: AblationQuery; format:
     query: {
       ...(rows ? { rows: rows.split(',').filter((r) => r.trim().length > 0) } : {}),
       ...(cols ? { cols } : {}),
-      ...(metric ? { metric: metric as EvaluationStatName } : {}),
+      ...(metric ? { metric: metric as AblationMetric } : {}),
     },
     format: format as Format,
   };
@@ -46,7 +46,7 @@ function send(res: Response, table: AblationTable, format: Format, title: string
 const docQueries = [
   ApiQuery({ name: 'rows', required: false, description: 'Comma-separated config paths or aliases (default: the varied ones)' }),
   ApiQuery({ name: 'cols', required: false, description: 'A config path or alias: pivot one metric by rows × cols' }),
-  ApiQuery({ name: 'metric', required: false, description: 'Metric of a pivot: AP, AP50, AP75, APs, APm, APl, AR1 … (default AP)' }),
+  ApiQuery({ name: 'metric', required: false, description: 'Metric of a pivot: AP, AP50, AP75, APs, APm, APl, AR1 …, or the mask AP of Mask R-CNN runs as segm.AP, segm.AP50 … (default AP)' }),
   ApiQuery({ name: 'format', required: false, enum: FORMATS, description: 'json (default), csv, md, or html (a page with a chart)' }),
 ];
 

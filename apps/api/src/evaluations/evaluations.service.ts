@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateEvaluationRequest } from '@ablate/jobs';
-import { ConflictError, Store } from '@ablate/store';
+import { ConflictError, evaluationView, Store } from '@ablate/store';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { QueueService } from '../queue/queue.service';
 
@@ -27,10 +27,11 @@ export class EvaluationsService {
         `evaluation ${evaluation.id} was saved but not queued`,
       );
     }
-    return evaluation;
+    return evaluationView(evaluation);
   }
 
-  get(id: string) {
-    return this.store.evaluations.get(id);
+  /** The evaluation with its bbox stats and, for a detector with masks, `segm` (mask AP stats and per-class AP). */
+  async get(id: string) {
+    return evaluationView(await this.store.evaluations.get(id));
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateRunRequest } from '@ablate/jobs';
-import { NotFoundError, Store, type RunEntity } from '@ablate/store';
+import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/store';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { QueueService } from '../queue/queue.service';
 
@@ -75,8 +75,8 @@ export class RunsService {
         endedAt: a.endedAt,
       })),
       metrics,
-      evaluations,
-      finalEvaluation,
+      evaluations: evaluations.map(evaluationView),
+      finalEvaluation: finalEvaluation && evaluationView(finalEvaluation),
     };
   }
 

@@ -1,6 +1,10 @@
 import { getPath, resolveConfigPath } from '@ablate/jobs';
 import type { RunConfig } from '@ablate/detection';
-import { EVALUATION_STAT_NAMES, type EvaluationStatName, type EvaluationStats } from '../entities';
+import { EVALUATION_STAT_NAMES, SEGM_STAT_NAMES, type EvaluationStatName, type SegmStatName } from '../entities';
+
+/** A metric an ablation table can show: a bbox stat (`AP`) or, for detectors with masks, a segm one (`segm.AP`). */
+export type AblationMetric = EvaluationStatName | SegmStatName;
+const METRIC_NAMES: readonly string[] = [...EVALUATION_STAT_NAMES, ...SEGM_STAT_NAMES];
 
 /** One completed run with its final evaluation: the input of an ablation table. */
 export interface AblationSample {
@@ -8,11 +12,13 @@ export interface AblationSample {
   sweepId: string | null;
   config: RunConfig;
   seed: number;
-  stats: Partial<EvaluationStats>;
+  stats: Partial<Record<AblationMetric, number>>;
 }
 
 /** The metrics of a list-mode table, as in RetinaNet Table 1 (AP, AP50, AP75, APS, APM, APL). */
 export const ABLATION_METRICS: readonly EvaluationStatName[] = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl'];
+/** The mask AP columns a list-mode table adds when some run has segm stats (Mask R-CNN Table 2's mask AP, AP50, AP75 …). */
+export const SEGM_ABLATION_METRICS: readonly SegmStatName[] = ABLATION_METRICS.map((k) => `segm.${k}` as const);
 
 /** Mean ± sample standard deviation of a metric over the runs of a cell. */
 export interface AblationCell {
@@ -38,7 +44,7 @@ export interface AblationTable {
   rows: string[];
   cols: string | null;
   /** The metric of a pivot; null in list mode. */
-  metric: EvaluationStatName | null;
+  metric: AblationMetric | null;
   /** Column keys of `cells`: metric names (list) or JSON of the column values (pivot), sorted. */
   columns: string[];
   entries: AblationRow[];
@@ -51,8 +57,8 @@ export interface AblationQuery {
   rows?: string[];
   /** Config path or alias for the columns of a pivot. */
   cols?: string | null;
-  /** Metric of a pivot (list mode shows ABLATION_METRICS). @defaultValue 'AP' */
-  metric?: EvaluationStatName;
+  /** Metric of a pivot, bbox (`AP`) or mask (`segm.AP`) (list mode shows ABLATION_METRICS, plus SEGM_ABLATION_METRICS when a run has them). @defaultValue 'AP' */
+  metric?: AblationMetric;
 }
 
 /** An ablation query naming an unknown path or metric (the API answers 400). */
@@ -75,17 +81,19 @@ export function buildAblationTable(samples: AblationSample[], query: AblationQue
   const rows = (query.rows && query.rows.length > 0 ? query.rows : defaultRows).map((r) => checkPath('rows', r));
   const cols = query.cols ? checkPath('cols', query.cols) : null;
   const metric = query.metric ?? 'AP';
-  if (!(EVALUATION_STAT_NAMES as readonly string[]).includes(metric)) {
-    throw new AblationQueryError('metric', `unknown metric ${metric}; one of ${EVALUATION_STAT_NAMES.join(', ')}`);
+  if (!METRIC_NAMES.includes(metric)) {
+    throw new AblationQueryError('metric', `unknown metric ${metric}; one of ${METRIC_NAMES.join(', ')}`);
   }
   const groups = groupBy(samples, (s) => rows.map((p) => getPath(s.config, p)));
   if (cols === null) {
+    const hasSegm = samples.some((s) => s.stats['segm.AP'] !== undefined);
+    const metrics: AblationMetric[] = [...ABLATION_METRICS, ...(hasSegm ? SEGM_ABLATION_METRICS : [])];
     const entries = groups.map(({ key, items }) => ({
       key: keyObject(rows, key),
-      cells: Object.fromEntries(ABLATION_METRICS.map((m) => [m, cell(items.map((s) => s.stats[m]))])),
+      cells: Object.fromEntries(metrics.map((m) => [m, cell(items.map((s) => s.stats[m]))])),
       runs: items.length,
     }));
-    return { mode: 'list', rows, cols: null, metric: null, columns: [...ABLATION_METRICS], entries, samples: samples.length };
+    return { mode: 'list', rows, cols: null, metric: null, columns: metrics, entries, samples: samples.length };
   }
   const colValues = groupBy(samples, (s) => [getPath(s.config, cols)]).map((g) => JSON.stringify(g.key[0]));
   const entries = groups.map(({ key, items }) => {

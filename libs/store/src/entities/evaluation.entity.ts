@@ -7,6 +7,10 @@ export const EVALUATION_STAT_NAMES = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl',
 export type EvaluationStatName = (typeof EVALUATION_STAT_NAMES)[number];
 export type EvaluationStats = Record<EvaluationStatName, number>;
 
+/** The segm (mask AP) stats as ablation metrics and API fields: `segm.AP`, `segm.AP50`, … */
+export const SEGM_STAT_NAMES = EVALUATION_STAT_NAMES.map((k) => `segm.${k}` as const);
+export type SegmStatName = `segm.${EvaluationStatName}`;
+
 /** Per-class AP, as the evaluator reports it (@ablate/detection's CocoCategoryAp, plus an optional name). */
 export interface ClassAp {
   categoryId: number;
@@ -42,6 +46,24 @@ export class EvaluationEntity {
   @Column({ name: 'ar_m', type: 'double precision', nullable: true }) ARm!: number | null;
   @Column({ name: 'ar_l', type: 'double precision', nullable: true }) ARl!: number | null;
   @Column({ name: 'per_class', type: 'jsonb', nullable: true }) perClass!: ClassAp[] | null;
+  /**
+   * Mask AP (iouType 'segm') of a detector with masks, the same 12 stats; all null otherwise.
+   * Columns `segm_ap` … `segm_ar_l` (migration SegmStats1764000000000).
+   */
+  @Column({ name: 'segm_ap', type: 'double precision', nullable: true }) segmAP!: number | null;
+  @Column({ name: 'segm_ap50', type: 'double precision', nullable: true }) segmAP50!: number | null;
+  @Column({ name: 'segm_ap75', type: 'double precision', nullable: true }) segmAP75!: number | null;
+  @Column({ name: 'segm_ap_s', type: 'double precision', nullable: true }) segmAPs!: number | null;
+  @Column({ name: 'segm_ap_m', type: 'double precision', nullable: true }) segmAPm!: number | null;
+  @Column({ name: 'segm_ap_l', type: 'double precision', nullable: true }) segmAPl!: number | null;
+  @Column({ name: 'segm_ar1', type: 'double precision', nullable: true }) segmAR1!: number | null;
+  @Column({ name: 'segm_ar10', type: 'double precision', nullable: true }) segmAR10!: number | null;
+  @Column({ name: 'segm_ar100', type: 'double precision', nullable: true }) segmAR100!: number | null;
+  @Column({ name: 'segm_ar_s', type: 'double precision', nullable: true }) segmARs!: number | null;
+  @Column({ name: 'segm_ar_m', type: 'double precision', nullable: true }) segmARm!: number | null;
+  @Column({ name: 'segm_ar_l', type: 'double precision', nullable: true }) segmARl!: number | null;
+  /** Per-class mask AP (segm), or null. */
+  @Column({ name: 'segm_per_class', type: 'jsonb', nullable: true }) segmPerClass!: ClassAp[] | null;
   /** PR curves as the evaluator gives them (e.g. per class: recall thresholds → precision). */
   @Column({ name: 'pr_curves', type: 'jsonb', nullable: true }) prCurves!: unknown;
   /** The detections evaluated, in COCO results format (bbox [x, y, w, h] px). */
@@ -49,4 +71,29 @@ export class EvaluationEntity {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
+}
+
+/** The entity property of segm stat `k` (`AP` → `segmAP`). */
+export function segmProperty(k: EvaluationStatName): `segm${EvaluationStatName}` {
+  return `segm${k}`;
+}
+
+/** An evaluation's segm stats as a record, or null when it has none (a detector without masks). */
+export function segmStatsOf(e: EvaluationEntity): EvaluationStats | null {
+  if (e.segmAP === null || e.segmAP === undefined) return null;
+  return Object.fromEntries(EVALUATION_STAT_NAMES.map((k) => [k, e[segmProperty(k)] as number])) as EvaluationStats;
+}
+
+/** An evaluation as the API shows it: the bbox stats flat, the mask AP nested under `segm` (null without masks). */
+export type EvaluationView = Omit<EvaluationEntity, `segm${EvaluationStatName}` | 'segmPerClass'> & {
+  segm: (EvaluationStats & { perClass: ClassAp[] | null }) | null;
+};
+
+/** {@link EvaluationView} of an entity (partial selects keep their absent fields absent). */
+export function evaluationView(e: EvaluationEntity): EvaluationView {
+  const rest: Record<string, unknown> = { ...e };
+  for (const k of EVALUATION_STAT_NAMES) delete rest[segmProperty(k)];
+  delete rest['segmPerClass'];
+  const stats = segmStatsOf(e);
+  return { ...(rest as Omit<EvaluationEntity, `segm${EvaluationStatName}` | 'segmPerClass'>), segm: stats && { ...stats, perClass: e.segmPerClass ?? null } };
 }

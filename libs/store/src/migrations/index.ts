@@ -1,4 +1,5 @@
 import { InitialSchema1732450000000 } from './1732450000000-initial-schema';
+import { SegmStats1764000000000 } from './1764000000000-segm-stats';
 
 /** Hand-written migrations, in order; run on start (`migrationsRun`). */
-export const MIGRATIONS = [InitialSchema1732450000000];
+export const MIGRATIONS = [InitialSchema1732450000000, SegmStats1764000000000];

@@ -1,10 +1,16 @@
 import type { DataSource } from 'typeorm';
-import { EVALUATION_STAT_NAMES } from '../entities';
+import { EVALUATION_STAT_NAMES, SEGM_STAT_NAMES } from '../entities';
 import { buildAblationTable, type AblationQuery, type AblationSample, type AblationTable } from '../ablation/ablation-table';
 import type { SweepRepository } from './sweep.repository';
 
 const STAT_SELECT = `e.ap AS "AP", e.ap50 AS "AP50", e.ap75 AS "AP75", e.ap_s AS "APs", e.ap_m AS "APm", e.ap_l AS "APl",
-  e.ar1 AS "AR1", e.ar10 AS "AR10", e.ar100 AS "AR100", e.ar_s AS "ARs", e.ar_m AS "ARm", e.ar_l AS "ARl"`;
+  e.ar1 AS "AR1", e.ar10 AS "AR10", e.ar100 AS "AR100", e.ar_s AS "ARs", e.ar_m AS "ARm", e.ar_l AS "ARl",
+  e.segm_ap AS "segm.AP", e.segm_ap50 AS "segm.AP50", e.segm_ap75 AS "segm.AP75", e.segm_ap_s AS "segm.APs",
+  e.segm_ap_m AS "segm.APm", e.segm_ap_l AS "segm.APl", e.segm_ar1 AS "segm.AR1", e.segm_ar10 AS "segm.AR10",
+  e.segm_ar100 AS "segm.AR100", e.segm_ar_s AS "segm.ARs", e.segm_ar_m AS "segm.ARm", e.segm_ar_l AS "segm.ARl"`;
+
+/** Every metric a sample can carry: the bbox stats and, for detectors with masks, the segm ones. */
+const SAMPLE_METRICS = [...EVALUATION_STAT_NAMES, ...SEGM_STAT_NAMES];
 
 interface SampleRow extends Record<string, unknown> {
   id: string;
@@ -43,7 +49,7 @@ export class AblationRepository {
       sweepId: r.sweep_id,
       config: r.config,
       seed: r.seed,
-      stats: Object.fromEntries(EVALUATION_STAT_NAMES.filter((k) => r[k] !== null).map((k) => [k, Number(r[k])])),
+      stats: Object.fromEntries(SAMPLE_METRICS.filter((k) => r[k] !== null).map((k) => [k, Number(r[k])])),
     }));
   }
 

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager, FindOptionsSelect } from 'typeorm';
 import type { CocoDetection } from '@ablate/detection';
 import { pgErrorCode } from '../data-source';
 import { NotFoundError } from '../errors';
-import { EVALUATION_STAT_NAMES, EvaluationEntity, type ClassAp, type EvaluationStats } from '../entities';
+import { EVALUATION_STAT_NAMES, EvaluationEntity, segmProperty, type ClassAp, type EvaluationStats } from '../entities';
 
 /** What an evaluator produced for one checkpoint on one dataset. */
 export interface EvaluationResult {
@@ -16,8 +16,13 @@ export interface EvaluationResult {
   stats: EvaluationStats;
   perClass?: ClassAp[];
   prCurves?: unknown;
-  /** COCO results (bbox [x, y, w, h] px), served by GET /runs/:id/detections. */
+  /**
+   * COCO results (bbox [x, y, w, h] px; with `segmentation` RLEs when the detector has masks),
+   * served by GET /runs/:id/detections.
+   */
   detections?: CocoDetection[];
+  /** Mask AP (iouType 'segm') of a detector with masks: the same 12 stats and per-class AP. */
+  segm?: { stats: EvaluationStats; perClass?: ClassAp[] };
 }
 
 const STAT_COLUMNS: Record<(typeof EVALUATION_STAT_NAMES)[number], string> = {
@@ -27,7 +32,7 @@ const STAT_COLUMNS: Record<(typeof EVALUATION_STAT_NAMES)[number], string> = {
 
 /** Lightweight columns (no detections / PR curves) for listings. */
 const SUMMARY_SELECT: FindOptionsSelect<EvaluationEntity> = Object.fromEntries(
-  ['id', 'runId', 'dataset', 'step', 'status', ...EVALUATION_STAT_NAMES, 'error', 'createdAt', 'finishedAt'].map((k) => [k, true]),
+  ['id', 'runId', 'dataset', 'step', 'status', ...EVALUATION_STAT_NAMES, ...EVALUATION_STAT_NAMES.map(segmProperty), 'error', 'createdAt', 'finishedAt'].map((k) => [k, true]),
 );
 
 /** COCO evaluations of runs: the final one written by the train job, and requested ones (POST /evaluations). */
@@ -48,8 +53,10 @@ export class EvaluationRepository {
   }
 
   private async upsertResult(m: EntityManager, runId: string, r: EvaluationResult): Promise<string> {
-    const statCols = EVALUATION_STAT_NAMES.map((k) => STAT_COLUMNS[k]);
+    // The segm columns are written (null without masks) so a replay overwrites them too.
+    const statCols = [...EVALUATION_STAT_NAMES.map((k) => STAT_COLUMNS[k]), ...EVALUATION_STAT_NAMES.map((k) => `segm_${STAT_COLUMNS[k]}`), 'segm_per_class'];
     const params: unknown[] = [randomUUID(), runId, r.dataset, r.step, ...EVALUATION_STAT_NAMES.map((k) => r.stats[k])];
+    params.push(...EVALUATION_STAT_NAMES.map((k) => r.segm?.stats[k] ?? null), json(r.segm?.perClass));
     params.push(json(r.perClass), json(r.prCurves), json(r.detections));
     const rows: { id: string }[] = await m.query(
       `INSERT INTO evaluations (id, run_id, dataset, step, ${statCols.join(', ')}, per_class, pr_curves, detections, status, finished_at, error)
@@ -123,7 +130,7 @@ export class EvaluationRepository {
     const id = rows[0].id;
     if (!id) return null;
     return this.ds.getRepository(EvaluationEntity).findOne({
-      select: { ...SUMMARY_SELECT, perClass: true, prCurves: true },
+      select: { ...SUMMARY_SELECT, perClass: true, prCurves: true, segmPerClass: true },
       where: { id },
     });
   }
