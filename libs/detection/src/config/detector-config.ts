@@ -9,6 +9,8 @@ import {
   RETINANET_HEAD_CONVS,
   RETINANET_LEVELS,
   RETINANET_SCALES_PER_OCTAVE,
+  MASK_HEAD_CONVS,
+  MASK_HEAD_DIM,
   ROI_BATCH_PER_IMAGE,
   ROI_CONV_DIM,
   ROI_FC_DIM,
@@ -211,6 +213,14 @@ export const MaskConfigSchema = z
   .object({
     /** Per-class sigmoid with the loss on the GT class only, or a softmax over classes (Mask R-CNN Table 2b). @defaultValue 'sigmoid' */
     loss: z.enum(['sigmoid', 'softmax']).default('sigmoid'),
+    /** Width of the mask head's convs and deconvolution (256 in Mask R-CNN Fig. 4; smaller for CPU-sized runs). */
+    convDim: z.number().int().min(4).max(1024).default(MASK_HEAD_DIM),
+    /** Hidden 3×3 convs of the mask head (4 in Mask R-CNN Fig. 4). */
+    numConvs: z.number().int().min(0).max(8).default(MASK_HEAD_CONVS),
+    /** Normalisation after each hidden conv: none (the paper) or group norm (Group Normalization §6.1). @defaultValue 'none' */
+    norm: z.enum(['none', 'group', 'batch']).default('none'),
+    /** Weight of the mask loss in the joint loss. @defaultValue 1 */
+    lossWeight: z.number().min(0).max(100).default(1),
   })
   .strict();
 
