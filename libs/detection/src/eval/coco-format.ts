@@ -42,4 +42,6 @@ export interface CocoDetection {
   category_id: number;
   bbox: [number, number, number, number];
   score: number;
+  /** The instance mask (a detector with masks): compressed RLE at the image's size, as detectron2 writes results. */
+  segmentation?: { size: [number, number]; counts: string };
 }

@@ -9,3 +9,5 @@ export type { CocoSegmentation, CocoRleObject } from './coco-segmentation';
 export { maskTargetFromPolygons, pasteMask } from './mask-targets';
 export { maskTargetFromBitmap, maskTargetsFromBitmaps } from './bitmap-targets';
 export { pasteDetectionMasks, inputBoxToOriginal } from './paste-detections';
+export { hasMasks, detectionSegmentation } from './mask-detections';
+export type { MaskDetections } from './mask-detections';

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CocoDataset, CocoDetection } from '../eval/coco-format';
-import { evaluateCoco, type CocoEvalOptions, type CocoEvalResult } from '../eval';
+import { evaluateCoco, evaluateCocoSegm, type CocoEvalOptions, type CocoEvalResult, type CocoSegmDetection } from '../eval';
 import type { Detector } from '../models/detector';
 import type { ImageMeta } from '../structures';
 import { predict, type PredictOptions } from './predict';
@@ -27,6 +27,8 @@ export interface EvalSource {
 export interface DetectorEvaluation {
   /** The 12 COCO stats, per-category AP, and the precision/recall arrays for PR curves. */
   coco: CocoEvalResult;
+  /** Mask AP (iouType 'segm', same matching and accumulation) when the detector predicts masks (Mask R-CNN). */
+  segm?: CocoEvalResult;
   detections: CocoDetection[];
 }
 
@@ -50,7 +52,8 @@ export async function predictAll(
 /**
  * Bounding-box evaluation of a detector on a validation split: predicts with RetinaNet's
  * inference defaults (override through `options.predict`) and scores with `evaluateCoco`
- * (pycocotools' COCOeval, 'bbox').
+ * (pycocotools' COCOeval, 'bbox'); for a detector with masks also 'segm' (`evaluateCocoSegm`,
+ * the ground truth's `segmentation`s against the predicted masks).
  */
 export async function evaluateDetector(
   detector: Detector,
@@ -58,5 +61,7 @@ export async function evaluateDetector(
   options: { predict?: PredictOptions; coco?: CocoEvalOptions } = {},
 ): Promise<DetectorEvaluation> {
   const detections = await predictAll(detector, source.batches, { categoryIds: source.categoryIds, ...options.predict });
-  return { coco: evaluateCoco(source.groundTruth, detections, options.coco), detections };
+  const coco = evaluateCoco(source.groundTruth, detections, options.coco);
+  if (!detections.some((d) => d.segmentation !== undefined)) return { coco, detections };
+  return { coco, segm: evaluateCocoSegm(source.groundTruth, detections as CocoSegmDetection[], options.coco), detections };
 }

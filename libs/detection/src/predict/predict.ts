@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CocoDetection } from '../eval/coco-format';
+import { detectionSegmentation, hasMasks } from '../masks/mask-detections';
 import type { DetectOptions, Detector } from '../models/detector';
 import type { Detections } from '../postprocess';
 import type { ImageMeta } from '../structures';
@@ -24,8 +25,9 @@ export interface PredictOptions extends DetectOptions {
  *
  * @param images - `[B, S, S, 3]` with S = detector.inputSize, normalised as in training; stays the caller's.
  * @param meta - B placements (ImageMeta), one per image, in batch order.
- * @returns entries `{image_id, category_id, bbox: [x, y, w, h], score}`, image by image, each
- *   image's in descending score order.
+ * @returns entries `{image_id, category_id, bbox: [x, y, w, h], score}` (plus `segmentation`, a
+ *   compressed RLE in original pixels, for a detector with masks), image by image, each image's in
+ *   descending score order.
  */
 export async function predict(
   detector: Detector,
@@ -60,7 +62,10 @@ export function toCoco(dets: Detections, meta: ImageMeta, inputSize: number, cat
     const c = dets.classes[k];
     const categoryId = categoryIds === undefined ? c + 1 : categoryIds[c];
     if (categoryId === undefined) throw new RangeError(`predict: class ${c} has no entry in categoryIds`);
-    out.push({ image_id: meta.imageId, category_id: categoryId, bbox: [ox1, oy1, ox2 - ox1, oy2 - oy1], score: dets.scores[k] });
+    const entry: CocoDetection = { image_id: meta.imageId, category_id: categoryId, bbox: [ox1, oy1, ox2 - ox1, oy2 - oy1], score: dets.scores[k] };
+    // Mask R-CNN: the box's mask, pasted into the original image (segm results).
+    if (hasMasks(dets)) entry.segmentation = detectionSegmentation(dets, k, meta, inputSize);
+    out.push(entry);
   }
   return out;
 }
