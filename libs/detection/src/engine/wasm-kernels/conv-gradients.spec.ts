@@ -40,6 +40,16 @@ const CASES: Case[] = [
   { name: '3×3 dilation 2 same', h: 9, w: 10, c: 3, o: 4, k: 3, stride: 1, pad: 'same', dilation: 2 },
   { name: '3×3 dilation 3 valid', h: 11, w: 9, c: 2, o: 3, k: 3, stride: 1, pad: 'valid', dilation: 3 },
   { name: '3×3 stride 2 explicit pad', h: 7, w: 8, c: 3, o: 4, k: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 1], [0, 0]], dilation: 1 },
+  // Maps large enough for the filter gradient's contiguous tap slices (filter-gradient-gemm.ts).
+  { name: '3×3 stride 1 same, 24×23 (tap slices)', h: 24, w: 23, c: 3, o: 4, k: 3, stride: 1, pad: 'same', dilation: 1 },
+  { name: '3×3 stride 2 same, 24×21 (tap slices of phases)', h: 24, w: 21, c: 3, o: 4, k: 3, stride: 2, pad: 'same', dilation: 1 },
+  { name: '3×3 stride 2 valid, 25×24 (tap slices, unread rows)', h: 25, w: 24, c: 2, o: 3, k: 3, stride: 2, pad: 'valid', dilation: 1 },
+  { name: '3×3 dilation 2 same, 40×38 (tap slices)', h: 40, w: 38, c: 2, o: 3, k: 3, stride: 1, pad: 'same', dilation: 2 },
+  // Few output pixels per output channel: the input gradient as W·DYᵀ + col2im (input-gradient-gemm.ts).
+  { name: '3×3 stride 1 same, 16 outputs (GEMM input gradient)', h: 3, w: 4, c: 3, o: 16, k: 3, stride: 1, pad: 'same', dilation: 1 },
+  { name: '3×3 stride 2 same, odd size, 16 outputs (GEMM input gradient)', h: 5, w: 7, c: 3, o: 16, k: 3, stride: 2, pad: 'same', dilation: 1 },
+  { name: '3×3 stride 2 valid, unread row, 16 outputs (GEMM input gradient)', h: 6, w: 6, c: 2, o: 16, k: 3, stride: 2, pad: 'valid', dilation: 1 },
+  { name: '3×3 dilation 2 same, 16 outputs (GEMM input gradient)', h: 4, w: 5, c: 2, o: 16, k: 3, stride: 1, pad: 'same', dilation: 2 },
 ];
 
 /** Deterministic uniform values in [−1, 1) (an LCG; Math.random would make failures unrepeatable). */

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type ConvGeometry, readSpan } from './conv-geometry';
+import { derivedFilter } from './derived-filters';
 import { flipAndSwapChannels } from './flip-taps';
+import { conv2dInputGradientGemm, prefersGemmInputGradient } from './input-gradient-gemm';
 import { conv2dInputGradientPolyphase } from './polyphase';
 import { type Framed, cropForPadding, interleaveZeros } from './spatial';
 
@@ -31,38 +33,19 @@ export function spreadOutputGradient(dy: tf.Tensor4D, g: ConvGeometry): Framed {
 }
 
 /**
- * Filter gradient of `y = conv2d(x, w)`: dW[p, q, c, o] = Σ_{b,i,j} x̃[b, i·s + p·d, j·s + q·d, c] · dy[b, i, j, o]
- * (x̃ the padded input). That sum is itself a convolution, computed by the fast forward kernel:
- * the input channels become the batch, the batch becomes the channels, dy is the filter, and
- * stride and dilation swap places.
- * @param x `[B, H, W, C]` forward input.
- * @param dy `[B, Ho, Wo, O]` gradient of the forward output.
- * @returns `[kh, kw, C, O]`.
- */
-export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
-  return tf.tidy(() => {
-    const window = readWindow(x, g);
-    const xT = tf.transpose(window.x, [3, 1, 2, 0]); // [C, spanH, spanW, B] once padded
-    const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, B, O]
-    const gT = tf.conv2d(xT, dyT, [g.dilationHeight, g.dilationWidth], window.pad, 'NHWC', [
-      g.strideHeight,
-      g.strideWidth,
-    ]); // [C, kh, kw, O]
-    return tf.transpose(gT, [1, 2, 0, 3]);
-  });
-}
-
-/**
  * Input gradient of `y = conv2d(x, w)`: the output gradient, spread back over input positions
  * (`spreadOutputGradient`), convolved at stride 1 with the filter flipped in space and with its
- * in/out channels swapped, at the forward dilation.
+ * in/out channels swapped, at the forward dilation. The flipped filter is cached per weight tensor
+ * (`derivedFilter`), so a weight shared by several convolutions is flipped and packed once a step.
  * @param dy `[B, Ho, Wo, O]`; @param w `[kh, kw, C, O]`; @returns `[B, H, W, C]`.
  */
 export function conv2dInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  // Small output maps: a product with the weights as stored beats packing a flipped copy of them.
+  if (prefersGemmInputGradient(g, w.shape[3])) return conv2dInputGradientGemm(dy, w, g);
   // Strided convolutions (always dilation 1 in tfjs) skip the zeros of the spread gradient.
   if (g.strideHeight === g.strideWidth && g.strideHeight > 1) return conv2dInputGradientPolyphase(dy, w, g);
   return tf.tidy(() => {
-    const flipped = flipAndSwapChannels(w); // [kh, kw, O, C]
+    const flipped = derivedFilter(w, 'flip-swap', () => flipAndSwapChannels(w)); // [kh, kw, O, C]
     const spread = spreadOutputGradient(dy, g);
     return tf.conv2d(spread.x, flipped, 1, spread.pad, 'NHWC', [
       g.dilationHeight,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readWindow, spreadOutputGradient } from './conv2d-gradients';
 import type { ConvGeometry } from './conv-geometry';
+import { derivedFilter } from './derived-filters';
 import { flipTaps } from './flip-taps';
 
 /**
@@ -39,7 +40,7 @@ export function depthwiseFilterGradient(
 export function depthwiseInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.tidy(() => {
     const [kh, kw, c, m] = w.shape;
-    const flipped = tf.reshape<tf.Rank.R4>(flipTaps(w), [kh, kw, c * m, 1]);
+    const flipped = derivedFilter(w, 'flip-depthwise', () => tf.reshape<tf.Rank.R4>(flipTaps(w), [kh, kw, c * m, 1]));
     const spread = spreadOutputGradient(dy, g);
     const perOutput = tf.depthwiseConv2d(spread.x, flipped, 1, spread.pad, 'NHWC', [
       g.dilationHeight,

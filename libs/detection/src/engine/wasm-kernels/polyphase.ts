@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry';
+import { derivedFilter } from './derived-filters';
 import { transposeBlock } from './flip-taps';
 import { cropForPadding } from './spatial';
 
@@ -77,7 +78,8 @@ export function conv2dInputGradientPolyphase(dy: tf.Tensor4D, w: tf.Tensor4D, g:
   return tf.tidy(() => {
     const rows = planAxis(g.filterHeight, s, g.pad.top);
     const cols = planAxis(g.filterWidth, s, g.pad.left);
-    const filter = combinedFilter(w, rows, cols, s); // [T'h, T'w, O, s²C]
+    const kind = `polyphase s${s} pad ${g.pad.top},${g.pad.left}`; // the plans depend on nothing else
+    const filter = derivedFilter(w, kind, () => combinedFilter(w, rows, cols, s)); // [T'h, T'w, O, s²C]
     const mh = Math.ceil(g.inHeight / s);
     const mw = Math.ceil(g.inWidth / s);
     // Output m reads dy[m + start … m + start + T' − 1]: pad (or crop) so that exactly M outputs come out.

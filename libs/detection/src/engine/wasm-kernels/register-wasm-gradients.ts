@@ -1,8 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { type ConvAttrs, convGeometry } from './conv-geometry';
-import { conv2dFilterGradient, conv2dInputGradient } from './conv2d-gradients';
+import { conv2dInputGradient } from './conv2d-gradients';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
+import { conv2dFilterGradientGemm } from './filter-gradient-gemm';
+import { sliceFromHeap } from './heap-slice';
 import { unsortedSegmentSum } from './segment-sum';
 import { tileByBroadcast } from './tile';
 
@@ -25,8 +27,28 @@ function composite(compute: (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) =>
   return ({ inputs, attrs }) => tf.tidy(() => compute(inputs, attrs ?? {}));
 }
 
-/** The backend's own Tile, kept for the dtypes the broadcast version does not cover. */
-let originalTile: KernelFunc | undefined;
+/**
+ * The backend's own kernels that this module replaces, kept for the cases the replacements do not
+ * cover: Tile for bool and string, Identity and Slice for strings (their bytes live outside the heap).
+ */
+const originals = new Map<string, KernelFunc>();
+const original =
+  (name: string): KernelFunc =>
+  (args) =>
+    originals.get(name)!(args);
+
+/**
+ * Identity (tensor.clone(), and every tensor a gradient tape saves) as a new reference to the same
+ * heap buffer, like the cpu backend's and like the wasm Reshape: tensors are immutable, so no
+ * kernel can tell the difference. The wasm Identity copies: 1,350 copies in a RetinaNet step, and
+ * each saved filter a distinct tensor, which defeated the derived-filter and XNNPACK caches.
+ */
+const identityByReference: KernelFunc = (args) => {
+  const x = args.inputs.x!;
+  if (x.dtype === 'string') return original('Identity')(args);
+  (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
 
 const kernels: Record<string, KernelFunc> = {
   Conv2DBackpropFilter: composite((inputs, attrs) => {
@@ -34,7 +56,7 @@ const kernels: Record<string, KernelFunc> = {
     const dy = asTensor<tf.Rank.R4>(inputs.dy!);
     const filterShape = attrs.filterShape as unknown as Shape4;
     const g = convGeometry(x.shape, filterShape, attrs as unknown as ConvAttrs, false);
-    return conv2dFilterGradient(x, dy, g);
+    return conv2dFilterGradientGemm(x, dy, g);
   }),
   Conv2DBackpropInput: composite((inputs, attrs) => {
     const dy = asTensor<tf.Rank.R4>(inputs.dy!);
@@ -57,11 +79,13 @@ const kernels: Record<string, KernelFunc> = {
     const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
     return depthwiseInputGradient(dy, filter, g);
   }),
+  Identity: identityByReference,
+  Slice: sliceFromHeap(original('Slice')),
   // Not a gradient kernel, but the batch-norm gradient runs it on every activation it normalises.
   Tile: (args) => {
     const x = args.inputs.x!;
     // Float and int only: Add has no bool or string kernel; those keep the backend's own Tile.
-    if (x.dtype !== 'float32' && x.dtype !== 'int32') return originalTile!(args);
+    if (x.dtype !== 'float32' && x.dtype !== 'int32') return original('Tile')(args);
     return tf.tidy(() => tileByBroadcast(asTensor(x), args.attrs!.reps as unknown as number[]));
   },
   UnsortedSegmentSum: composite((inputs, attrs) =>
@@ -75,13 +99,15 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = Object.keys(kernels);
 /**
  * Registers the gradient kernels the wasm backend lacks (Conv2DBackpropFilter, the depthwise
  * backprops, UnsortedSegmentSum), built from its fast XNNPACK forward convolutions, and replaces
- * two of its kernels that training runs slowly: the direct Conv2DBackpropInput and Tile.
+ * kernels that training runs slowly: the direct Conv2DBackpropInput, Tile, Identity and Slice.
  * Idempotent: returns the names it (re)registered.
  */
 export function registerWasmGradientKernels(): string[] {
   const done: string[] = [];
-  const tile = tf.getKernel('Tile', WASM_BACKEND);
-  if (originalTile === undefined && tile && tile.kernelFunc !== kernels.Tile) originalTile = tile.kernelFunc;
+  for (const name of ['Tile', 'Identity', 'Slice']) {
+    const own = tf.getKernel(name, WASM_BACKEND);
+    if (!originals.has(name) && own && own.kernelFunc !== kernels[name]) originals.set(name, own.kernelFunc);
+  }
   for (const [kernelName, kernelFunc] of Object.entries(kernels)) {
     if (tf.getKernel(kernelName, WASM_BACKEND)?.kernelFunc === kernelFunc) continue;
     // unregisterKernel throws when absent; the registry keeps one function per (name, backend).
