@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { DetectorConfigSchema, EFFICIENTDET_SCALING } from '../config';
-import { buildDetector } from './build-detector';
+import { buildOneStageDetector as buildDetector } from './build-detector';
 import { EfficientNet } from './backbones/efficientnet';
 import { ModelConfigError } from './model-error';
 import { BiFpn } from './necks/bifpn';

@@ -13,6 +13,8 @@ import { loadBackboneWeights } from './backbones/backbone-weights';
 import { buildBackbone } from './backbones/build-backbone';
 import { DenseHead } from './heads/dense-head';
 import { ModelConfigError } from './model-error';
+import { buildFasterRcnnParts } from './two-stage/build-faster-rcnn';
+import { FasterRcnn } from './two-stage/faster-rcnn';
 import { BiFpn } from './necks/bifpn';
 import { Fpn } from './necks/fpn';
 import type { Neck } from './necks/neck';
@@ -35,6 +37,52 @@ export interface BuildDetectorOptions {
   loadBackboneWeights?: boolean;
 }
 
+/** Any detector `buildDetector` makes. */
+export type BuiltDetector = OneStageDetector | FasterRcnn;
+
+/**
+ * Builds the detector `config.model.arch` names: RetinaNet or EfficientDet
+ * ({@link buildOneStageDetector}), Faster R-CNN (`buildFasterRcnnParts`: RPN on C4 or FPN, RoI box
+ * head). 'mask-rcnn' is reserved for the Mask R-CNN builder.
+ *
+ * @throws ModelConfigError naming the field if the config cannot make a model.
+ */
+export function buildDetector(config: DetectorConfig, options: BuildDetectorOptions = {}): BuiltDetector {
+  switch (config.model.arch) {
+    case 'retinanet':
+    case 'efficientdet':
+      return buildOneStageDetector(config, options);
+    case 'faster-rcnn':
+      return withParams(config, options, (params) => new FasterRcnn(buildFasterRcnnParts(config, params)));
+    case 'mask-rcnn':
+      throw new ModelConfigError('model.arch', "'mask-rcnn' has no builder yet");
+  }
+}
+
+/**
+ * Runs `build` with a fresh ParamStore seeded by `options.seed`, loads `model.backboneWeights`
+ * into the result, and disposes the store if anything throws. For two-stage builders.
+ */
+export function withParams<T>(
+  config: DetectorConfig,
+  options: BuildDetectorOptions,
+  build: (params: ParamStore) => T,
+): T {
+  const { model } = config;
+  const params = new ParamStore(options.seed ?? 0, options.structureOnly ?? false);
+  try {
+    const detector = build(params);
+    if (model.backboneWeights !== undefined && (options.loadBackboneWeights ?? true)) loadBackboneWeights(params.all(), model.backboneWeights);
+    return detector;
+  } catch (e) {
+    params.dispose();
+    if (e instanceof ModelConfigError && e.field.startsWith(model.backboneWeights ?? '\0')) {
+      throw new ModelConfigError(`model.backboneWeights (${e.field})`, e.reason);
+    }
+    throw e;
+  }
+}
+
 /**
  * Builds RetinaNet or EfficientDet from a validated DetectorConfig (the edge where configuration
  * meets the parts; the parts themselves take plain options):
@@ -50,8 +98,9 @@ export interface BuildDetectorOptions {
  *
  * @throws ModelConfigError naming the field if the config cannot make a model.
  */
-export function buildDetector(config: DetectorConfig, options: BuildDetectorOptions = {}): OneStageDetector {
+export function buildOneStageDetector(config: DetectorConfig, options: BuildDetectorOptions = {}): OneStageDetector {
   const { model, anchors } = config;
+  if (model.arch !== 'retinanet' && model.arch !== 'efficientdet') throw new ModelConfigError('model.arch', `'${model.arch}' is not a one-stage detector`);
   const levels = anchors.levels;
   if (new Set(levels).size !== levels.length) throw new ModelConfigError('anchors.levels', `repeats a level: [${levels.join(', ')}]`);
   const inputSize = resolveInputSize(model);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { DetectorConfig } from '../config';
-import { buildDetector } from './build-detector';
+import { buildOneStageDetector as buildDetector } from './build-detector';
 import type { OneStageDetector } from './one-stage-detector';
 import { tinyEfficientDet, tinyRetinaNet, useTestBackend } from './testing/tiny-configs';
 

@@ -1,4 +1,4 @@
-export type { Detector, DetectorOutputs } from './detector';
+export type { Detector, DetectorOutputs, DetectOptions, LossContext, TrainingLoss } from './detector';
 export * from './model-error';
 export * from './one-stage-detector';
 export * from './build-detector';
@@ -13,3 +13,5 @@ export * from './necks/bifpn';
 export * from './necks/fusion';
 export * from './heads/dense-head';
 export * as nn from '../nn';
+export * from './dense-detector';
+export * from './two-stage';
