@@ -52,8 +52,10 @@ export interface EvaluationRecord {
   stats: Record<string, number>;
   perClass?: { categoryId: number; name?: string; ap: number }[];
   prCurves?: unknown;
-  /** COCO results (bbox [x, y, w, h] px). */
+  /** COCO results (bbox [x, y, w, h] px; plus `segmentation` RLEs for a detector with masks). */
   detections?: unknown[];
+  /** Mask AP (iouType 'segm') of a detector with masks (Mask R-CNN): the same 12 stats and per-class AP. */
+  segm?: { stats: Record<string, number>; perClass?: { categoryId: number; name?: string; ap: number }[] };
 }
 
 /** The store as a run in a sandboxed child sees it. */

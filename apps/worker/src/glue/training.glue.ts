@@ -1,7 +1,7 @@
 import { DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
-import { evaluateCoco } from '@ablate/detection';
+import { evaluateCoco, evaluateCocoSegm, type CocoDetection, type CocoEvalResult, type CocoSegmDetection } from '@ablate/detection';
 import { ValidationError } from '@ablate/jobs';
-import type { EvaluatorPort, TrainingPort } from './ports';
+import type { EvaluationRecord, EvaluatorPort, TrainingPort } from './ports';
 import { prCurvesOf } from './pr-curves';
 
 /** User errors: retrying cannot fix a bad dataset, a config that does not fit it, or a bad payload. */
@@ -24,19 +24,35 @@ export function createTrainingPort(): TrainingPort {
           perClass: evaluation.coco.perCategory,
           prCurves: prCurvesOf(evaluation.coco),
           detections: evaluation.detections,
+          ...segmRecord(evaluation.segm),
         },
       };
     },
   };
 }
 
-/** Checkpoint evaluation: predictions from @ablate/data, scored by @ablate/detection's COCO evaluator. */
+/** A detector with masks (Mask R-CNN) writes a `segmentation` with each detection. */
+function hasSegmentations(detections: readonly CocoDetection[]): boolean {
+  return detections.some((d) => d.segmentation !== undefined);
+}
+
+/** The mask AP part of an evaluation record, when there is one. */
+function segmRecord(segm: CocoEvalResult | undefined): { segm?: NonNullable<EvaluationRecord['segm']> } {
+  return segm === undefined ? {} : { segm: { stats: { ...segm.stats }, perClass: segm.perCategory } };
+}
+
+/**
+ * Checkpoint evaluation: predictions from @ablate/data, scored by @ablate/detection's COCO
+ * evaluator — bbox, and segm too when the detector predicts masks (the dataset's masks as GT).
+ */
 export function createEvaluatorPort(): EvaluatorPort {
   return {
     async evaluate(checkpoint, dataset, dataRoot) {
       const { detections, step } = await predictFromCheckpoint(checkpoint, dataset, { dataRoot });
-      const coco = evaluateCoco(toCocoGroundTruth(await loadDataset(dataset, { dataRoot })), detections);
-      return { step, stats: { ...coco.stats }, perClass: coco.perCategory, prCurves: prCurvesOf(coco), detections };
+      const groundTruth = toCocoGroundTruth(await loadDataset(dataset, { dataRoot }));
+      const coco = evaluateCoco(groundTruth, detections);
+      const segm = hasSegmentations(detections) ? evaluateCocoSegm(groundTruth, detections as CocoSegmDetection[]) : undefined;
+      return { step, stats: { ...coco.stats }, perClass: coco.perCategory, prCurves: prCurvesOf(coco), detections, ...segmRecord(segm) };
     },
   };
 }

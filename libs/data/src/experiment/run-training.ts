@@ -47,7 +47,7 @@ export interface RunTrainingResult {
  * glue: picks the backend (`initBackend`), loads `dataset.train` and `dataset.val`, builds the
  * detector from `model`, `anchors`, `loss` with `seed`, trains (`trainDetector`, resuming from
  * `resumeFrom`), and when the run completes evaluates on the validation split (the 12 COCO stats,
- * per-class AP, PR arrays). The detector is disposed before returning.
+ * per-class AP, PR arrays; for Mask R-CNN the segm stats too, `evaluation.segm`). The detector is disposed before returning.
  *
  * @throws DatasetError for a dataset the URIs cannot give; ExperimentError ('model.numClasses')
  *   when the model's classes do not match the training set's.
@@ -69,6 +69,8 @@ export async function runTraining(config: RunConfig, options: RunTrainingOptions
       seed: config.seed,
       augment: config.train.augment,
       workers: options.dataWorkers ?? 0,
+      // Mask R-CNN trains on instance masks (a DatasetError when the training set has none).
+      masks: config.model.arch === 'mask-rcnn',
     });
     options.onReady?.({
       trainImages: train.images.length,
