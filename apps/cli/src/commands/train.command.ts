@@ -157,12 +157,15 @@ async function runTrain(opts: TrainCommandOptions): Promise<number> {
     }
     process.stderr.write(`completed ${result.step} steps, final loss ${result.finalLoss.toFixed(4)}; checkpoint ${lastCheckpoint}\n`);
     if (evaluation) {
-      const { coco } = evaluation;
+      const { coco, segm } = evaluation;
+      const masks = segm && { segm: { stats: segm.stats, perCategory: segm.perCategory } };
       await fs.writeFile(
         path.join(out, 'evaluation.json'),
-        `${JSON.stringify({ step: result.step, stats: coco.stats, perCategory: coco.perCategory }, null, 2)}\n`,
+        `${JSON.stringify({ step: result.step, stats: coco.stats, perCategory: coco.perCategory, ...masks }, null, 2)}\n`,
       );
       process.stdout.write(`${formatCocoSummary(coco.stats, coco.params).join('\n')}\n`);
+      // Mask R-CNN: the mask AP summary (iouType segm) after the box one.
+      if (segm) process.stdout.write(`segm:\n${formatCocoSummary(segm.stats, segm.params).join('\n')}\n`);
     }
     return 0;
   } finally {
