@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer } from './optimizers';
+import { initBackend } from '../engine';
+import { hasFusedAdamUpdate } from '../engine/ops/adam-update';
 import { useCpuBackend } from './testing/cpu-backend';
 
 beforeAll(useCpuBackend);
@@ -93,5 +95,44 @@ describe('Optimizer', () => {
     optA.dispose();
     optB.dispose();
     tf.dispose([...a.values(), ...b.values(), ...g.values()]);
+  });
+});
+
+describe('Optimizer on wasm (the fused update of engine/ops/adam-update.ts)', () => {
+  afterAll(useCpuBackend);
+
+  /** Five updates of a [3, 7] kernel and a [7] bias with changing gradients; the final weights and moments. */
+  function fiveSteps(kind: 'adam' | 'adamw', weightDecay: number): number[][] {
+    const v = new Map<string, tf.Variable>([
+      ['kernel', tf.variable(tf.tensor2d(Array.from({ length: 21 }, (_, i) => Math.sin(i) * 2), [3, 7]))],
+      ['bias', tf.variable(tf.tensor1d(Array.from({ length: 7 }, (_, i) => Math.cos(i))))],
+    ]);
+    const opt = new Optimizer({ kind, weightDecay });
+    for (let step = 1; step <= 5; step++) {
+      const g = new Map<string, tf.Tensor>([
+        ['kernel', tf.tensor2d(Array.from({ length: 21 }, (_, i) => Math.sin(i * step + 1) * 10 ** (i % 4 - 2)), [3, 7])],
+        ['bias', tf.tensor1d(Array.from({ length: 7 }, (_, i) => Math.cos(i + step)))],
+      ]);
+      opt.apply(v, g, 0.01);
+      tf.dispose([...g.values()]);
+    }
+    const out = [read(v, 'kernel'), read(v, 'bias'), ...[...opt.state().values()].map((t) => Array.from(t.dataSync()))];
+    opt.dispose();
+    tf.dispose([...v.values()]);
+    return out;
+  }
+
+  it.each([
+    ['adam', 0],
+    ['adam', 0.05],
+    ['adamw', 0.05],
+  ] as const)('%s with decay %s matches the tf-ops update of the cpu backend', async (kind, decay) => {
+    await useCpuBackend();
+    const reference = fiveSteps(kind, decay);
+    await initBackend('wasm', { log: () => undefined });
+    expect(hasFusedAdamUpdate()).toBe(true);
+    const fused = fiveSteps(kind, decay);
+    expect(fused.length).toBe(reference.length);
+    fused.forEach((values, k) => values.forEach((x, i) => expect(x).toBeCloseTo(reference[k]![i]!, 6)));
   });
 });

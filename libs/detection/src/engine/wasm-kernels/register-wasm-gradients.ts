@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE_KERNEL, adamUpdateConfig } from '../ops/adam-update';
 import { type ConvAttrs, convGeometry } from './conv-geometry';
 import { conv2dInputGradient } from './conv2d-gradients';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
@@ -80,6 +81,7 @@ const kernels: Record<string, KernelFunc> = {
     return depthwiseInputGradient(dy, filter, g);
   }),
   Identity: identityByReference,
+  [ADAM_UPDATE_KERNEL]: adamUpdateConfig.kernelFunc,
   Slice: sliceFromHeap(original('Slice')),
   // Not a gradient kernel, but the batch-norm gradient runs it on every activation it normalises.
   Tile: (args) => {
