@@ -15,6 +15,7 @@ import { DenseHead } from './heads/dense-head';
 import { ModelConfigError } from './model-error';
 import { buildFasterRcnnParts } from './two-stage/build-faster-rcnn';
 import { FasterRcnn } from './two-stage/faster-rcnn';
+import { MaskRcnn } from './two-stage/mask-rcnn';
 import { BiFpn } from './necks/bifpn';
 import { Fpn } from './necks/fpn';
 import type { Neck } from './necks/neck';
@@ -43,7 +44,7 @@ export type BuiltDetector = OneStageDetector | FasterRcnn;
 /**
  * Builds the detector `config.model.arch` names: RetinaNet or EfficientDet
  * ({@link buildOneStageDetector}), Faster R-CNN (`buildFasterRcnnParts`: RPN on C4 or FPN, RoI box
- * head). 'mask-rcnn' is reserved for the Mask R-CNN builder.
+ * head), Mask R-CNN (the same parts plus the mask branch, `MaskRcnn`).
  *
  * @throws ModelConfigError naming the field if the config cannot make a model.
  */
@@ -55,7 +56,7 @@ export function buildDetector(config: DetectorConfig, options: BuildDetectorOpti
     case 'faster-rcnn':
       return withParams(config, options, (params) => new FasterRcnn(buildFasterRcnnParts(config, params)));
     case 'mask-rcnn':
-      throw new ModelConfigError('model.arch', "'mask-rcnn' has no builder yet");
+      return withParams(config, options, (params) => new MaskRcnn(buildFasterRcnnParts(config, params)));
   }
 }
 

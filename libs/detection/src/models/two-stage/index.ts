@@ -6,3 +6,4 @@ export * from './rpn-anchors';
 export * from './roi-pooler';
 export * from './box-head';
 export * from './box-head-targets';
+export * from './mask-rcnn';
