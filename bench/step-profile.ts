@@ -1,0 +1,91 @@
+/**
+ * Where a training step of a `bench:learn` detector spends its time (not an `npm run` bench: a
+ * diagnostic). Builds the arm's model at 128×128, batch 8 (env BS), takes one batch of synthetic
+ * shapes, then measures the CPU seconds of a training-mode forward pass and of forward + backward
+ * (a stand-in loss: Σσ(logits) + Σdeltas², so the figures are the network's alone), and prints
+ * tfjs's kernel profile of one step grouped by kernel and by kernel + input shapes. Nested kernels
+ * (an engine gradient kernel built from forward convolutions) are counted at both levels, so the
+ * profile's total exceeds the step.
+ *
+ *   node -r ./scripts/register.js bench/step-profile.ts efficientdet ['{"anchors":{"levels":[3,4,5,6,7]}}']
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { buildDetector, initBackend, parseRunConfig, type RunConfigInput } from '@ablate/detection';
+import { createTrainSource, loadDataset } from '@ablate/data';
+
+const MODELS: Record<string, RunConfigInput['model']> = {
+  efficientdet: { arch: 'efficientdet', phi: 0, backboneWidth: 0.5, numClasses: 7, inputSize: 128 },
+  retinanet: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, headConvs: 2, numClasses: 7, inputSize: 128 },
+};
+
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+async function main(): Promise<void> {
+  await initBackend('wasm');
+  const which = process.argv[2] ?? 'efficientdet';
+  const over = (process.argv[3] ? JSON.parse(process.argv[3]) : {}) as { model?: object; anchors?: object };
+  if (!(which in MODELS)) throw new Error(`step-profile: unknown model '${which}' (${Object.keys(MODELS).join(', ')})`);
+  const config = parseRunConfig({
+    dataset: { train: 'synthetic:shapes?images=64&size=128&seed=0&split=train', val: 'synthetic:shapes?images=16&size=128&seed=0&split=val' },
+    model: { ...MODELS[which], ...over.model },
+    anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 3, aspectRatios: [1], ...over.anchors },
+    train: { optimizer: 'adamw', batchSize: Number(process.env.BS ?? 8) },
+  } as RunConfigInput);
+  const detector = buildDetector(config, { seed: 0 });
+  const source = createTrainSource(await loadDataset(config.dataset.train), { inputSize: 128, batchSize: config.train.batchSize, seed: 0 });
+  const batch = (await source.batches(0)[Symbol.asyncIterator]().next()).value!;
+  const vars = [...detector.trainableVariables().values()];
+  const forward = (): void => {
+    tf.tidy(() => {
+      const o = detector.apply(batch.images, true);
+      tf.add(tf.sum(o.classLogits), tf.sum(o.boxDeltas)).dataSync();
+    });
+  };
+  const step = (): void => {
+    const { value, grads } = tf.variableGrads(() => {
+      const o = detector.apply(batch.images, true);
+      return tf.add(tf.sum(tf.sigmoid(o.classLogits)), tf.sum(tf.square(o.boxDeltas))) as tf.Scalar;
+    }, vars);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  };
+  const perCall = (f: () => void, n = 3): number => {
+    const c = cpuSeconds();
+    for (let i = 0; i < n; i++) f();
+    return (cpuSeconds() - c) / n;
+  };
+  step();
+  step();
+  console.log(`${which} ${JSON.stringify(over)} batch ${config.train.batchSize}: forward (training mode) ${perCall(forward).toFixed(3)} CPU s, forward + backward ${perCall(step).toFixed(3)} CPU s`);
+  const profile = await tf.profile(step);
+  const groups = new Map<string, { ms: number; calls: number }>();
+  const add = (key: string, ms: number): void => {
+    const g = groups.get(key) ?? { ms: 0, calls: 0 };
+    g.ms += ms;
+    g.calls += 1;
+    groups.set(key, g);
+  };
+  for (const k of profile.kernels) {
+    const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    add(k.name, ms);
+    add(`${k.name} ${JSON.stringify(k.inputShapes.slice(0, 2))}`, ms);
+  }
+  const top = (byShape: boolean, n: number): void => {
+    const rows = [...groups.entries()].filter(([k]) => k.includes(' ') === byShape).sort((a, b) => b[1].ms - a[1].ms);
+    for (const [k, g] of rows.slice(0, n)) console.log(`  ${k.slice(0, 100).padEnd(100)} ${g.ms.toFixed(0).padStart(6)} ms ${String(g.calls).padStart(5)} calls`);
+  };
+  console.log('by kernel:');
+  top(false, 20);
+  console.log('by kernel and input shapes:');
+  top(true, 25);
+  detector.dispose();
+  await source.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
