@@ -5,6 +5,7 @@ import { type ConvAttrs, convGeometry } from './conv-geometry';
 import { conv2dInputGradient } from './conv2d-gradients';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
 import { conv2dFilterGradientGemm } from './filter-gradient-gemm';
+import { maxPoolGradOnHeap, smallMatMulOnHeap, splitVOnHeap } from './heap-kernels';
 import { sliceFromHeap } from './heap-slice';
 import { unsortedSegmentSum } from './segment-sum';
 import { tileByBroadcast } from './tile';
@@ -30,9 +31,11 @@ function composite(compute: (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) =>
 
 /**
  * The backend's own kernels that this module replaces, kept for the cases the replacements do not
- * cover: Tile for bool and string, Identity and Slice for strings (their bytes live outside the heap).
+ * cover: Tile for bool and string, Identity, Slice and SplitV for strings (their bytes live outside
+ * the heap), MaxPoolGrad for non-float inputs, BatchMatMul beyond one or two untransposed rows.
  */
 const originals = new Map<string, KernelFunc>();
+const REPLACED_WITH_FALLBACK = ['Tile', 'Identity', 'Slice', 'SplitV', 'MaxPoolGrad', 'BatchMatMul'];
 const original =
   (name: string): KernelFunc =>
   (args) =>
@@ -83,6 +86,9 @@ const kernels: Record<string, KernelFunc> = {
   Identity: identityByReference,
   [ADAM_UPDATE_KERNEL]: adamUpdateConfig.kernelFunc,
   Slice: sliceFromHeap(original('Slice')),
+  SplitV: splitVOnHeap(original('SplitV')),
+  MaxPoolGrad: maxPoolGradOnHeap(original('MaxPoolGrad')),
+  BatchMatMul: smallMatMulOnHeap(original('BatchMatMul')),
   // Not a gradient kernel, but the batch-norm gradient runs it on every activation it normalises.
   Tile: (args) => {
     const x = args.inputs.x!;
@@ -101,12 +107,13 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = Object.keys(kernels);
 /**
  * Registers the gradient kernels the wasm backend lacks (Conv2DBackpropFilter, the depthwise
  * backprops, UnsortedSegmentSum), built from its fast XNNPACK forward convolutions, and replaces
- * kernels that training runs slowly: the direct Conv2DBackpropInput, Tile, Identity and Slice.
+ * kernels that training runs slowly: the direct Conv2DBackpropInput, Tile, Identity, Slice, SplitV,
+ * MaxPoolGrad and (for one or two rows) BatchMatMul.
  * Idempotent: returns the names it (re)registered.
  */
 export function registerWasmGradientKernels(): string[] {
   const done: string[] = [];
-  for (const name of ['Tile', 'Identity', 'Slice']) {
+  for (const name of REPLACED_WITH_FALLBACK) {
     const own = tf.getKernel(name, WASM_BACKEND);
     if (!originals.has(name) && own && own.kernelFunc !== kernels[name]) originals.set(name, own.kernelFunc);
   }

@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../init-backend';
+import { HOST_MATMUL_MAX_ROWS } from './heap-kernels';
+
+/** The heap versions of MaxPoolGrad, SplitV and small BatchMatMul (heap-kernels.ts) against the cpu backend. */
+
+/** Deterministic values in [−1, 1) with ties (quantised), so that "first maximum wins" is exercised. */
+function values(n: number, seed: number, levels = 0): number[] {
+  let s = seed >>> 0;
+  return Array.from({ length: n }, () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    const v = s / 2 ** 31 - 1;
+    return levels > 0 ? Math.round(v * levels) / levels : v;
+  });
+}
+
+async function onBoth<T>(compute: () => T): Promise<[T, T]> {
+  await tf.setBackend('cpu');
+  const reference = compute();
+  await tf.setBackend('wasm');
+  return [compute(), reference];
+}
+
+beforeAll(async () => {
+  await initBackend('wasm', { log: () => undefined });
+});
+
+describe('heap kernels on wasm', () => {
+  it.each([
+    ['3×3 stride 2 same (a ResNet stem), ties', [2, 9, 8, 3], 3, 2, 'same' as const, 4],
+    ['2×2 stride 2 valid, odd size', [1, 7, 9, 2], 2, 2, 'valid' as const, 0],
+    ['3×3 stride 1 same', [2, 5, 6, 4], 3, 1, 'same' as const, 3],
+    ['3×3 stride 2 valid', [1, 8, 7, 2], 3, 2, 'valid' as const, 0],
+  ])('MaxPoolGrad: %s', async (_name, shape, k, stride, pad, levels) => {
+    const size = shape.reduce((a, b) => a * b, 1);
+    const [got, want] = await onBoth(() =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(values(size, 7, levels), shape as [number, number, number, number]);
+        const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, k, stride, pad), tf.maxPool(tf.sin(x), k, stride, pad))));
+        return Array.from(grad(x).dataSync());
+      }),
+    );
+    expect(got.length).toBe(want.length);
+    // Equal up to float32 summation order where windows overlap (several outputs into one input).
+    got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want[i]!))));
+    expect(got.some((v) => v !== 0)).toBe(true);
+  });
+
+  it.each([
+    [[4, 10, 7], [3, 5, 2], 1],
+    [[2, 3069, 11], [7, 4], 2],
+    [[6, 5], 3, 0],
+    [[12], [5, 0, 7], 0],
+  ] as const)('SplitV of %j into %j along %i', async (shape, splits, axis) => {
+    const size = shape.reduce((a: number, b: number) => a * b, 1);
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const [got, want] = await onBoth(() =>
+        tf.tidy(() => {
+          const x = tf.tensor(values(size, 3).map((v) => (dtype === 'float32' ? v : v > 0 ? 1 : 0)), [...shape], dtype);
+          return tf.split(x, splits as number | number[], axis).map((t) => [t.shape, Array.from(t.dataSync())]);
+        }),
+      );
+      expect(got).toEqual(want);
+    }
+  });
+
+  it.each([
+    [[1, 300], [300, 17]],
+    [[2, 64], [64, 5]],
+    [[1, 1, 40], [40, 3]],
+    [[3, 8], [8, 4]], // more rows than the host loop takes: XNNPACK
+  ])('BatchMatMul %j · %j', async (aShape, bShape) => {
+    const [got, want] = await onBoth(() =>
+      tf.tidy(() => {
+        const a = tf.tensor(values(aShape.reduce((x, y) => x * y, 1), 11), aShape);
+        const b = tf.tensor(values(bShape.reduce((x, y) => x * y, 1), 12), bShape);
+        const product = tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D);
+        return [product.shape, Array.from(product.dataSync())] as const;
+      }),
+    );
+    expect(got[0]).toEqual(want[0]);
+    got[1].forEach((v, i) => expect(v).toBeCloseTo(want[1][i]!, 5));
+    expect(HOST_MATMUL_MAX_ROWS).toBeGreaterThanOrEqual(2);
+  });
+});
