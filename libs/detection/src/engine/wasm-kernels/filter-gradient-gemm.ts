@@ -24,6 +24,9 @@ import { type ConvGeometry, readSpan } from './conv-geometry';
  * on the host instead.
  */
 
+/** Below this many input channels the tap products are stacked into one (see filterGradientByTapSlices). */
+const MIN_ROWS_PER_TAP_PRODUCT = 8;
+
 /** Above this ratio of padded-grid to output pixels the contiguous-slice trick costs more than it saves. */
 const MAX_GRID_OVERHEAD = 1.3;
 
@@ -131,10 +134,14 @@ function filterGradientByTapSlices(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeome
       for (let q = 0; q < g.filterWidth; q++) {
         const at = tapOrigin(p, q, g);
         const tap = tf.slice(phases, [at.phase * phaseSize + at.row * cols.grid + at.col], [c * b * gridPixels]);
-        taps.push(tf.matMul(tf.reshape<tf.Rank.R2>(tap, [c, -1]), dyMatrix));
+        taps.push(tf.reshape<tf.Rank.R2>(tap, [c, -1]));
       }
     }
-    return tf.reshape(tf.stack(taps), [g.filterHeight, g.filterWidth, c, o]);
+    const shape: [number, number, number, number] = [g.filterHeight, g.filterWidth, c, o];
+    // Few channels (an RGB stem: 3) fill few rows of XNNPACK's row tiles: then one product of all
+    // taps stacked (kh·kw·C rows) beats kh·kw thin ones, at the price of copying the taps once more.
+    if (c < MIN_ROWS_PER_TAP_PRODUCT) return tf.reshape(tf.matMul(tf.concat(taps, 0), dyMatrix), shape);
+    return tf.reshape(tf.stack(taps.map((tap) => tf.matMul(tap, dyMatrix))), shape);
   });
 }
 

@@ -16,6 +16,7 @@ describe('routes of the wasm convolution gradients', () => {
     expect(filterGradientRoute(geometry(5, 6, 3, 4, 1, 1, 'valid'))).toBe('pointwise');
     expect(filterGradientRoute(geometry(24, 23, 3, 4, 3, 1, 'same'))).toBe('tap-slices');
     expect(filterGradientRoute(geometry(24, 21, 3, 4, 3, 2, 'same'))).toBe('tap-slices');
+    expect(filterGradientRoute(geometry(22, 20, 9, 5, 3, 2, 'same'))).toBe('tap-slices');
     expect(filterGradientRoute(geometry(25, 24, 2, 3, 3, 2, 'valid'))).toBe('tap-slices');
     expect(filterGradientRoute(geometry(40, 38, 2, 3, 3, 1, 'same', 2))).toBe('tap-slices');
     expect(filterGradientRoute(geometry(8, 7, 4, 5, 3, 1, 'same'))).toBe('host-columns');
