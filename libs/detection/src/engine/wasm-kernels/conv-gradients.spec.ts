@@ -46,6 +46,10 @@ const CASES: Case[] = [
   { name: '3×3 stride 2 valid, 25×24 (tap slices, unread rows)', h: 25, w: 24, c: 2, o: 3, k: 3, stride: 2, pad: 'valid', dilation: 1 },
   { name: '3×3 stride 2 same, 22×20, 9 channels (tap slices, a product per tap)', h: 22, w: 20, c: 9, o: 5, k: 3, stride: 2, pad: 'same', dilation: 1 },
   { name: '3×3 dilation 2 same, 40×38 (tap slices)', h: 40, w: 38, c: 2, o: 3, k: 3, stride: 1, pad: 'same', dilation: 2 },
+  // 32 input channels: the strided input gradient runs one convolution per phase (polyphase.ts).
+  { name: '3×3 stride 2 same, odd size, 32 channels (a convolution per phase)', h: 9, w: 11, c: 32, o: 5, k: 3, stride: 2, pad: 'same', dilation: 1 },
+  { name: '5×5 stride 2 valid, 32 channels (a convolution per phase)', h: 12, w: 11, c: 32, o: 4, k: 5, stride: 2, pad: 'valid', dilation: 1 },
+  { name: '3×3 stride 3 same, 32 channels (a convolution per phase)', h: 13, w: 11, c: 32, o: 5, k: 3, stride: 3, pad: 'same', dilation: 1 },
   // Few output pixels per output channel: the input gradient as W·DYᵀ + col2im (input-gradient-gemm.ts).
   { name: '3×3 stride 1 same, 16 outputs (GEMM input gradient)', h: 3, w: 4, c: 3, o: 16, k: 3, stride: 1, pad: 'same', dilation: 1 },
   { name: '3×3 stride 2 same, odd size, 16 outputs (GEMM input gradient)', h: 5, w: 7, c: 3, o: 16, k: 3, stride: 2, pad: 'same', dilation: 1 },

@@ -3,7 +3,7 @@ import { type ConvGeometry, readSpan } from './conv-geometry';
 import { derivedFilter } from './derived-filters';
 import { flipAndSwapChannels } from './flip-taps';
 import { conv2dInputGradientGemm, prefersGemmInputGradient } from './input-gradient-gemm';
-import { conv2dInputGradientPolyphase } from './polyphase';
+import { conv2dInputGradientByPhase, conv2dInputGradientPolyphase, prefersConvolutionPerPhase } from './polyphase';
 import { type Framed, cropForPadding, interleaveZeros } from './spatial';
 
 /**
@@ -43,7 +43,9 @@ export function conv2dInputGradient(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeom
   // Small output maps: a product with the weights as stored beats packing a flipped copy of them.
   if (prefersGemmInputGradient(g, w.shape[3])) return conv2dInputGradientGemm(dy, w, g);
   // Strided convolutions (always dilation 1 in tfjs) skip the zeros of the spread gradient.
-  if (g.strideHeight === g.strideWidth && g.strideHeight > 1) return conv2dInputGradientPolyphase(dy, w, g);
+  if (g.strideHeight === g.strideWidth && g.strideHeight > 1) {
+    return prefersConvolutionPerPhase(g, w.shape[2]) ? conv2dInputGradientByPhase(dy, w, g) : conv2dInputGradientPolyphase(dy, w, g);
+  }
   return tf.tidy(() => {
     const flipped = derivedFilter(w, 'flip-swap', () => flipAndSwapChannels(w)); // [kh, kw, O, C]
     const spread = spreadOutputGradient(dy, g);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
 import { convGeometry } from './conv-geometry';
 import { prefersGemmInputGradient } from './input-gradient-gemm';
+import { prefersConvolutionPerPhase } from './polyphase';
 import { filterGradientRoute } from './filter-gradient-gemm';
 
 /**
@@ -22,6 +23,14 @@ describe('routes of the wasm convolution gradients', () => {
     expect(filterGradientRoute(geometry(8, 7, 4, 5, 3, 1, 'same'))).toBe('host-columns');
     expect(filterGradientRoute(geometry(7, 9, 3, 5, 1, 2, 'same'))).toBe('tap-slices'); // 1×1: the grid is the output
     expect(filterGradientRoute(geometry(9, 7, 2, 3, 3, 2, 'valid'))).toBe('host-columns');
+  });
+
+  it('runs the strided input gradient per phase with empty phases or many channels', () => {
+    expect(prefersConvolutionPerPhase(geometry(7, 9, 3, 5, 1, 2, 'same'), 3)).toBe(true); // 1×1: 3 empty phases
+    expect(prefersConvolutionPerPhase(geometry(9, 11, 32, 5, 3, 2, 'same'), 32)).toBe(true);
+    expect(prefersGemmInputGradient(geometry(9, 11, 32, 5, 3, 2, 'same'), 5)).toBe(false); // so the per-phase route runs
+    expect(prefersConvolutionPerPhase(geometry(12, 11, 32, 4, 5, 2, 'valid'), 32)).toBe(true);
+    expect(prefersConvolutionPerPhase(geometry(7, 9, 3, 6, 3, 2, 'same'), 3)).toBe(false);
   });
 
   it('takes the GEMM input gradient only when output pixels are few per output channel', () => {

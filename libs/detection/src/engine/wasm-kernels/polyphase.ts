@@ -107,3 +107,134 @@ export function interleavePhases(x: tf.Tensor4D, s: number): tf.Tensor4D {
   const rows = tf.reshape(x, [b * m, n, s, s * c]);
   return tf.reshape(tf.transpose(rows, [0, 2, 1, 3]), [b, m * s, n * s, c]);
 }
+
+/** Input channels from which the per-phase route's host scatter (runs of C floats) pays off. */
+const MIN_CHANNELS_PER_PHASE_ROUTE = 32;
+
+/**
+ * Whether the strided input gradient should run one convolution per phase (`conv2dInputGradientByPhase`)
+ * rather than one with the combined filter: yes when some phase has no taps at all (a 1×1 or 2×2
+ * filter at stride 2: the combined filter is mostly zeros) or when C is large enough for the
+ * scatter. Measured (CPU ms, combined → per phase): [4,64,64,32]→64 3×3 16.8 → 13.1; [2,16,16,64]
+ * →128 1×1 0.70 → 0.32; but an RGB stem [8,128,128,3] 7×7 16.6 → 27.8 (runs of 3 floats).
+ */
+export function prefersConvolutionPerPhase(g: ConvGeometry, inChannels: number): boolean {
+  const s = g.strideHeight;
+  const rows = planAxis(g.filterHeight, s, g.pad.top);
+  const cols = planAxis(g.filterWidth, s, g.pad.left);
+  const emptyPhase = [...Array(s).keys()].some((f) => phaseSlots(rows, f) === null || phaseSlots(cols, f) === null);
+  return emptyPhase || inChannels >= MIN_CHANNELS_PER_PHASE_ROUTE;
+}
+
+/** The taps of one phase along one axis: the window slots they occupy, [first, last]. */
+function phaseSlots(plan: AxisPlan, phase: number): { first: number; last: number } | null {
+  let first = Infinity;
+  let last = -Infinity;
+  plan.tapPhase.forEach((ph, p) => {
+    if (ph !== phase) return;
+    first = Math.min(first, plan.tapSlot[p]!);
+    last = Math.max(last, plan.tapSlot[p]!);
+  });
+  return first === Infinity ? null : { first, last };
+}
+
+/** Phase (φh, φw)'s own filter [Th, Tw, O, C]: its taps only, at their slots from `rows.first`/`cols.first`. */
+function phaseFilter(
+  w: tf.Tensor4D,
+  plans: { rows: AxisPlan; cols: AxisPlan },
+  phase: [number, number],
+  span: { rows: { first: number; last: number }; cols: { first: number; last: number } },
+): tf.Tensor4D {
+  const [kh, kw, c, o] = w.shape;
+  const th = span.rows.last - span.rows.first + 1;
+  const tw = span.cols.last - span.cols.first + 1;
+  const src = w.dataSync() as Float32Array;
+  const out = new Float32Array(th * tw * o * c);
+  for (let p = 0; p < kh; p++) {
+    if (plans.rows.tapPhase[p] !== phase[0]) continue;
+    for (let q = 0; q < kw; q++) {
+      if (plans.cols.tapPhase[q] !== phase[1]) continue;
+      const slot = (plans.rows.tapSlot[p]! - span.rows.first) * tw + (plans.cols.tapSlot[q]! - span.cols.first);
+      transposeBlock(src, (p * kw + q) * c * o, c, o, out, slot * o * c); // [O, C] at the slot
+    }
+  }
+  return tf.tensor4d(out, [th, tw, o, c]);
+}
+
+/** The wasm backend's public methods `scatterPhases` uses. */
+interface HeapBackend {
+  makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * out[b, m·s + φh, n·s + φw, c] = phases[φh·s + φw][b, m, n, c] (null phase: zeros), cropped to
+ * [B, H, W, C]: the phases put back in place on the heap, runs of C floats at a time.
+ */
+function scatterPhases(phases: Array<tf.Tensor4D | null>, s: number, shape: [number, number, number, number]): tf.Tensor4D {
+  const [b, h, w, c] = shape;
+  const heap = tf.backend() as unknown as HeapBackend;
+  const info = heap.makeOutput(shape, 'float32');
+  const out = heap.typedArrayFromHeap(info);
+  out.fill(0);
+  phases.forEach((phase, k) => {
+    if (phase === null) return;
+    const [, mh, mw] = phase.shape;
+    const fh = Math.floor(k / s);
+    const fw = k % s;
+    const src = heap.typedArrayFromHeap(phase);
+    for (let bi = 0; bi < b; bi++) {
+      for (let m = 0; m < mh; m++) {
+        const row = m * s + fh;
+        if (row >= h) break;
+        for (let n = 0; n < mw; n++) {
+          const col = n * s + fw;
+          if (col >= w) break;
+          const from = ((bi * mh + m) * mw + n) * c;
+          const to = ((bi * h + row) * w + col) * c;
+          for (let ch = 0; ch < c; ch++) out[to + ch] = src[from + ch]!;
+        }
+      }
+    }
+  });
+  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor4D;
+}
+
+/**
+ * Input gradient of `conv2d(x, w)` with equal strides s > 1 and dilation 1, one stride-1
+ * convolution per phase with that phase's taps only (for 3×3, s = 2: 2×2, 2×1, 1×2 and 1×1
+ * filters, 9 taps in all, where the combined filter of `conv2dInputGradientPolyphase` has 16 per
+ * phase-channel block, 7 of them zeros), the phases then put in place on the heap.
+ * @param dy `[B, Ho, Wo, O]`; @param w `[kh, kw, C, O]`; @returns `[B, H, W, C]`.
+ */
+export function conv2dInputGradientByPhase(dy: tf.Tensor4D, w: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  const s = g.strideHeight;
+  const plans = { rows: planAxis(g.filterHeight, s, g.pad.top), cols: planAxis(g.filterWidth, s, g.pad.left) };
+  const mh = Math.ceil(g.inHeight / s);
+  const mw = Math.ceil(g.inWidth / s);
+  return tf.tidy(() => {
+    const phases: Array<tf.Tensor4D | null> = [];
+    for (let fh = 0; fh < s; fh++) {
+      for (let fw = 0; fw < s; fw++) {
+        const rows = phaseSlots(plans.rows, fh);
+        const cols = phaseSlots(plans.cols, fw);
+        if (rows === null || cols === null) {
+          phases.push(null);
+          continue;
+        }
+        const kind = `phase ${fh},${fw} s${s} pad ${g.pad.top},${g.pad.left}`;
+        const filter = derivedFilter(w, kind, () => phaseFilter(w, plans, [fh, fw], { rows, cols }));
+        // Output m reads dy[m + start + first … m + start + last]: pad or crop for exactly M outputs.
+        const top = plans.rows.start + rows.first;
+        const left = plans.cols.start + cols.first;
+        const windowed = cropForPadding(
+          dy,
+          [-top, mh - 1 + top + filter.shape[0] - g.outHeight],
+          [-left, mw - 1 + left + filter.shape[1] - g.outWidth],
+        );
+        phases.push(tf.conv2d(windowed.x, filter, 1, windowed.pad));
+      }
+    }
+    return scatterPhases(phases, s, [g.batch, g.inHeight, g.inWidth, w.shape[2]]);
+  });
+}
