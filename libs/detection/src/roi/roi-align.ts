@@ -78,12 +78,31 @@ export function roiAlign(
   boxImageIndex: ImageIndexInput,
   options: RoiAlignOptions,
 ): tf.Tensor4D {
-  const { outputSize: size, spatialScale, samplingRatio = 2, aligned = true } = options;
+  const { outputSize: size, samplingRatio = 2 } = options;
   if (!Number.isInteger(size) || size < 1) throw new RangeError(`outputSize: ${size} is not a positive integer`);
   if (!Number.isInteger(samplingRatio) || samplingRatio < 1) {
     throw new RangeError(`samplingRatio: ${samplingRatio} is not a positive integer`);
   }
   const [batch, height, width] = features.shape;
+  const t = roiAlignTaps(boxes, boxImageIndex, [batch, height, width], options);
+  return gatherWeightedSum(features, t.indices, t.weights, t.count, size, t.taps);
+}
+
+/**
+ * The sampling of {@link roiAlign} without the features: for each output cell of each RoI, `taps`
+ * = samplingRatio² · 4 flat row indices into the features seen as `[B·H·W, C]` and their weights
+ * (bilinear weight / samplingRatio²), cell by cell (RoI, row, column). Output cell k is
+ * Σ_t weights[k·taps + t] · features[indices[k·taps + t]]. For callers that evaluate the sum
+ * another way (a host-side kernel).
+ */
+export function roiAlignTaps(
+  boxes: BoxesInput,
+  boxImageIndex: ImageIndexInput,
+  featureShape: readonly [number, number, number],
+  options: RoiAlignOptions,
+): { indices: Int32Array; weights: Float32Array; count: number; taps: number } {
+  const { outputSize: size, spatialScale, samplingRatio = 2, aligned = true } = options;
+  const [batch, height, width] = featureShape;
   const rois = readRois(boxes, boxImageIndex, batch);
   const grid = samplingRatio;
   const taps = grid * grid * 4;
@@ -117,5 +136,5 @@ export function roiAlign(
       }
     }
   }
-  return gatherWeightedSum(features, indices, weights, rois.count, size, taps);
+  return { indices, weights, count: rois.count, taps };
 }
