@@ -108,6 +108,7 @@ describe('Optimizer on wasm (the fused update of engine/ops/adam-update.ts)', ()
       ['bias', tf.variable(tf.tensor1d(Array.from({ length: 7 }, (_, i) => Math.cos(i))))],
     ]);
     const opt = new Optimizer({ kind, weightDecay });
+    const tensorsAfter: number[] = [];
     for (let step = 1; step <= 5; step++) {
       const g = new Map<string, tf.Tensor>([
         ['kernel', tf.tensor2d(Array.from({ length: 21 }, (_, i) => Math.sin(i * step + 1) * 10 ** (i % 4 - 2)), [3, 7])],
@@ -115,7 +116,10 @@ describe('Optimizer on wasm (the fused update of engine/ops/adam-update.ts)', ()
       ]);
       opt.apply(v, g, 0.01);
       tf.dispose([...g.values()]);
+      tensorsAfter.push(tf.memory().numTensors);
     }
+    // The update leaks nothing: from the first step on (moments allocated), the count stays put.
+    expect(new Set(tensorsAfter).size).toBe(1);
     const out = [read(v, 'kernel'), read(v, 'bias'), ...[...opt.state().values()].map((t) => Array.from(t.dataSync()))];
     opt.dispose();
     tf.dispose([...v.values()]);
