@@ -10,7 +10,9 @@ describe('derivedFilter', () => {
 
   /** y = Σ x·w whose gradient asks for the same derived filter `uses` times, counting the builds. */
   function gradientUsingDerived(uses: number, builds: { count: number }) {
-    return tf.customGrad((x: tf.Tensor, w: tf.Tensor, save: tf.GradSaveFunc) => {
+    // tfjs types the inputs as (Tensor | GradSaveFunc)[]: the last one is the save function.
+    return tf.customGrad((...inputs: Array<tf.Tensor | tf.GradSaveFunc>) => {
+      const [x, w, save] = inputs as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
       save([w]);
       return {
         value: tf.sum(tf.mul(x, w)),
