@@ -9,3 +9,4 @@ export * from './pool';
 export * from './separable-conv';
 export * from './squeeze-excitation';
 export * from './upsample';
+export * from './random';

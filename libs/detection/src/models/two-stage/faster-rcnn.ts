@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BoxCoder } from '../../boxes';
 import { FASTER_RCNN_BOX_WEIGHTS, ROI_BG_IOU_HARD, ROI_BOX_POOL_SIZE, ROI_FG_IOU, type DetectorConfig } from '../../config';
-import { hashSeed, type ParamStore } from '../../nn';
+import { hashSeed, mulberry32, type ParamStore } from '../../nn';
 import type { Detections } from '../../postprocess/decode-detections';
 import { sampleRois, type RoiSample } from '../../roi';
 import type { TrainBatch } from '../../structures';
@@ -397,14 +397,7 @@ function foregroundOf(samples: readonly RoiSample[]): RoiTrainingState['foregrou
 
 /** mulberry32 seeded by (seed, step): the sampling generator of one training step. */
 export function seededRandom(seed: number, step: number): () => number {
-  let a = hashSeed(seed, `two-stage-step-${step}`) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(hashSeed(seed, `two-stage-step-${step}`));
 }
 
 /** Fast R-CNN's hard-example background range [0.1, 0.5) as `roi.bgLow` (§2.3). */

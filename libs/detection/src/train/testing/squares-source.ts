@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ImageMeta, TrainBatch, TrainDataSource } from '../../structures';
 
-/** mulberry32: a small seeded PRNG for test data. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../nn/random';
+
+export { mulberry32 };
 
 /** One synthetic image: a black square of `size` px with one coloured square (class 0 red, 1 green). */
 export interface SquareImage {
