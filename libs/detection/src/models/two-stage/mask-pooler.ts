@@ -3,9 +3,9 @@ import { ROI_ALIGN_SAMPLING_RATIO } from '../../config';
 import { assignFpnLevels, roiAlignTaps } from '../../roi';
 
 /**
- * RoIAlign for the mask branch as one host-side kernel with a hand-written gradient. The same
- * sampling as `roiAlign` (its taps come from `roiAlignTaps`: 2×2 bilinear samples per bin,
- * aligned, FPN eq. 1 levels), but the weighted sum Σ w·F[i] is a loop over the taps instead of a
+ * RoIAlign as one host-side kernel with a hand-written gradient, used by `RoiPooler` for the box
+ * and mask heads on host-memory backends (wasm, cpu). The same sampling as `roiAlign` (its taps
+ * come from `roiAlignTaps`: 2×2 bilinear samples per bin, aligned, FPN eq. 1 levels), but the weighted sum Σ w·F[i] is a loop over the taps instead of a
  * `tf.gather` of R·P²·16 feature rows: at P = 14 the gather is 4× the box head's and took
  * 16 CPU s for 1 600 RoIs on wasm, the loop 0.1–0.3 s. The gradient scatters dy back the same way.
  *

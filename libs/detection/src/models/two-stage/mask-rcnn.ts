@@ -6,8 +6,7 @@ import type { MaskDetections } from '../../masks/mask-detections';
 import type { Detections } from '../../postprocess/decode-detections';
 import { MaskHead } from '../heads/mask-head';
 import { ModelConfigError } from '../model-error';
-import { concatRois, FasterRcnn, type FasterRcnnParts, type RoiFeatureFn, type RoiInferenceState, type RoiTrainingState } from './faster-rcnn';
-import { maskRoiAlign } from './mask-pooler';
+import { concatRois, FasterRcnn, type FasterRcnnParts, type RoiInferenceState, type RoiTrainingState } from './faster-rcnn';
 
 /** Raised when a Mask R-CNN is trained on batches without instance masks. */
 export class MissingMasksError extends Error {
@@ -45,26 +44,10 @@ export class MaskRcnn extends FasterRcnn {
     const { loss, lossWeight } = this.config.mask;
     if (fg.classes.length === 0) return { mask: tf.scalar(0) };
     const targets = tf.tensor3d(maskTargetsFromBitmaps(masks, fg.boxes, fg.imageIndex, fg.gtIndex, MASK_SIZE), [fg.classes.length, MASK_SIZE, MASK_SIZE]);
-    const logits = this.maskHead.apply(this.maskPool(state)(fg.boxes, fg.imageIndex, ROI_MASK_POOL_SIZE), true);
+    const logits = this.maskHead.apply(state.pool(fg.boxes, fg.imageIndex, ROI_MASK_POOL_SIZE), true);
     const l = maskLoss(logits, targets, fg.classes, loss);
     // Extras enter the total as they are: the part is the weighted mask loss (weight 1 by default).
     return { mask: lossWeight === 1 ? l : (tf.mul(l, lossWeight) as tf.Scalar) };
-  }
-
-  /**
-   * The 14×14 pooler of the mask branch: RoIAlign as a host kernel (maskRoiAlign: the box head's
-   * sampling and gradients, far cheaper at 14×14), or the detector's own pooler for
-   * `roi.pooler: 'pool'` (the RoIPool ablation).
-   */
-  private maskPool(state: { features: ReadonlyMap<number, tf.Tensor4D>; pool: RoiFeatureFn }): RoiFeatureFn {
-    if (this.pooler.kind !== 'align') return state.pool;
-    const levels = this.pooler.levels;
-    const maps = levels.map((l) => {
-      const f = state.features.get(l);
-      if (f === undefined) throw new RangeError(`MaskRcnn: no feature map at level ${l}`);
-      return f;
-    });
-    return (boxes, imageIndex, size) => maskRoiAlign(maps, levels, boxes, imageIndex, size);
   }
 
   protected override async roiDetectionExtras(state: RoiInferenceState, detections: Detections[]): Promise<MaskDetections[]> {
@@ -72,7 +55,7 @@ export class MaskRcnn extends FasterRcnn {
     const classes = Int32Array.from(detections.flatMap((d) => Array.from(d.classes)));
     let probs: Float32Array = new Float32Array(0);
     if (classes.length > 0) {
-      const pool = this.maskPool(state);
+      const pool = state.pool;
       const t = tf.tidy(() => maskProbabilities(this.maskHead.apply(pool(boxes, imageIndex, ROI_MASK_POOL_SIZE), false), classes, this.config.mask.loss));
       try {
         probs = (await t.data()) as Float32Array;
