@@ -59,8 +59,8 @@ export async function runTraining(config: RunConfig, options: RunTrainingOptions
     loadDataset(config.dataset.val, { dataRoot: options.dataRoot }),
   ]);
   checkClasses(config, train, val);
-  const { model, anchors, loss, rpn, roi, mask } = config;
-  const detector = buildDetector({ model, anchors, loss, rpn, roi, mask }, { seed: config.seed });
+  const { model, anchors, matcher, loss, rpn, roi, mask } = config;
+  const detector = buildDetector({ model, anchors, matcher, loss, rpn, roi, mask }, { seed: config.seed });
   try {
     const inputSize = detector.inputSize;
     const source = createTrainSource(train, {

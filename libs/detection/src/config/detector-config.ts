@@ -3,6 +3,8 @@ import {
   EFFICIENTDET_SCALING,
   RETINANET_ANCHOR_SIZE_MULTIPLIER,
   RETINANET_ASPECT_RATIOS,
+  RETINANET_BG_IOU,
+  RETINANET_FG_IOU,
   RETINANET_FOCAL_ALPHA,
   RETINANET_FOCAL_GAMMA,
   RETINANET_FPN_CHANNELS,
@@ -96,6 +98,28 @@ export const AnchorConfigSchema = z
     offset: z.number().min(0).max(1).default(0.5),
   })
   .strict();
+
+/**
+ * How a one-stage detector assigns anchors to ground truth for its training targets (RetinaNet
+ * §4.1). The RPN of the two-stage detectors keeps Faster R-CNN's own rule (0.7 / 0.3 with each
+ * ground truth's best anchor).
+ */
+export const MatcherConfigSchema = z
+  .object({
+    /** An anchor with IoU ≥ this to a ground truth is foreground (RetinaNet §4.1: 0.5). */
+    fgIou: z.number().gt(0).max(1).default(RETINANET_FG_IOU),
+    /** An anchor whose best IoU is below this is background; in between it is ignored (RetinaNet §4.1: 0.4). */
+    bgIou: z.number().min(0).max(1).default(RETINANET_BG_IOU),
+    /**
+     * Also make each ground truth's best anchors positive, however low their IoU (Faster R-CNN
+     * §3.1.2). The RetinaNet paper does not; detectron2's and mmdetection's RetinaNet do
+     * (`allow_low_quality_matches`, `min_pos_iou=0`), which gives objects smaller than every
+     * anchor a positive. @defaultValue false
+     */
+    lowQualityMatches: z.boolean().default(false),
+  })
+  .strict()
+  .refine((m) => m.bgIou <= m.fgIou, { message: 'bgIou must not exceed fgIou', path: ['bgIou'] });
 
 export const LossConfigSchema = z
   .object({
@@ -228,6 +252,7 @@ export const DetectorConfigSchema = z
   .object({
     model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
     anchors: AnchorConfigSchema.default(AnchorConfigSchema.parse({})),
+    matcher: MatcherConfigSchema.default(MatcherConfigSchema.parse({})),
     loss: LossConfigSchema.default(LossConfigSchema.parse({})),
     rpn: RpnConfigSchema.default(RpnConfigSchema.parse({})),
     roi: RoiConfigSchema.default(RoiConfigSchema.parse({})),
@@ -237,6 +262,7 @@ export const DetectorConfigSchema = z
 
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type AnchorConfig = z.infer<typeof AnchorConfigSchema>;
+export type MatcherConfig = z.infer<typeof MatcherConfigSchema>;
 export type LossConfig = z.infer<typeof LossConfigSchema>;
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type DetectorConfig = z.infer<typeof DetectorConfigSchema>;

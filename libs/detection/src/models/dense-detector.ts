@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { generateAnchors } from '../anchors';
+import type { MatcherConfig } from '../config';
+import type { MatcherOptions } from '../matcher';
 import { decodeDetections, type Detections } from '../postprocess/decode-detections';
 import type { TrainBatch } from '../structures';
 import { detectionLoss } from '../train/detection-loss';
@@ -11,16 +13,22 @@ export type DenseCore = Omit<Detector, 'trainingLoss' | 'detect'>;
 
 /**
  * RetinaNet's training loss for any dense detector (RetinaNet §3.3, §4.1): anchor targets
- * (`buildTargets`), one training-mode `apply`, focal + smooth-L1 (`detectionLoss`) with the
- * detector's `config.loss`. Parts: `cls`, `box`.
+ * (`buildTargets` with the detector's `config.matcher`), one training-mode `apply`, focal +
+ * smooth-L1 (`detectionLoss`) with the detector's `config.loss`. Parts: `cls`, `box`.
  */
-export function denseTrainingLoss(detector: DenseCore, batch: TrainBatch, targetOptions?: TargetOptions): TrainingLoss {
-  const targets = buildTargets(detector.anchors, batch.gtBoxes, batch.gtLabels, detector.config.model.numClasses, targetOptions);
+export function denseTrainingLoss(detector: DenseCore, batch: TrainBatch, targetOptions: TargetOptions = {}): TrainingLoss {
+  const options = { matcher: matcherOptions(detector.config.matcher), ...targetOptions };
+  const targets = buildTargets(detector.anchors, batch.gtBoxes, batch.gtLabels, detector.config.model.numClasses, options);
   return tf.tidy(() => {
     const outputs = detector.apply(batch.images, true);
     const l = detectionLoss(outputs, targets, detector.config.loss);
     return { total: l.total, parts: { cls: l.classLoss, box: l.boxLoss }, numPositives: targets.numPositives };
   }) as TrainingLoss;
+}
+
+/** The matcher's options from a detector config's `matcher` section. */
+export function matcherOptions(config: MatcherConfig): MatcherOptions {
+  return { fgIouThreshold: config.fgIou, bgIouThreshold: config.bgIou, allowLowQualityMatches: config.lowQualityMatches };
 }
 
 /**

@@ -6,6 +6,12 @@ describe('parseRunConfig', () => {
     expect(c.loss).toMatchObject({ gamma: 2, alpha: 0.25 });
     expect(c.train.optimizer).toBe('sgd');
     expect(c.seed).toBe(0);
+    // RetinaNet §4.1: foreground IoU ≥ 0.5, background < 0.4; no low-quality matches in the paper.
+    expect(c.matcher).toEqual({ fgIou: 0.5, bgIou: 0.4, lowQualityMatches: false });
+  });
+
+  it('rejects a matcher whose background threshold is above its foreground one', () => {
+    expect(() => parseRunConfig({ dataset: { train: 'a:b', val: 'a:c' }, matcher: { fgIou: 0.3, bgIou: 0.4 } })).toThrow(/matcher\.bgIou/);
   });
 
   it('names the offending field', () => {

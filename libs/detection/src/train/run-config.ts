@@ -3,6 +3,7 @@ import {
   AnchorConfigSchema,
   LossConfigSchema,
   MaskConfigSchema,
+  MatcherConfigSchema,
   ModelConfigSchema,
   RoiConfigSchema,
   RpnConfigSchema,
@@ -25,6 +26,8 @@ export const RunConfigSchema = z
       .strict(),
     model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
     anchors: AnchorConfigSchema.default(AnchorConfigSchema.parse({})),
+    /** One-stage detectors' anchor assignment (`matcher.lowQualityMatches` …). */
+    matcher: MatcherConfigSchema.default(MatcherConfigSchema.parse({})),
     loss: LossConfigSchema.default(LossConfigSchema.parse({})),
     /** Two-stage detectors only (model.arch 'faster-rcnn' / 'mask-rcnn'): RPN, box head, mask branch. */
     rpn: RpnConfigSchema.default(RpnConfigSchema.parse({})),
