@@ -1,5 +1,5 @@
 import { DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
-import { evaluateCoco, evaluateCocoSegm, type CocoDetection, type CocoEvalResult, type CocoSegmDetection } from '@ablate/detection';
+import { evaluateCoco, evaluateCocoSegm, type CocoEvalResult, type CocoSegmDetection } from '@ablate/detection';
 import { ValidationError } from '@ablate/jobs';
 import type { EvaluationRecord, EvaluatorPort, TrainingPort } from './ports';
 import { prCurvesOf } from './pr-curves';
@@ -31,11 +31,6 @@ export function createTrainingPort(): TrainingPort {
   };
 }
 
-/** A detector with masks (Mask R-CNN) writes a `segmentation` with each detection. */
-function hasSegmentations(detections: readonly CocoDetection[]): boolean {
-  return detections.some((d) => d.segmentation !== undefined);
-}
-
 /** The mask AP part of an evaluation record, when there is one. */
 function segmRecord(segm: CocoEvalResult | undefined): { segm?: NonNullable<EvaluationRecord['segm']> } {
   return segm === undefined ? {} : { segm: { stats: { ...segm.stats }, perClass: segm.perCategory } };
@@ -48,10 +43,10 @@ function segmRecord(segm: CocoEvalResult | undefined): { segm?: NonNullable<Eval
 export function createEvaluatorPort(): EvaluatorPort {
   return {
     async evaluate(checkpoint, dataset, dataRoot) {
-      const { detections, step } = await predictFromCheckpoint(checkpoint, dataset, { dataRoot });
+      const { detections, step, masks } = await predictFromCheckpoint(checkpoint, dataset, { dataRoot });
       const groundTruth = toCocoGroundTruth(await loadDataset(dataset, { dataRoot }));
       const coco = evaluateCoco(groundTruth, detections);
-      const segm = hasSegmentations(detections) ? evaluateCocoSegm(groundTruth, detections as CocoSegmDetection[]) : undefined;
+      const segm = masks ? evaluateCocoSegm(groundTruth, detections as CocoSegmDetection[]) : undefined;
       return { step, stats: { ...coco.stats }, perClass: coco.perCategory, prCurves: prCurvesOf(coco), detections, ...segmRecord(segm) };
     },
   };

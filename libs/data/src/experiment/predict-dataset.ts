@@ -1,4 +1,4 @@
-import { detectorFromCheckpoint, initBackend, predictAll, type CocoDetection, type PredictOptions } from '@ablate/detection';
+import { detectorFromCheckpoint, initBackend, predictAll, predictsMasks, type CocoDetection, type PredictOptions } from '@ablate/detection';
 import { loadDataset } from '../uri/load-dataset';
 import { evalSourceOf } from './eval-source';
 
@@ -22,14 +22,14 @@ export async function predictFromCheckpoint(
   checkpoint: Uint8Array,
   uri: string,
   options: PredictFromCheckpointOptions = {},
-): Promise<{ detections: CocoDetection[]; step: number }> {
+): Promise<{ detections: CocoDetection[]; step: number; masks: boolean }> {
   await initBackend();
   const { detector, state } = await detectorFromCheckpoint(checkpoint, { weights: options.weights });
   try {
     const dataset = await loadDataset(uri, { dataRoot: options.dataRoot });
     const source = evalSourceOf(dataset, { inputSize: detector.inputSize, batchSize: options.batchSize ?? 8 });
     const detections = await predictAll(detector, source.batches, { categoryIds: source.categoryIds, ...options.predict });
-    return { detections, step: state.step };
+    return { detections, step: state.step, masks: predictsMasks(detector.config.model) };
   } finally {
     detector.dispose();
   }

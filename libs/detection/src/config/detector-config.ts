@@ -57,6 +57,11 @@ export function isTwoStage(arch: DetectorArch): arch is 'faster-rcnn' | 'mask-rc
   return arch === 'faster-rcnn' || arch === 'mask-rcnn';
 }
 
+/** True for the families that predict instance masks (Mask R-CNN): their evaluations score segm too. */
+export function predictsMasks(model: { arch: DetectorArch }): boolean {
+  return model.arch === 'mask-rcnn';
+}
+
 export const ModelConfigSchema = z
   .object({
     /** Detector family. */

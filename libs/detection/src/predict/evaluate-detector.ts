@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { predictsMasks } from '../config';
 import type { CocoDataset, CocoDetection } from '../eval/coco-format';
 import { evaluateCoco, evaluateCocoSegm, type CocoEvalOptions, type CocoEvalResult, type CocoSegmDetection } from '../eval';
 import type { Detector } from '../models/detector';
@@ -62,6 +63,7 @@ export async function evaluateDetector(
 ): Promise<DetectorEvaluation> {
   const detections = await predictAll(detector, source.batches, { categoryIds: source.categoryIds, ...options.predict });
   const coco = evaluateCoco(source.groundTruth, detections, options.coco);
-  if (!detections.some((d) => d.segmentation !== undefined)) return { coco, detections };
+  // Decided by the family, not by the detections: a Mask R-CNN that detects nothing scores segm 0, not "no segm".
+  if (!predictsMasks(detector.config.model)) return { coco, detections };
   return { coco, segm: evaluateCocoSegm(source.groundTruth, detections as CocoSegmDetection[], options.coco), detections };
 }

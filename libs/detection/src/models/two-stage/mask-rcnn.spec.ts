@@ -107,6 +107,16 @@ describe('MaskRcnn', () => {
     d.dispose();
   });
 
+  it('scores segm even when it detects nothing (mask AP 0, not "no mask AP")', async () => {
+    // No class probability exceeds 1, so every detection is dropped.
+    const d = build(tinyMaskRcnn({ roi: { scoreThresh: 1 } }), 2);
+    const e = await evaluate(d);
+    expect(e.detections).toHaveLength(0);
+    expect(e.segm).toBeDefined();
+    expect(e.segm!.stats.AP).toBe(0);
+    d.dispose();
+  });
+
   it('trains on masked shapes: the mask loss falls and mask AP50 rises far above untrained (box AP50 too), no tensor leaks', async () => {
     const d = build(tinyMaskRcnn(), 2);
     const untrained = await evaluate(d);
