@@ -82,4 +82,26 @@ describe('heap kernels on wasm', () => {
     got[1].forEach((v, i) => expect(v).toBeCloseTo(want[1][i]!, 5));
     expect(HOST_MATMUL_MAX_ROWS).toBeGreaterThanOrEqual(2);
   });
+
+  it.each([
+    [[6, 9], [6, 4], true, false],
+    [[5, 9], [4, 9], false, true],
+    [[9, 5], [4, 9], true, true],
+    [[2, 7, 3], [2, 7, 5], true, false], // batched
+    [[1, 8], [3, 8], false, true], // one row: the host loop after the copy
+  ] as const)('BatchMatMul %j · %j with transposeA %s, transposeB %s, and its gradient', async (aShape, bShape, tA, tB) => {
+    const [got, want] = await onBoth(() =>
+      tf.tidy(() => {
+        const a = tf.tensor(values(aShape.reduce((x: number, y: number) => x * y, 1), 13), [...aShape]);
+        const b = tf.tensor(values(bShape.reduce((x: number, y: number) => x * y, 1), 14), [...bShape]);
+        const f = (x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.sin(tf.matMul(x, y, tA, tB)));
+        const product = tf.matMul(a, b, tA, tB);
+        const [da, db] = tf.grads(f)([a, b]);
+        return [product.shape, [...product.dataSync(), ...da!.dataSync(), ...db!.dataSync()]] as const;
+      }),
+    );
+    expect(got[0]).toEqual(want[0]);
+    expect(got[1].length).toBe(want[1].length);
+    got[1].forEach((v, i) => expect(v).toBeCloseTo(want[1][i]!, 5));
+  });
 });
