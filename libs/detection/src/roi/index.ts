@@ -1,5 +1,5 @@
 /** RoI feature extraction for the two-stage detectors: RoIAlign, RoIPool and FPN level assignment. */
-export { roiAlign, roiAlignTaps } from './roi-align';
+export { roiAlign, roiAlignAxisTaps, roiAlignTaps } from './roi-align';
 export type { RoiAlignOptions } from './roi-align';
 export { roiPool } from './roi-pool';
 export type { RoiPoolOptions } from './roi-pool';
