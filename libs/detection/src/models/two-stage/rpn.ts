@@ -4,10 +4,10 @@ import { RPN_INIT_STD, RPN_SMOOTH_L1_BETA } from '../../config';
 import { stableSoftplus, smoothL1Loss } from '../../losses';
 import { matchAnchors, RPN_MATCHER } from '../../matcher';
 import { Conv2d, normal, type Scope } from '../../nn';
-import { batchedNms } from '../../postprocess/nms';
 import { topKAbove } from '../../postprocess/score-order';
 import { sampleBalanced } from '../../roi';
 import type { BoxArray } from '../../structures';
+import { gridBatchedNms } from './proposal-nms';
 
 /** Options of {@link RpnHead}. */
 export interface RpnHeadOptions {
@@ -222,7 +222,8 @@ export function selectProposals(
     candScores[r] = objectness[picked[k]];
     candLevels[r] = levelOf[k];
   });
-  const kept = batchedNms(candBoxes, candScores, candLevels, options.nmsThresh, options.postNmsTopK);
+  // batchedNms's result, comparing each candidate only with kept boxes near it.
+  const kept = gridBatchedNms(candBoxes, candScores, candLevels, options.nmsThresh, options.postNmsTopK);
   const out: Proposals = { boxes: new Float32Array(kept.length * 4), scores: new Float32Array(kept.length) };
   kept.forEach((k, r) => {
     out.boxes.set(candBoxes.subarray(4 * k, 4 * k + 4), 4 * r);
