@@ -228,6 +228,20 @@ async function main(): Promise<void> {
   if (mask14) console.log(`  host RoIAlign 14×14 on ${F} RoIs: forward ${ms(mask14.fwd)}, forward + gradient ${ms(mask14.fwdBwd)}`);
   console.log(`  (trunk + RPN head forward, training mode, for scale: ${ms(forwardCpu)})`);
 
+  // The trunk and RPN head alone, forward + backward (a stand-in loss, as bench/step-profile.ts): what
+  // the step costs before any RoI work.
+  const trunkVars = [...detector.trainableVariables()].filter(([name]) => /^(backbone|neck|rpn)\./.test(name)).map(([, v]) => v);
+  const trunkCpu = perCall(() => {
+    const { value, grads } = tf.variableGrads(() => {
+      const f = detector.features(batch.images, true);
+      const o = detector.rpnHead.apply(f.rpn);
+      return tf.add(tf.sum(tf.sigmoid(o.objectness)), tf.sum(tf.square(o.deltas))) as tf.Scalar;
+    }, trunkVars);
+    value.dataSync();
+    tf.dispose([value, ...Object.values(grads)]);
+  }, 3);
+  console.log(`trunk + RPN head alone, forward + backward (stand-in loss): ${trunkCpu.toFixed(3)} CPU s`);
+
   const profile = await tf.profile(step(0));
   const groups = new Map<string, { ms: number; calls: number }>();
   const add = (key: string, t: number): void => {

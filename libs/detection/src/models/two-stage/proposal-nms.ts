@@ -126,7 +126,7 @@ function classGrids(boxes: BoxArray, classes: ArrayLike<number>): { byClass: Map
   return { byClass, totalCells };
 }
 
-function grow(a: Int32Array, size: number): Int32Array {
+function grow(a: Int32Array<ArrayBuffer>, size: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(size);
   b.set(a);
   return b;
