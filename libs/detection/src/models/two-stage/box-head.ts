@@ -13,43 +13,8 @@ export class Linear {
   }
 
   apply(x: tf.Tensor2D, relu = false): tf.Tensor2D {
-    const activation = relu ? 'relu' : 'linear';
-    if (!tensorsOnHost()) return tf.fused.matMul({ a: x, b: this.weight as tf.Tensor2D, bias: this.bias, activation }) as tf.Tensor2D;
-    return linearWithPlainGradient(x, this.weight as tf.Tensor2D, this.bias as tf.Tensor1D, relu);
+    return tf.fused.matMul({ a: x, b: this.weight as tf.Tensor2D, bias: this.bias, activation: relu ? 'relu' : 'linear' }) as tf.Tensor2D;
   }
-}
-
-/**
- * `relu?(x·W + b)` whose gradient multiplies by explicitly transposed copies (dx = dy·transpose(W),
- * dW = transpose(x)·dy) instead of matMul's transposeA / transposeB flags, which the engine's
- * gradient of `fused.matMul` uses: the wasm BatchMatMul runs XNNPACK only without the flags and a
- * scalar loop with them, 10–15× slower. For the box head's fc1 ([512, 1568]·[1568, 256], a
- * bench:learn step) the flagged products took 168 + 137 ms, the transposed copies 16 + 13 ms. The
- * forward pass and the gradient are the same products (summed in another order).
- */
-function linearWithPlainGradient(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D, relu: boolean): tf.Tensor2D {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [a, w, b] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D];
-    const save = args[3] as tf.GradSaveFunc;
-    const y = tf.fused.matMul({ a, b: w, bias: b, activation: relu ? 'relu' : 'linear' });
-    save([a, w, y]);
-    return {
-      value: y,
-      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
-        const [sa, sw, sy] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-        // ReLU passes the gradient where its output is positive (the engine's fused-relu gradient: dy·step(y)).
-        const g = relu ? tf.mul(dy as tf.Tensor2D, tf.step(sy)) : (dy as tf.Tensor2D);
-        return [tf.matMul(g, tf.transpose(sw)), tf.matMul(tf.transpose(sa), g), tf.sum(g, 0)];
-      },
-    };
-  });
-  return op(x, weight, bias) as tf.Tensor2D;
-}
-
-/** Whether the backend keeps tensors in host memory (wasm, cpu), where matMul's transpose flags are slow. */
-function tensorsOnHost(): boolean {
-  const backend = tf.getBackend();
-  return backend === 'wasm' || backend === 'cpu';
 }
 
 /** Options of {@link BoxHead}. */
