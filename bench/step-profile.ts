@@ -8,6 +8,7 @@
  * profile's total exceeds the step.
  *
  *   node -r ./scripts/register.js bench/step-profile.ts efficientdet ['{"anchors":{"levels":[3,4,5,6,7]}}']
+ *   STEPS_ONLY=5 node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./scripts/register.js bench/step-profile.ts efficientdet  (a V8 profile)
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { buildDetector, initBackend, parseRunConfig, type RunConfigInput } from '@ablate/detection';
@@ -59,6 +60,13 @@ async function main(): Promise<void> {
   };
   step();
   step();
+  if (process.env.STEPS_ONLY) {
+    // For `node --cpu-prof`: the steps alone, without tf.profile's bookkeeping.
+    console.log(`${Number(process.env.STEPS_ONLY)} steps: ${perCall(step, Number(process.env.STEPS_ONLY)).toFixed(3)} CPU s each`);
+    detector.dispose();
+    await source.close();
+    return;
+  }
   console.log(`${which} ${JSON.stringify(over)} batch ${config.train.batchSize}: forward (training mode) ${perCall(forward).toFixed(3)} CPU s, forward + backward ${perCall(step).toFixed(3)} CPU s`);
   const profile = await tf.profile(step);
   const groups = new Map<string, { ms: number; calls: number }>();

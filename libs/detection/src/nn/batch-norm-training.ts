@@ -10,9 +10,9 @@ export interface BatchNormTrainingResult {
   variance: tf.Tensor1D;
 }
 
-/** Σ over the rows of `[n, C]` as `[1, C]`, by a matrix product with ones (a reduction over axis 0 would transpose on wasm). */
+/** Σ over the rows of `[n, C]` as `[1, C]` (on wasm the engine runs it as an average pool: no transpose). */
 function columnSums(flat: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(tf.ones([1, flat.shape[0]]), flat);
+  return tf.sum(flat, 0, true);
 }
 
 /**
@@ -22,10 +22,10 @@ function columnSums(flat: tf.Tensor2D): tf.Tensor2D {
  *   x̂ = (x − μ)·r, r = 1/√(σ² + ε);   y = γ·x̂ + β
  *   ∂β = Σ dy,   ∂γ = Σ dy·x̂,   ∂x = γ·r·(dy − ∂β/N − x̂·∂γ/N)      (N = B·H·W)
  *
- * tfjs's composite gradient of `moments` + `batchNorm` takes many more full-size passes, and each
- * of its per-channel reductions (a sum over axes 0–2) transposes the tensor on wasm; here every
- * reduction is a matrix product of ones `[1, N]` with `[N, C]`, some 50× faster than `tf.sum(·, 0)`
- * on wasm. A training step of the CPU-sized detectors is ~1.2× faster (docs/benchmarks.md, "Models").
+ * tfjs's composite gradient of `moments` + `batchNorm` takes many more full-size passes; here there
+ * are four per-channel sums of `[N, C]` over N, which the engine's wasm Sum computes as an average
+ * pool (the wasm backend's own transposes the tensor first). A training step of the CPU-sized
+ * detectors is ~1.2× faster than with tfjs's composite (docs/benchmarks.md, "Models").
  */
 export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
   const [b, h, w, c] = x.shape;

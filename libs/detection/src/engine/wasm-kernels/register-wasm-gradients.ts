@@ -7,6 +7,7 @@ import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gra
 import { conv2dFilterGradientGemm } from './filter-gradient-gemm';
 import { maxPoolGradOnHeap, smallMatMulOnHeap, splitVOnHeap } from './heap-kernels';
 import { sliceFromHeap } from './heap-slice';
+import { leadingAxesReduction, reduceLeadingAxes } from './leading-axes-reduce';
 import { unsortedSegmentSum } from './segment-sum';
 import { tileByBroadcast } from './tile';
 
@@ -32,10 +33,11 @@ function composite(compute: (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) =>
 /**
  * The backend's own kernels that this module replaces, kept for the cases the replacements do not
  * cover: Tile for bool and string, Identity, Slice and SplitV for strings (their bytes live outside
- * the heap), MaxPoolGrad for non-float inputs, BatchMatMul beyond one or two untransposed rows.
+ * the heap), MaxPoolGrad for non-float inputs, BatchMatMul beyond one or two untransposed rows,
+ * Sum and Mean over other axes.
  */
 const originals = new Map<string, KernelFunc>();
-const REPLACED_WITH_FALLBACK = ['Tile', 'Identity', 'Slice', 'SplitV', 'MaxPoolGrad', 'BatchMatMul'];
+const REPLACED_WITH_FALLBACK = ['Tile', 'Identity', 'Slice', 'SplitV', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Mean'];
 const original =
   (name: string): KernelFunc =>
   (args) =>
@@ -79,6 +81,20 @@ function transposeThenMatMul(untransposed: KernelFunc): KernelFunc {
   };
 }
 
+/** Sum or Mean over every axis but the last as an average pool (leading-axes-reduce.ts); other reductions keep the backend's. */
+function leadingAxesAsPool(kind: 'sum' | 'mean', fallback: KernelFunc): KernelFunc {
+  const viaPool = composite((inputs, attrs) => {
+    const x = asTensor(inputs.x!);
+    const r = leadingAxesReduction(x.shape, attrs.axis as number | number[])!;
+    return reduceLeadingAxes(x, r.rows, r.channels, kind, attrs.keepDims as boolean);
+  });
+  return (args) => {
+    const x = args.inputs.x!;
+    const reduction = x.dtype === 'float32' ? leadingAxesReduction(x.shape, args.attrs!.axis as number | number[]) : null;
+    return reduction !== null && reduction.rows > 1 ? viaPool(args) : fallback(args);
+  };
+}
+
 const kernels: Record<string, KernelFunc> = {
   Conv2DBackpropFilter: composite((inputs, attrs) => {
     const x = asTensor<tf.Rank.R4>(inputs.x!);
@@ -114,6 +130,8 @@ const kernels: Record<string, KernelFunc> = {
   SplitV: splitVOnHeap(original('SplitV')),
   MaxPoolGrad: maxPoolGradOnHeap(original('MaxPoolGrad')),
   BatchMatMul: transposeThenMatMul(smallMatMulOnHeap(original('BatchMatMul'))),
+  Sum: leadingAxesAsPool('sum', original('Sum')),
+  Mean: leadingAxesAsPool('mean', original('Mean')),
   // Not a gradient kernel, but the batch-norm gradient runs it on every activation it normalises.
   Tile: (args) => {
     const x = args.inputs.x!;
@@ -133,7 +151,8 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = Object.keys(kernels);
  * Registers the gradient kernels the wasm backend lacks (Conv2DBackpropFilter, the depthwise
  * backprops, UnsortedSegmentSum), built from its fast XNNPACK forward convolutions, and replaces
  * kernels that training runs slowly: the direct Conv2DBackpropInput, Tile, Identity, Slice, SplitV,
- * MaxPoolGrad and BatchMatMul (one or two rows on the host; transposed operands copied first).
+ * MaxPoolGrad, BatchMatMul (one or two rows on the host; transposed operands copied first), and
+ * Sum and Mean over every axis but the last (average pooling).
  * Idempotent: returns the names it (re)registered.
  */
 export function registerWasmGradientKernels(): string[] {
