@@ -38,6 +38,34 @@ describe('gridBatchedNms', () => {
     expect(Array.from(gridBatchedNms(boxes, scores, classes, iou, max))).toEqual(Array.from(expected));
   });
 
+  it('agrees with batchedNms on 40 images of jittered copies (IoUs near every threshold), boxes of 1–128 px', () => {
+    let suppressed = 0;
+    for (let seed = 10; seed < 50; seed++) {
+      const rand = mulberry32(seed);
+      const n = 600;
+      const boxes = new Float32Array(4 * n);
+      const scores = new Float32Array(n);
+      const classes = new Int32Array(n);
+      for (let i = 0; i < n; i++) {
+        // Every 4th box a fresh one, the others small shifts and rescalings of the one before.
+        const fresh = i % 4 === 0;
+        const w = fresh ? 1 + rand() * 127 : (boxes[4 * (i - 1) + 2]! - boxes[4 * (i - 1)]!) * (0.8 + 0.4 * rand());
+        const h = fresh ? w * (0.5 + rand()) : (boxes[4 * (i - 1) + 3]! - boxes[4 * (i - 1) + 1]!) * (0.8 + 0.4 * rand());
+        const x = fresh ? rand() * (128 - w) : boxes[4 * (i - 1)]! + (rand() - 0.5) * 0.4 * w;
+        const y = fresh ? rand() * 128 : boxes[4 * (i - 1) + 1]! + (rand() - 0.5) * 0.4 * h;
+        boxes.set([x, y, x + w, y + h], 4 * i);
+        scores[i] = rand();
+        classes[i] = Math.floor(i / 4) % 3;
+      }
+      for (const iou of [0.3, 0.5, 0.6, 0.7, 0.8]) {
+        const expected = batchedNms(boxes, scores, classes, iou);
+        suppressed += n - expected.length;
+        expect(Array.from(gridBatchedNms(boxes, scores, classes, iou))).toEqual(Array.from(expected));
+      }
+    }
+    expect(suppressed).toBeGreaterThan(10_000);
+  });
+
   it('agrees at an IoU exactly at the threshold (kept) and on non-finite boxes (falls back)', () => {
     // Two 10×10 boxes offset by 5 px share 50 of 150 px²: IoU 1/3.
     const boxes = Float32Array.of(0, 0, 10, 10, 5, 0, 15, 10, 40, 40, 50, 50);
