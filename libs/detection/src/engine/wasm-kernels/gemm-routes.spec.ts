@@ -21,6 +21,8 @@ describe('routes of the wasm convolution gradients', () => {
     expect(filterGradientRoute(geometry(25, 24, 2, 3, 3, 2, 'valid'))).toBe('tap-slices');
     expect(filterGradientRoute(geometry(40, 38, 2, 3, 3, 1, 'same', 2))).toBe('tap-slices');
     expect(filterGradientRoute(geometry(8, 7, 4, 5, 3, 1, 'same'))).toBe('host-columns');
+    expect(filterGradientRoute(geometry(14, 14, 16, 16, 3, 1, 'same'))).toBe('tap-slices'); // a mask head's RoI map
+    expect(filterGradientRoute(geometry(12, 12, 16, 16, 3, 1, 'same'))).toBe('host-columns');
     expect(filterGradientRoute(geometry(7, 9, 3, 5, 1, 2, 'same'))).toBe('tap-slices'); // 1×1: the grid is the output
     expect(filterGradientRoute(geometry(9, 7, 2, 3, 3, 2, 'valid'))).toBe('host-columns');
   });
