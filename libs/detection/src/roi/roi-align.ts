@@ -108,18 +108,9 @@ export function roiAlignTaps(
   const taps = grid * grid * 4;
   const indices = new Int32Array(rois.count * size * size * taps);
   const weights = new Float32Array(indices.length);
-  const offset = aligned ? 0.5 : 0;
   const scale = 1 / (grid * grid);
   for (let r = 0; r < rois.count; r++) {
-    const b = rois.boxes;
-    const x0 = b[4 * r] * spatialScale - offset;
-    const y0 = b[4 * r + 1] * spatialScale - offset;
-    let roiW = b[4 * r + 2] * spatialScale - offset - x0;
-    let roiH = b[4 * r + 3] * spatialScale - offset - y0;
-    if (!aligned) {
-      roiW = Math.max(roiW, 1);
-      roiH = Math.max(roiH, 1);
-    }
+    const { x0, y0, roiW, roiH } = roiFrame(rois.boxes, r, spatialScale, aligned);
     const binW = roiW / size, binH = roiH / size;
     const base = rois.imageIndex[r] * height * width;
     for (let i = 0; i < size; i++) {
@@ -187,17 +178,8 @@ export function roiAlignAxisTaps(
     colWeights: new Float64Array(n * slots),
     colCount: new Uint8Array(n),
   };
-  const offset = aligned ? 0.5 : 0;
-  const b = rois.boxes;
   for (let r = 0; r < rois.count; r++) {
-    const x0 = b[4 * r] * spatialScale - offset;
-    const y0 = b[4 * r + 1] * spatialScale - offset;
-    let roiW = b[4 * r + 2] * spatialScale - offset - x0;
-    let roiH = b[4 * r + 3] * spatialScale - offset - y0;
-    if (!aligned) {
-      roiW = Math.max(roiW, 1);
-      roiH = Math.max(roiH, 1);
-    }
+    const { x0, y0, roiW, roiH } = roiFrame(rois.boxes, r, spatialScale, aligned);
     t.base[r] = rois.imageIndex[r] * height * width;
     for (let i = 0; i < size; i++) {
       const at = (r * size + i) * slots;
@@ -243,3 +225,15 @@ function axisTaps(start: number, bin: number, i: number, grid: number, extent: n
   return n;
 }
 
+/**
+ * RoI r in feature-map coordinates: its corner and size. Aligned (Mask R-CNN §3) shifts by half a
+ * pixel and keeps sub-pixel sizes; the legacy form (Detectron's first RoIAlign) clamps the size to ≥ 1.
+ */
+function roiFrame(boxes: ArrayLike<number>, r: number, spatialScale: number, aligned: boolean): { x0: number; y0: number; roiW: number; roiH: number } {
+  const offset = aligned ? 0.5 : 0;
+  const x0 = boxes[4 * r]! * spatialScale - offset;
+  const y0 = boxes[4 * r + 1]! * spatialScale - offset;
+  const roiW = boxes[4 * r + 2]! * spatialScale - offset - x0;
+  const roiH = boxes[4 * r + 3]! * spatialScale - offset - y0;
+  return aligned ? { x0, y0, roiW, roiH } : { x0, y0, roiW: Math.max(roiW, 1), roiH: Math.max(roiH, 1) };
+}
