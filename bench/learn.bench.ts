@@ -20,110 +20,16 @@ import {
   trainDetector,
   type Detector,
   type RunConfig,
-  type RunConfigInput,
   type TrainConfig,
 } from '@ablate/detection';
 import { loadavg } from 'node:os';
 import { createTrainSource, evalSourceOf, loadDataset, type Dataset } from '@ablate/data';
+import { ARMS, SIZE, mergeConfig } from './learn-arms';
 
 const MINUTES = Number(process.env.LEARN_MINUTES ?? 15);
 const EVAL_EVERY = Number(process.env.LEARN_EVAL_EVERY ?? 3);
 /** CPU minutes between re-sizings of the schedule to the budget left (see runArm). */
 const REPLAN_EVERY = 1;
-const SIZE = 128;
-const DATASET = {
-  train: `synthetic:shapes?images=2048&size=${SIZE}&seed=0&split=train`,
-  val: `synthetic:shapes?images=256&size=${SIZE}&seed=0&split=val`,
-};
-
-/** Shapes are 8–120 px and nearly square (h/w 0.76–1.30 for 90 %): P2–P6 with 8 px anchors at P2, one ratio. */
-const SHAPE_ANCHORS = { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 3, aspectRatios: [1] };
-const TRAIN = {
-  optimizer: 'adamw',
-  lr: 4e-3,
-  weightDecay: 1e-4,
-  batchSize: 8,
-  warmupSteps: 50,
-  warmupFactor: 0.01,
-  schedule: 'cosine',
-  clipGradNorm: 10,
-  checkpointEvery: 1_000_000,
-  augment: { flip: true, scaleJitter: [0.9, 1.1], photometric: false },
-};
-
-interface Arm {
-  name: 'retinanet' | 'efficientdet' | 'faster-rcnn' | 'mask-rcnn';
-  config: RunConfigInput;
-  /** Box AP50 (and AP); `maskAP50` the mask AP50 (segm) of a detector with masks. */
-  goal: { AP50: number; AP?: number; maskAP50?: number };
-  /** CPU-minute budget of this arm when LEARN_MINUTES is not set (issue 7 gives the two-stage arms 30). */
-  minutes?: number;
-}
-const ARMS: Arm[] = [
-  {
-    name: 'retinanet',
-    config: {
-      dataset: DATASET,
-      model: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, headConvs: 2, numClasses: 7, inputSize: SIZE },
-      anchors: SHAPE_ANCHORS,
-      // lr 1.2e-2 measured best of 2e-3 / 4e-3 / 8e-3 / 1.2e-2 (docs/benchmarks.md, Learning).
-      train: { ...TRAIN, lr: 1.2e-2 } as RunConfigInput['train'],
-    },
-    goal: { AP50: 0.9, AP: 0.6 },
-  },
-  {
-    name: 'efficientdet',
-    config: {
-      dataset: DATASET,
-      // φ=0 of EfficientDet Table 1 (BiFPN 64 ×3, D_class 3, the paper's levels P3–P7) but B0 at width 0.5. The 8–16 px
-      // shapes get a positive anchor at stride 8 through low-quality matches (detectron2's and mmdetection's RetinaNet
-      // matcher): AP50 0.752 in 1,175 steps against 0.285 in 560 on P2–P6 without them, P2 being 38 % of the step
-      // (docs/benchmarks.md, Learning).
-      model: { arch: 'efficientdet', phi: 0, backboneWidth: 0.5, numClasses: 7, inputSize: SIZE },
-      anchors: { ...SHAPE_ANCHORS, levels: [3, 4, 5, 6, 7] },
-      matcher: { lowQualityMatches: true },
-      // lr 1.2e-2: AP50 0.203 at step 236 and 0.262 at step 356 (end), against 0.214 at step 385 and 0.285 at step 560 for
-      // 4e-3 (docs/benchmarks.md, Learning): more per step, which is what a CPU budget is short of.
-      train: { ...TRAIN, lr: 1.2e-2 } as RunConfigInput['train'],
-    },
-    goal: { AP50: 0.85 },
-  },
-  {
-    // Issue 7: Faster R-CNN with an FPN RPN (one size per level, 2 scales per octave here since the
-    // shapes are 8–120 px), RoIAlign, 2fc box head of 256 (FPN §4.2 has 1024), 64 RoIs per image
-    // (Fast R-CNN §2.3; 512 would quadruple the RoIAlign gather), goal box AP50 ≥ 0.90 in 30 CPU min.
-    name: 'faster-rcnn',
-    minutes: 30,
-    config: {
-      dataset: DATASET,
-      model: { arch: 'faster-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, norm: 'none', numClasses: 7, inputSize: SIZE },
-      anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 2, aspectRatios: [1] },
-      rpn: { features: 'fpn', shared: true },
-      roi: { pooler: 'align', boxHead: '2fc', fcDim: 256, batchPerImage: 64 },
-      train: TRAIN as RunConfigInput['train'],
-    },
-    goal: { AP50: 0.9 },
-  },
-  {
-    // Issue 7: Mask R-CNN = the faster-rcnn arm plus the mask branch (Mask R-CNN Fig. 4: 4 convs, 2×2
-    // deconv to 28×28, per-class sigmoid on the GT class), 16 channels wide instead of 256 so that
-    // the ≤ 16 positive RoIs per image cost less than the backbone; goal box AP50 ≥ 0.90 and mask
-    // AP50 ≥ 0.85 in 30 CPU min. The masks are the shapes' exact visible pixels.
-    name: 'mask-rcnn',
-    minutes: 30,
-    config: {
-      dataset: DATASET,
-      model: { arch: 'mask-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, norm: 'none', numClasses: 7, inputSize: SIZE },
-      anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 2, aspectRatios: [1] },
-      rpn: { features: 'fpn', shared: true },
-      roi: { pooler: 'align', boxHead: '2fc', fcDim: 256, batchPerImage: 64 },
-      mask: { loss: 'sigmoid', convDim: 16, numConvs: 4 },
-      train: TRAIN as RunConfigInput['train'],
-    },
-    goal: { AP50: 0.9, maskAP50: 0.85 },
-  },
-];
-
 interface Point {
   cpuMinutes: number;
   wallMinutes: number;
@@ -145,13 +51,6 @@ const cpuSeconds = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-
-function merge<T>(base: T, over: unknown): T {
-  if (over === null || typeof over !== 'object' || Array.isArray(over)) return over as T;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
-  return out as T;
-}
 
 type Scores = Pick<Point, 'AP' | 'AP50' | 'APs' | 'APm' | 'APl' | 'maskAP' | 'maskAP50'>;
 
@@ -255,7 +154,7 @@ async function main(): Promise<void> {
   const override = process.env.LEARN_OVERRIDE ? JSON.parse(process.env.LEARN_OVERRIDE) : {};
   const figures: Record<string, unknown> = { backend: backend.backend, budgetMinutes: MINUTES, size: SIZE };
   for (const arm of ARMS.filter((a) => wanted.includes(a.name))) {
-    const config = parseRunConfig(merge(arm.config, override));
+    const config = parseRunConfig(mergeConfig(arm.config, override));
     console.log(`\n${arm.name}: ${JSON.stringify(config.model)} anchors ${JSON.stringify(config.anchors)} matcher ${JSON.stringify(config.matcher)}`);
     if (config.model.arch === 'efficientdet') {
       const levels = config.anchors.levels;

@@ -1,6 +1,6 @@
 /**
  * Where a training step of a `bench:learn` detector spends its time (not an `npm run` bench: a
- * diagnostic). Builds the arm's model at 128×128, batch 8 (env BS), takes one batch of synthetic
+ * diagnostic). Builds the arm's model (bench/learn-arms.ts) at 128×128, batch 8 (env BS), takes one batch of synthetic
  * shapes, then measures the CPU seconds of a training-mode forward pass and of forward + backward
  * (a stand-in loss: Σσ(logits) + Σdeltas², so the figures are the network's alone), and prints
  * tfjs's kernel profile of one step grouped by kernel and by kernel + input shapes. Nested kernels
@@ -11,13 +11,9 @@
  *   STEPS_ONLY=5 node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./scripts/register.js bench/step-profile.ts efficientdet  (a V8 profile)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { buildDetector, initBackend, parseRunConfig, type RunConfigInput } from '@ablate/detection';
+import { buildDetector, initBackend, parseRunConfig } from '@ablate/detection';
 import { createTrainSource, loadDataset } from '@ablate/data';
-
-const MODELS: Record<string, RunConfigInput['model']> = {
-  efficientdet: { arch: 'efficientdet', phi: 0, backboneWidth: 0.5, numClasses: 7, inputSize: 128 },
-  retinanet: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, headConvs: 2, numClasses: 7, inputSize: 128 },
-};
+import { armNamed, mergeConfig } from './learn-arms';
 
 const cpuSeconds = (): number => {
   const u = process.cpuUsage();
@@ -27,14 +23,13 @@ const cpuSeconds = (): number => {
 async function main(): Promise<void> {
   await initBackend('wasm');
   const which = process.argv[2] ?? 'efficientdet';
-  const over = (process.argv[3] ? JSON.parse(process.argv[3]) : {}) as { model?: object; anchors?: object };
-  if (!(which in MODELS)) throw new Error(`step-profile: unknown model '${which}' (${Object.keys(MODELS).join(', ')})`);
-  const config = parseRunConfig({
+  const over = (process.argv[3] ? JSON.parse(process.argv[3]) : {}) as object;
+  // The arm's model, anchors and matcher on a small training set (only one batch is used).
+  const small = {
     dataset: { train: 'synthetic:shapes?images=64&size=128&seed=0&split=train', val: 'synthetic:shapes?images=16&size=128&seed=0&split=val' },
-    model: { ...MODELS[which], ...over.model },
-    anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 3, aspectRatios: [1], ...over.anchors },
-    train: { optimizer: 'adamw', batchSize: Number(process.env.BS ?? 8) },
-  } as RunConfigInput);
+    train: { batchSize: Number(process.env.BS ?? 8) },
+  };
+  const config = parseRunConfig(mergeConfig(mergeConfig(armNamed(which).config, small), over));
   const detector = buildDetector(config, { seed: 0 });
   const source = createTrainSource(await loadDataset(config.dataset.train), { inputSize: 128, batchSize: config.train.batchSize, seed: 0 });
   const batch = (await source.batches(0)[Symbol.asyncIterator]().next()).value!;

@@ -28,59 +28,17 @@ import {
   rpnTargets,
   sampleRois,
   seededRandom,
-  type RunConfigInput,
   type TrainBatch,
 } from '@ablate/detection';
 import { createTrainSource, loadDataset } from '@ablate/data';
+import { SIZE, armNamed, mergeConfig } from './learn-arms';
 // The host RoIAlign kernel is internal to the two-stage family (not in the library's index).
 import { maskRoiAlign } from '../libs/detection/src/models/two-stage/mask-pooler';
-
-const SIZE = 128;
-/** The two-stage arms of bench/learn.bench.ts (keep in step with it). */
-const BASE = {
-  dataset: {
-    train: `synthetic:shapes?images=2048&size=${SIZE}&seed=0&split=train`,
-    val: `synthetic:shapes?images=256&size=${SIZE}&seed=0&split=val`,
-  },
-  anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 2, aspectRatios: [1] },
-  rpn: { features: 'fpn', shared: true },
-  roi: { pooler: 'align', boxHead: '2fc', fcDim: 256, batchPerImage: 64 },
-  train: {
-    optimizer: 'adamw',
-    lr: 4e-3,
-    weightDecay: 1e-4,
-    batchSize: 8,
-    warmupSteps: 50,
-    warmupFactor: 0.01,
-    schedule: 'cosine',
-    clipGradNorm: 10,
-    checkpointEvery: 1_000_000,
-    augment: { flip: true, scaleJitter: [0.9, 1.1], photometric: false },
-  },
-};
-const ARMS: Record<string, object> = {
-  'faster-rcnn': {
-    ...BASE,
-    model: { arch: 'faster-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, norm: 'none', numClasses: 7, inputSize: SIZE },
-  },
-  'mask-rcnn': {
-    ...BASE,
-    model: { arch: 'mask-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, norm: 'none', numClasses: 7, inputSize: SIZE },
-    mask: { loss: 'sigmoid', convDim: 16, numConvs: 4 },
-  },
-};
 
 const cpuSeconds = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-
-function merge<T>(base: T, over: unknown): T {
-  if (over === null || typeof over !== 'object' || Array.isArray(over)) return over as T;
-  const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
-  for (const [k, v] of Object.entries(over)) out[k] = merge(out[k], v);
-  return out as T;
-}
 
 /** Mean CPU seconds of `f` over `n` calls. */
 function perCall(f: () => void, n: number): number {
@@ -92,10 +50,9 @@ function perCall(f: () => void, n: number): number {
 async function main(): Promise<void> {
   await initBackend('wasm');
   const which = process.argv[2] ?? 'faster-rcnn';
-  if (!(which in ARMS)) throw new Error(`two-stage-profile: unknown arm '${which}' (${Object.keys(ARMS).join(', ')})`);
   const over = process.argv[3] ? (JSON.parse(process.argv[3]) as object) : {};
   const steps = Number(process.env.STEPS ?? 4);
-  const config = parseRunConfig(merge(ARMS[which], over) as RunConfigInput);
+  const config = parseRunConfig(mergeConfig(armNamed(which).config, over));
   const detector = buildDetector(config, { seed: 0 });
   if (!(detector instanceof FasterRcnn)) throw new Error('two-stage-profile: not a two-stage detector');
   const masks = config.model.arch === 'mask-rcnn';
