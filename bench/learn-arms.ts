@@ -27,6 +27,19 @@ export const TRAIN = {
   augment: { flip: true, scaleJitter: [0.9, 1.1], photometric: false },
 };
 
+/**
+ * The two-stage arms' common config. lr 4e-3: at 8e-3 both arms stalled (box AP50 0.03 after 1,150–1,570 steps, where
+ * 4e-3 has 0.12 by step 280; docs/benchmarks.md, Two-stage).
+ */
+const FASTER_RCNN: RunConfigInput = {
+  dataset: DATASET,
+  model: { arch: 'faster-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, norm: 'none', numClasses: 7, inputSize: SIZE },
+  anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 2, aspectRatios: [1] },
+  rpn: { features: 'fpn', shared: true },
+  roi: { pooler: 'align', boxHead: '2fc', fcDim: 256, batchPerImage: 64 },
+  train: TRAIN as RunConfigInput['train'],
+};
+
 export interface Arm {
   name: 'retinanet' | 'efficientdet' | 'faster-rcnn' | 'mask-rcnn';
   config: RunConfigInput;
@@ -67,17 +80,10 @@ export const ARMS: Arm[] = [
   {
     // Issue 7: Faster R-CNN with an FPN RPN (one size per level, 2 scales per octave here since the
     // shapes are 8–120 px), RoIAlign, 2fc box head of 256 (FPN §4.2 has 1024), 64 RoIs per image
-    // (Fast R-CNN §2.3; 512 would quadruple the RoIAlign gather), goal box AP50 ≥ 0.90 in 30 CPU min.
+    // (Fast R-CNN §2.3; 512 would quadruple the RoIAlign work), goal box AP50 ≥ 0.90 in 30 CPU min.
     name: 'faster-rcnn',
     minutes: 30,
-    config: {
-      dataset: DATASET,
-      model: { arch: 'faster-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, norm: 'none', numClasses: 7, inputSize: SIZE },
-      anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 2, aspectRatios: [1] },
-      rpn: { features: 'fpn', shared: true },
-      roi: { pooler: 'align', boxHead: '2fc', fcDim: 256, batchPerImage: 64 },
-      train: TRAIN as RunConfigInput['train'],
-    },
+    config: FASTER_RCNN,
     goal: { AP50: 0.9 },
   },
   {
@@ -88,13 +94,9 @@ export const ARMS: Arm[] = [
     name: 'mask-rcnn',
     minutes: 30,
     config: {
-      dataset: DATASET,
-      model: { arch: 'mask-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, norm: 'none', numClasses: 7, inputSize: SIZE },
-      anchors: { levels: [2, 3, 4, 5, 6], sizeMultiplier: 2, scalesPerOctave: 2, aspectRatios: [1] },
-      rpn: { features: 'fpn', shared: true },
-      roi: { pooler: 'align', boxHead: '2fc', fcDim: 256, batchPerImage: 64 },
+      ...FASTER_RCNN,
+      model: { ...FASTER_RCNN.model, arch: 'mask-rcnn' },
       mask: { loss: 'sigmoid', convDim: 16, numConvs: 4 },
-      train: TRAIN as RunConfigInput['train'],
     },
     goal: { AP50: 0.9, maskAP50: 0.85 },
   },
