@@ -3,13 +3,13 @@ import type { AnchorSet } from '../anchors';
 import type { DetectorConfig } from '../config';
 import type { ParamStore } from '../nn';
 import type { Backbone } from './backbones/backbone';
-import { loadBackboneWeights, type LoadedWeights } from './backbones/backbone-weights';
 import type { Detections } from '../postprocess/decode-detections';
 import type { TrainBatch } from '../structures';
 import { denseDetect, denseTrainingLoss } from './dense-detector';
 import type { DetectOptions, Detector, DetectorOutputs, TrainingLoss } from './detector';
 import type { DenseHead } from './heads/dense-head';
 import type { Neck } from './necks/neck';
+import { ParamStoreDetector } from './param-store-detector';
 
 /** The parts a one-stage detector is composed of (built by `buildDetector`, or by hand in tests). */
 export interface OneStageDetectorParts {
@@ -36,22 +36,17 @@ export interface OneStageDetectorParts {
  * Evaluation and any extra forward pass use `apply(images, false)`.
  * Checkpoints must save `allVariables()` (the moving statistics are not trainable).
  */
-export class OneStageDetector implements Detector {
-  readonly config: DetectorConfig;
-  readonly inputSize: number;
+export class OneStageDetector extends ParamStoreDetector implements Detector {
   readonly anchors: Float32Array;
   readonly anchorSet: AnchorSet;
   readonly backbone: Backbone;
   readonly neck: Neck;
   readonly head: DenseHead;
-  private readonly params: ParamStore;
 
   constructor(parts: OneStageDetectorParts) {
-    this.config = parts.config;
-    this.inputSize = parts.inputSize;
+    super(parts);
     this.anchorSet = parts.anchorSet;
     this.anchors = parts.anchorSet.anchors;
-    this.params = parts.params;
     this.backbone = parts.backbone;
     this.neck = parts.neck;
     this.head = parts.head;
@@ -67,10 +62,7 @@ export class OneStageDetector implements Detector {
    * @returns classLogits `[B, A_total, C]`, boxDeltas `[B, A_total, 4]`; the caller owns them.
    */
   apply(images: tf.Tensor4D, training: boolean): DetectorOutputs {
-    const [, h, w, c] = images.shape;
-    if (images.rank !== 4 || h !== this.inputSize || w !== this.inputSize || c !== 3) {
-      throw new RangeError(`Detector.apply: images must be [B, ${this.inputSize}, ${this.inputSize}, 3], got [${images.shape.join(', ')}]`);
-    }
+    this.checkImages(images, 'Detector.apply');
     return tf.tidy((): tf.TensorContainer => {
       const features = this.backbone.apply(images, training);
       const pyramid = this.neck.apply(features, training);
@@ -86,30 +78,5 @@ export class OneStageDetector implements Detector {
   /** RetinaNet's inference (decodeDetections). */
   detect(images: tf.Tensor4D, options?: DetectOptions): Promise<Detections[]> {
     return denseDetect(this, images, options);
-  }
-
-  trainableVariables(): Map<string, tf.Variable> {
-    return this.params.trainable();
-  }
-
-  allVariables(): Map<string, tf.Variable> {
-    return this.params.all();
-  }
-
-  /**
-   * Loads a backbone weights file (format in backbones/backbone-weights.ts) into this detector's
-   * `backbone.*` variables. @throws ModelConfigError naming the file and entry on a mismatch.
-   */
-  loadBackboneWeights(path: string): LoadedWeights {
-    return loadBackboneWeights(this.allVariables(), path);
-  }
-
-  /** Number of trainable scalars. */
-  countParameters(): number {
-    return this.params.countTrainableParameters();
-  }
-
-  dispose(): void {
-    this.params.dispose();
   }
 }

@@ -6,9 +6,9 @@ import type { Detections } from '../../postprocess/decode-detections';
 import { sampleRois, type RoiSample } from '../../roi';
 import type { TrainBatch } from '../../structures';
 import type { Backbone } from '../backbones/backbone';
-import { loadBackboneWeights, type LoadedWeights } from '../backbones/backbone-weights';
 import type { DetectOptions, Detector, DetectorOutputs, LossContext, TrainingLoss } from '../detector';
 import type { Fpn } from '../necks/fpn';
+import { ParamStoreDetector } from '../param-store-detector';
 import type { BoxHead, BoxPredictor } from './box-head';
 import { boxHeadDetections, boxHeadLoss, boxHeadTargets } from './box-head-targets';
 import type { RoiPooler } from './roi-pooler';
@@ -97,9 +97,7 @@ export interface RoiInferenceState {
  * Sampling (RPN anchors, RoIs) draws from a generator seeded by (run seed, step), so resumed runs
  * repeat an uninterrupted one exactly.
  */
-export class FasterRcnn implements Detector {
-  readonly config: DetectorConfig;
-  readonly inputSize: number;
+export class FasterRcnn extends ParamStoreDetector implements Detector {
   /** The RPN's anchors (see `rpnAnchors`). */
   readonly anchors: Float32Array;
   readonly rpnAnchors: RpnAnchors;
@@ -109,16 +107,13 @@ export class FasterRcnn implements Detector {
   readonly pooler: RoiPooler;
   readonly boxHead: BoxHead;
   readonly boxPredictor: BoxPredictor;
-  protected readonly params: ParamStore;
   /** Fast R-CNN's class-specific box coder (weights 10, 10, 5, 5). */
   protected readonly boxCoder = new BoxCoder({ weights: FASTER_RCNN_BOX_WEIGHTS });
   /** The RPN's coder (weights 1, 1, 1, 1). */
   protected readonly rpnCoder = new BoxCoder();
 
   constructor(parts: FasterRcnnParts) {
-    this.config = parts.config;
-    this.inputSize = parts.inputSize;
-    this.params = parts.params;
+    super(parts);
     this.trunk = parts.trunk;
     this.rpnTrunk = parts.rpnTrunk;
     this.rpnAnchors = parts.rpnAnchors;
@@ -135,7 +130,7 @@ export class FasterRcnn implements Detector {
 
   /** Runs the trunk(s): RoI feature maps and the RPN's maps. The caller owns (disposes) them. */
   features(images: tf.Tensor4D, training: boolean): TwoStageFeatures {
-    this.checkImages(images);
+    this.checkImages(images, 'FasterRcnn');
     // tidy keeps the tensors of arrays and plain objects (not of Maps): return arrays, rebuild the Map.
     const kept = tf.tidy(() => {
       const roi = runTrunk(this.trunk, images, training);
@@ -318,34 +313,6 @@ export class FasterRcnn implements Detector {
     return Array.from({ length: batch }, (_, b) =>
       selectProposals(obj.subarray(b * N, (b + 1) * N), del.subarray(b * N * 4, (b + 1) * N * 4), this.anchors, this.rpnAnchors.levelCounts, options, this.rpnCoder),
     );
-  }
-
-  trainableVariables(): Map<string, tf.Variable> {
-    return this.params.trainable();
-  }
-
-  allVariables(): Map<string, tf.Variable> {
-    return this.params.all();
-  }
-
-  /** Loads a backbone weights file into `backbone.*` (see backbones/backbone-weights.ts). */
-  loadBackboneWeights(path: string): LoadedWeights {
-    return loadBackboneWeights(this.allVariables(), path);
-  }
-
-  countParameters(): number {
-    return this.params.countTrainableParameters();
-  }
-
-  dispose(): void {
-    this.params.dispose();
-  }
-
-  private checkImages(images: tf.Tensor4D): void {
-    const [, h, w, c] = images.shape;
-    if (images.rank !== 4 || h !== this.inputSize || w !== this.inputSize || c !== 3) {
-      throw new RangeError(`FasterRcnn: images must be [B, ${this.inputSize}, ${this.inputSize}, 3], got [${images.shape.join(', ')}]`);
-    }
   }
 }
 
