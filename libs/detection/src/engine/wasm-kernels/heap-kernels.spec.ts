@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
+import { onBothBackends } from '../testing/on-both-backends';
 import { HOST_MATMUL_MAX_ROWS } from './heap-kernels';
 
 /** The heap versions of MaxPoolGrad, SplitV and small BatchMatMul (heap-kernels.ts) against the cpu backend. */
@@ -14,13 +15,6 @@ function values(n: number, seed: number, levels = 0): number[] {
   });
 }
 
-async function onBoth<T>(compute: () => T): Promise<[T, T]> {
-  await tf.setBackend('cpu');
-  const reference = compute();
-  await tf.setBackend('wasm');
-  return [compute(), reference];
-}
-
 beforeAll(async () => {
   await initBackend('wasm', { log: () => undefined });
 });
@@ -33,7 +27,7 @@ describe('heap kernels on wasm', () => {
     ['3×3 stride 2 valid', [1, 8, 7, 2], 3, 2, 'valid' as const, 0],
   ])('MaxPoolGrad: %s', async (_name, shape, k, stride, pad, levels) => {
     const size = shape.reduce((a, b) => a * b, 1);
-    const [got, want] = await onBoth(() =>
+    const [got, want] = await onBothBackends(() =>
       tf.tidy(() => {
         const x = tf.tensor4d(values(size, 7, levels), shape as [number, number, number, number]);
         const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, k, stride, pad), tf.maxPool(tf.sin(x), k, stride, pad))));
@@ -54,7 +48,7 @@ describe('heap kernels on wasm', () => {
   ] as const)('SplitV of %j into %j along %i', async (shape, splits, axis) => {
     const size = shape.reduce((a: number, b: number) => a * b, 1);
     for (const dtype of ['float32', 'int32', 'bool'] as const) {
-      const [got, want] = await onBoth(() =>
+      const [got, want] = await onBothBackends(() =>
         tf.tidy(() => {
           const x = tf.tensor(values(size, 3).map((v) => (dtype === 'float32' ? v : v > 0 ? 1 : 0)), [...shape], dtype);
           return tf.split(x, splits as number | number[], axis).map((t) => [t.shape, Array.from(t.dataSync())]);
@@ -70,7 +64,7 @@ describe('heap kernels on wasm', () => {
     [[1, 1, 40], [40, 3]],
     [[3, 8], [8, 4]], // more rows than the host loop takes: XNNPACK
   ])('BatchMatMul %j · %j', async (aShape, bShape) => {
-    const [got, want] = await onBoth(() =>
+    const [got, want] = await onBothBackends(() =>
       tf.tidy(() => {
         const a = tf.tensor(values(aShape.reduce((x, y) => x * y, 1), 11), aShape);
         const b = tf.tensor(values(bShape.reduce((x, y) => x * y, 1), 12), bShape);
@@ -90,7 +84,7 @@ describe('heap kernels on wasm', () => {
     [[2, 7, 3], [2, 7, 5], true, false], // batched
     [[1, 8], [3, 8], false, true], // one row: the host loop after the copy
   ] as const)('BatchMatMul %j · %j with transposeA %s, transposeB %s, and its gradient', async (aShape, bShape, tA, tB) => {
-    const [got, want] = await onBoth(() =>
+    const [got, want] = await onBothBackends(() =>
       tf.tidy(() => {
         const a = tf.tensor(values(aShape.reduce((x: number, y: number) => x * y, 1), 13), [...aShape]);
         const b = tf.tensor(values(bShape.reduce((x: number, y: number) => x * y, 1), 14), [...bShape]);

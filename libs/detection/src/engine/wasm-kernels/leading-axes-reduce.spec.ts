@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
+import { onBothBackends } from '../testing/on-both-backends';
 import { leadingAxesReduction } from './leading-axes-reduce';
 
 /** The wasm Sum and Mean over every axis but the last (an average pool in the engine) against the cpu backend. */
@@ -7,13 +8,6 @@ import { leadingAxesReduction } from './leading-axes-reduce';
 beforeAll(async () => {
   await initBackend('wasm', { log: () => undefined });
 });
-
-async function onBoth<T>(compute: () => T): Promise<[T, T]> {
-  await tf.setBackend('cpu');
-  const reference = compute();
-  await tf.setBackend('wasm');
-  return [compute(), reference];
-}
 
 describe('leadingAxesReduction', () => {
   it('takes every axis but the last, in any order or sign, and nothing else', () => {
@@ -37,7 +31,7 @@ describe('Sum and Mean over the leading axes on wasm', () => {
     const size = shape.reduce((a: number, b: number) => a * b, 1);
     const channels = shape[shape.length - 1]!;
     const rows = size / channels;
-    const [got, want] = await onBoth(() =>
+    const [got, want] = await onBothBackends(() =>
       tf.tidy(() => {
         const x = tf.sin(tf.mul(tf.range(0, size), 0.37)).reshape([...shape]);
         const s = tf.sum(x, axis as number | number[], keepDims);
@@ -65,12 +59,12 @@ describe('Sum and Mean over the leading axes on wasm', () => {
   });
 
   it('leaves other reductions to the backend (values as the cpu backend)', async () => {
-    const [got, want] = await onBoth(() => tf.tidy(() => Array.from(tf.sum(tf.sin(tf.range(0, 210)).reshape([5, 6, 7]), 1).dataSync())));
+    const [got, want] = await onBothBackends(() => tf.tidy(() => Array.from(tf.sum(tf.sin(tf.range(0, 210)).reshape([5, 6, 7]), 1).dataSync())));
     got.forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 5));
   });
 
   it('keeps int32 sums exact (the backend\'s own kernel)', async () => {
-    const [got, want] = await onBoth(() => tf.tidy(() => Array.from(tf.sum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), 0).dataSync())));
+    const [got, want] = await onBothBackends(() => tf.tidy(() => Array.from(tf.sum(tf.tensor2d([[1, 2], [3, 4], [5, 6]], [3, 2], 'int32'), 0).dataSync())));
     expect(got).toEqual(want);
     expect(got).toEqual([9, 12]);
   });
