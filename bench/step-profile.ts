@@ -8,10 +8,11 @@
  * profile's total exceeds the step.
  *
  *   node -r ./scripts/register.js bench/step-profile.ts efficientdet ['{"anchors":{"levels":[3,4,5,6,7]}}']
+ *   SIMD=0 … (the XNNPACK filter-gradient routes instead of the engine's SIMD kernels)
  *   STEPS_ONLY=5 node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./scripts/register.js bench/step-profile.ts efficientdet  (a V8 profile)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { buildDetector, initBackend, parseRunConfig } from '@ablate/detection';
+import { buildDetector, initBackend, parseRunConfig, useSimdKernels } from '@ablate/detection';
 import { createTrainSource, loadDataset } from '@ablate/data';
 import { armNamed, mergeConfig } from './learn-arms';
 
@@ -22,6 +23,8 @@ const cpuSeconds = (): number => {
 
 async function main(): Promise<void> {
   await initBackend('wasm');
+  // SIMD=0: the gradient kernels' XNNPACK routes instead of the engine's SIMD kernels, to compare.
+  useSimdKernels(process.env.SIMD !== '0');
   const which = process.argv[2] ?? 'efficientdet';
   const over = (process.argv[3] ? JSON.parse(process.argv[3]) : {}) as object;
   // The arm's model, anchors and matcher on a small training set (only one batch is used).

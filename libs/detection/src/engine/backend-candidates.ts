@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmGradientKernels } from './wasm-kernels/register-wasm-gradients';
+import { loadSimdKernels } from './wasm-kernels/simd/simd-kernels';
 
 /** What a worker records with every run: which backend computed it, where, on how many threads. */
 export interface BackendInfo {
@@ -91,6 +92,8 @@ const wasmCandidate: BackendCandidate = {
     await makeCurrent('wasm', WASM_PACKAGE);
     registerWasmGradientKernels();
     const simd = (await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) as boolean;
+    // The engine's own SIMD kernels (filter gradients) share the backend's heap; without SIMD, XNNPACK routes remain.
+    if (simd) await loadSimdKernels(tf.backend());
     return { backend: 'wasm', package: WASM_PACKAGE, version: wasm.version_wasm, device: 'cpu', threads: wasm.getThreadsCount(), simd };
   },
 };

@@ -7,4 +7,5 @@ export type { BackendChoice, InitBackendOptions } from './init-backend';
 export type { BackendInfo } from './backend-candidates';
 export { InvalidBackendChoiceError, BackendUnavailableError, BackendNotInitialisedError } from './engine-errors';
 export { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from './wasm-kernels/register-wasm-gradients';
+export { useSimdKernels } from './wasm-kernels/simd/simd-kernels';
 export { batchNormTraining } from './ops/batch-norm-training';

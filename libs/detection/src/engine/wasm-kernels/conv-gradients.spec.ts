@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
+import { simdKernelsOn, useSimdKernels } from './simd/simd-kernels';
 
 /**
  * Each wasm gradient kernel against the cpu backend's reference kernel of the same name, on random
@@ -55,6 +56,12 @@ const CASES: Case[] = [
   { name: '3×3 stride 2 same, odd size, 16 outputs (GEMM input gradient)', h: 5, w: 7, c: 3, o: 16, k: 3, stride: 2, pad: 'same', dilation: 1 },
   { name: '3×3 stride 2 valid, unread row, 16 outputs (GEMM input gradient)', h: 6, w: 6, c: 2, o: 16, k: 3, stride: 2, pad: 'valid', dilation: 1 },
   { name: '3×3 dilation 2 same, 16 outputs (GEMM input gradient)', h: 4, w: 5, c: 2, o: 16, k: 3, stride: 1, pad: 'same', dilation: 2 },
+  // Channel counts that take every register tile of the SIMD filter gradient (simd/kernel-text.ts): 21 = 5 bands of 4
+  // rows + 1 row (depthwise: 16 + 4 + 1 lanes); 23 = 8 + 8 + 4 + 3 columns.
+  { name: '3×3 stride 1 same, 21→23 channels (every SIMD tile)', h: 10, w: 9, c: 21, o: 23, k: 3, stride: 1, pad: 'same', dilation: 1 },
+  { name: '3×3 stride 2 same, odd size, 21→23 channels (every SIMD tile)', h: 11, w: 9, c: 21, o: 23, k: 3, stride: 2, pad: 'same', dilation: 1 },
+  // 2 × 20 × 17 = 680 pixels: the pointwise product in chunks of 256.
+  { name: '1×1 stride 1 valid, 680 pixels (pointwise chunks)', h: 20, w: 17, c: 9, o: 13, k: 1, stride: 1, pad: 'valid', dilation: 1 },
 ];
 
 /** Deterministic uniform values in [−1, 1) (an LCG; Math.random would make failures unrepeatable). */
@@ -149,6 +156,15 @@ beforeAll(async () => {
   await initBackend('wasm', { log: () => undefined });
 });
 
+afterAll(() => useSimdKernels(true));
+
+it('loads the SIMD filter-gradient kernels with the wasm backend (this machine has wasm SIMD)', async () => {
+  expect(simdKernelsOn(tf.backend())).not.toBeNull();
+  useSimdKernels(false);
+  expect(simdKernelsOn(tf.backend())).toBeNull();
+  useSimdKernels(true);
+});
+
 describe.each([
   ['conv2d', false],
   ['depthwise (multiplier 1)', true],
@@ -160,8 +176,13 @@ describe.each([
     await tf.setBackend('cpu');
     const [refDw, refDx] = gradients(problem, kase, depthwise, true);
     await tf.setBackend('wasm');
-    const [dw, dx] = gradients(problem, kase, depthwise, false);
-    expect(relativeError(dw, refDw)).toBeLessThan(TOLERANCE);
-    expect(relativeError(dx, refDx)).toBeLessThan(TOLERANCE);
+    // The filter gradient both ways: the SIMD kernels on the heap, and the XNNPACK routes they fall back to.
+    for (const simd of [true, false]) {
+      useSimdKernels(simd);
+      const [dw, dx] = gradients(problem, kase, depthwise, false);
+      expect(relativeError(dw, refDw), simd ? 'SIMD' : 'XNNPACK').toBeLessThan(TOLERANCE);
+      expect(relativeError(dx, refDx)).toBeLessThan(TOLERANCE);
+    }
+    useSimdKernels(true);
   });
 });

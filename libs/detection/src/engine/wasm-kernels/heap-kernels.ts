@@ -1,5 +1,5 @@
 import { type KernelFunc, type TensorInfo, backend_util, broadcast_util, util } from '@tensorflow/tfjs-core';
-import { copyRuns } from './heap-slice';
+import { type HeapBackend, copyRuns } from './heap-slice';
 
 /*
  * Replacements for three wasm kernels (tfjs-backend-wasm 4.22) that a detector's training step
@@ -11,12 +11,6 @@ import { copyRuns } from './heap-slice';
  *    tensor each time), ~7.5 ns an element: 4 ms for [1, 32768]·[32768, 16], 63 ms a step in all
  *    (the norm layers' channel sums).
  */
-
-/** The wasm backend's public methods used here. */
-interface HeapBackend {
-  makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
-}
 
 const heapOf = (backend: unknown) => backend as HeapBackend;
 

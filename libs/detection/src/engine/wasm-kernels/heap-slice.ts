@@ -1,7 +1,7 @@
 import { type KernelFunc, type TensorInfo, slice_util, util } from '@tensorflow/tfjs-core';
 
-/** The part of the wasm backend's API this kernel uses (public methods of BackendWasm). */
-interface HeapBackend {
+/** The part of the wasm backend's API that kernels written on its heap use (public methods of BackendWasm). */
+export interface HeapBackend {
   makeOutput(shape: number[], dtype: TensorInfo['dtype']): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }

@@ -1,14 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE_KERNEL, adamUpdateConfig } from '../ops/adam-update';
-import { type ConvAttrs, convGeometry } from './conv-geometry';
+import { type ConvAttrs, type ConvGeometry, convGeometry } from './conv-geometry';
 import { conv2dInputGradient } from './conv2d-gradients';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
 import { conv2dFilterGradientGemm } from './filter-gradient-gemm';
 import { maxPoolGradOnHeap, smallMatMulOnHeap, splitVOnHeap } from './heap-kernels';
-import { sliceFromHeap } from './heap-slice';
+import { type HeapBackend, sliceFromHeap } from './heap-slice';
 import { leadingAxesReduction, reduceLeadingAxes } from './leading-axes-reduce';
 import { unsortedSegmentSum } from './segment-sum';
+import { conv2dFilterGradientOnHeap, depthwiseFilterGradientOnHeap } from './simd/filter-gradients-on-heap';
+import { type SimdKernels, simdKernelsOn } from './simd/simd-kernels';
 import { tileByBroadcast } from './tile';
 
 /** The wasm backend's name in the tfjs kernel registry. */
@@ -95,14 +97,39 @@ function leadingAxesAsPool(kind: 'sum' | 'mean', fallback: KernelFunc): KernelFu
   };
 }
 
-const kernels: Record<string, KernelFunc> = {
-  Conv2DBackpropFilter: composite((inputs, attrs) => {
+/**
+ * A filter-gradient kernel (inputs x, dy; attrs of the forward convolution and its filterShape):
+ * the engine's SIMD kernels on the heap when they are loaded (simd/), for float32 and, depthwise,
+ * a channel multiplier of 1; otherwise `composite`, built from XNNPACK's operators.
+ */
+function onHeapWhenSimd(
+  onHeap: (backend: HeapBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry) => TensorInfo,
+  viaOps: (x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, multiplier: number) => tf.Tensor4D,
+  depthwise: boolean,
+): KernelFunc {
+  const fallback = composite((inputs, attrs) => {
     const x = asTensor<tf.Rank.R4>(inputs.x!);
-    const dy = asTensor<tf.Rank.R4>(inputs.dy!);
     const filterShape = attrs.filterShape as unknown as Shape4;
-    const g = convGeometry(x.shape, filterShape, attrs as unknown as ConvAttrs, false);
-    return conv2dFilterGradientGemm(x, dy, g);
-  }),
+    const g = convGeometry(x.shape, filterShape, attrs as unknown as ConvAttrs, depthwise);
+    return viaOps(x, asTensor<tf.Rank.R4>(inputs.dy!), g, filterShape[3]);
+  });
+  return (args) => {
+    const { x, dy } = args.inputs as Record<'x' | 'dy', TensorInfo>;
+    const filterShape = args.attrs!.filterShape as unknown as Shape4;
+    const simd = simdKernelsOn(args.backend);
+    const float = x.dtype === 'float32' && dy.dtype === 'float32';
+    if (simd === null || !float || (depthwise && filterShape[3] !== 1)) return fallback(args);
+    const g = convGeometry(x.shape, filterShape, args.attrs as unknown as ConvAttrs, depthwise);
+    return onHeap(args.backend as unknown as HeapBackend, simd, x, dy, g);
+  };
+}
+
+const kernels: Record<string, KernelFunc> = {
+  Conv2DBackpropFilter: onHeapWhenSimd(
+    (backend, simd, x, dy, g) => conv2dFilterGradientOnHeap(backend, simd, x, dy, g),
+    (x, dy, g) => conv2dFilterGradientGemm(x, dy, g),
+    false,
+  ),
   Conv2DBackpropInput: composite((inputs, attrs) => {
     const dy = asTensor<tf.Rank.R4>(inputs.dy!);
     const filter = asTensor<tf.Rank.R4>(inputs.filter!);
@@ -110,13 +137,11 @@ const kernels: Record<string, KernelFunc> = {
     const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
     return conv2dInputGradient(dy, filter, g);
   }),
-  DepthwiseConv2dNativeBackpropFilter: composite((inputs, attrs) => {
-    const x = asTensor<tf.Rank.R4>(inputs.x!);
-    const dy = asTensor<tf.Rank.R4>(inputs.dy!);
-    const filterShape = attrs.filterShape as unknown as Shape4;
-    const g = convGeometry(x.shape, filterShape, attrs as unknown as ConvAttrs, true);
-    return depthwiseFilterGradient(x, dy, g, filterShape[3]);
-  }),
+  DepthwiseConv2dNativeBackpropFilter: onHeapWhenSimd(
+    (backend, simd, x, dy, g) => depthwiseFilterGradientOnHeap(backend, simd, x, dy, g),
+    (x, dy, g, multiplier) => depthwiseFilterGradient(x, dy, g, multiplier),
+    true,
+  ),
   DepthwiseConv2dNativeBackpropInput: composite((inputs, attrs) => {
     const dy = asTensor<tf.Rank.R4>(inputs.dy!);
     const filter = asTensor<tf.Rank.R4>(inputs.filter!);

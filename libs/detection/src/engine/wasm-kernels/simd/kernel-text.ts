@@ -1,0 +1,179 @@
+/*
+ * The WebAssembly text (WAT) of the engine's SIMD kernels, generated here because their register
+ * tiles are the same loop written out for several tile sizes. Two exported functions, both
+ * accumulating into `c` (pointers are byte offsets into the tfjs wasm heap, strides in elements):
+ *
+ *   gemm_tn(a, sa, b, sb, k, c, m, n):      c[i·n + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j]
+ *   dot_channels(a, sa, b, sb, k, c, n):    c[j]       += Σ_{t<k} a[t·sa + j] · b[t·sb + j]
+ *
+ * gemm_tn is Aᵀ·B for two pixel-major operands (a convolution's input taps and its output
+ * gradient, NHWC: channels contiguous, pixels `sa`/`sb` apart), the filter gradient's product
+ * without the transposes and packing that XNNPACK's operators need. Its 4×8 register tile (8
+ * v128 accumulators) reads 4 splatted floats of A and 2 vectors of B per pixel; tails use 4×4,
+ * 4×1, 1×8, 1×4 and 1×1 tiles. dot_channels is the depthwise filter gradient's per-channel dot
+ * product, 16 channels (4 vectors) at a time.
+ *
+ * Plain wasm SIMD (mul then add: no relaxed-SIMD FMA), which every Node ≥ 16 runs.
+ */
+
+/** A tile of `rows` rows of C by `width` columns (8 or 4 = vectors of 4 lanes, 1 = scalar). */
+interface Tile {
+  rows: 1 | 4;
+  width: 1 | 4 | 8;
+}
+
+const GEMM_TILES: readonly Tile[] = [
+  { rows: 4, width: 8 },
+  { rows: 4, width: 4 },
+  { rows: 4, width: 1 },
+  { rows: 1, width: 8 },
+  { rows: 1, width: 4 },
+  { rows: 1, width: 1 },
+];
+
+const tileName = (t: Tile): string => `$tile_${t.rows}x${t.width}`;
+
+/**
+ * One register tile of C: load its accumulators, run over the k pixels, store them back.
+ * Params are byte addresses and byte strides: pa (A at the tile's first column), sa, pb, sb, k,
+ * pc (C at the tile's corner), sc (C's row stride).
+ */
+function tileFunction(t: Tile): string {
+  const vector = t.width > 1;
+  const lanes = vector ? t.width / 4 : 1;
+  const type = vector ? 'v128' : 'f32';
+  const load = vector ? 'v128.load' : 'f32.load';
+  const store = vector ? 'v128.store' : 'f32.store';
+  const splat = vector ? 'v128.load32_splat' : 'f32.load';
+  const mul = vector ? 'f32x4.mul' : 'f32.mul';
+  const add = vector ? 'f32x4.add' : 'f32.add';
+  const step = vector ? 16 : 4;
+  const acc = (r: number, v: number) => `$c${r}_${v}`;
+  const rowAddress = (r: number) => (r === 0 ? '(local.get $pc)' : `(i32.add (local.get $pc) (i32.mul (local.get $sc) (i32.const ${r})))`);
+  const lines: string[] = [];
+  lines.push(`(func ${tileName(t)} (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $k i32) (param $pc i32) (param $sc i32)`);
+  const locals = ['(local $a ' + type + ')'];
+  for (let v = 0; v < lanes; v++) locals.push(`(local $b${v} ${type})`);
+  for (let r = 0; r < t.rows; r++) for (let v = 0; v < lanes; v++) locals.push(`(local ${acc(r, v)} ${type})`);
+  lines.push(locals.join(' '));
+  lines.push('(if (i32.eqz (local.get $k)) (then (return)))');
+  for (let r = 0; r < t.rows; r++) {
+    for (let v = 0; v < lanes; v++) lines.push(`(local.set ${acc(r, v)} (${load} offset=${v * step} ${rowAddress(r)}))`);
+  }
+  lines.push('(loop $pixels');
+  for (let v = 0; v < lanes; v++) lines.push(`(local.set $b${v} (${load} offset=${v * step} (local.get $pb)))`);
+  for (let r = 0; r < t.rows; r++) {
+    lines.push(`(local.set $a (${splat} offset=${r * 4} (local.get $pa)))`);
+    for (let v = 0; v < lanes; v++) {
+      lines.push(`(local.set ${acc(r, v)} (${add} (local.get ${acc(r, v)}) (${mul} (local.get $a) (local.get $b${v}))))`);
+    }
+  }
+  lines.push('(local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
+  lines.push('(local.set $pb (i32.add (local.get $pb) (local.get $sb)))');
+  lines.push('(br_if $pixels (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))');
+  for (let r = 0; r < t.rows; r++) {
+    for (let v = 0; v < lanes; v++) lines.push(`(${store} offset=${v * step} ${rowAddress(r)} (local.get ${acc(r, v)}))`);
+  }
+  lines.push(')');
+  return lines.join('\n');
+}
+
+/**
+ * The columns of one band of `rows` rows of C: tiles of width 8 while they fit, then 4, then 1.
+ * Params: pa (A at the band's first column), sa, pb, sb (byte strides), k, pc (C at the band's first row), n.
+ */
+function bandFunction(rows: 1 | 4): string {
+  const widths = [8, 4, 1] as const;
+  const body = widths.map((width) => {
+    const fits = width === 1 ? '(i32.ge_u (local.get $j) (local.get $n))' : `(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $n))`;
+    return `(block $done${width} (loop $next${width}
+  (br_if $done${width} ${fits})
+  (call ${tileName({ rows, width })} (local.get $pa) (local.get $sa)
+    (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const 2))) (local.get $sb) (local.get $k)
+    (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (i32.shl (local.get $n) (i32.const 2)))
+  (local.set $j (i32.add (local.get $j) (i32.const ${width})))
+  (br $next${width})))`;
+  });
+  return `(func $band_${rows} (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $k i32) (param $pc i32) (param $n i32)
+(local $j i32)
+${body.join('\n')})`;
+}
+
+const GEMM_TN = `(func (export "gemm_tn") (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $k i32) (param $c i32) (param $m i32) (param $n i32)
+(local $i i32)
+(local.set $sa (i32.shl (local.get $sa) (i32.const 2)))
+(local.set $sb (i32.shl (local.get $sb) (i32.const 2)))
+(block $done4 (loop $next4
+  (br_if $done4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
+  (call $band_4 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $sa) (local.get $b) (local.get $sb) (local.get $k)
+    (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))) (local.get $n))
+  (local.set $i (i32.add (local.get $i) (i32.const 4)))
+  (br $next4)))
+(block $done1 (loop $next1
+  (br_if $done1 (i32.ge_u (local.get $i) (local.get $m)))
+  (call $band_1 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $sa) (local.get $b) (local.get $sb) (local.get $k)
+    (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))) (local.get $n))
+  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+  (br $next1))))`;
+
+/** Per-channel dot products over `width` channels (16 = 4 vectors, 4 = 1 vector, 1 = scalar) at pa, pb, pc. */
+function dotFunction(width: 1 | 4 | 16): string {
+  const vector = width > 1;
+  const lanes = vector ? width / 4 : 1;
+  const type = vector ? 'v128' : 'f32';
+  const load = vector ? 'v128.load' : 'f32.load';
+  const store = vector ? 'v128.store' : 'f32.store';
+  const mul = vector ? 'f32x4.mul' : 'f32.mul';
+  const add = vector ? 'f32x4.add' : 'f32.add';
+  const step = vector ? 16 : 4;
+  const lines: string[] = [];
+  lines.push(`(func $dot_${width} (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $k i32) (param $pc i32)`);
+  lines.push(Array.from({ length: lanes }, (_, v) => `(local $c${v} ${type})`).join(' '));
+  lines.push('(if (i32.eqz (local.get $k)) (then (return)))');
+  for (let v = 0; v < lanes; v++) lines.push(`(local.set $c${v} (${load} offset=${v * step} (local.get $pc)))`);
+  lines.push('(loop $pixels');
+  for (let v = 0; v < lanes; v++) {
+    lines.push(
+      `(local.set $c${v} (${add} (local.get $c${v}) (${mul} (${load} offset=${v * step} (local.get $pa)) (${load} offset=${v * step} (local.get $pb)))))`,
+    );
+  }
+  lines.push('(local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
+  lines.push('(local.set $pb (i32.add (local.get $pb) (local.get $sb)))');
+  lines.push('(br_if $pixels (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))');
+  for (let v = 0; v < lanes; v++) lines.push(`(${store} offset=${v * step} (local.get $pc) (local.get $c${v}))`);
+  lines.push(')');
+  return lines.join('\n');
+}
+
+const DOT_CHANNELS = `(func (export "dot_channels") (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $k i32) (param $c i32) (param $n i32)
+(local $j i32)
+(local.set $sa (i32.shl (local.get $sa) (i32.const 2)))
+(local.set $sb (i32.shl (local.get $sb) (i32.const 2)))
+${([16, 4, 1] as const)
+  .map((width) => {
+    const fits = width === 1 ? '(i32.ge_u (local.get $j) (local.get $n))' : `(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $n))`;
+    const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $j) (i32.const 2)))`;
+    return `(block $done${width} (loop $next${width}
+  (br_if $done${width} ${fits})
+  (call $dot_${width} ${at('$a')} (local.get $sa) ${at('$b')} (local.get $sb) (local.get $k) ${at('$c')})
+  (local.set $j (i32.add (local.get $j) (i32.const ${width})))
+  (br $next${width})))`;
+  })
+  .join('\n')})`;
+
+/** The whole module: it imports the heap (`env.memory`) of the tfjs wasm backend it runs on. */
+export function simdKernelText(): string {
+  return [
+    '(module',
+    '(memory (import "env" "memory") 1)',
+    ...GEMM_TILES.map(tileFunction),
+    bandFunction(4),
+    bandFunction(1),
+    GEMM_TN,
+    dotFunction(16),
+    dotFunction(4),
+    dotFunction(1),
+    DOT_CHANNELS,
+    ')',
+  ].join('\n');
+}

@@ -1,0 +1,76 @@
+import { simdKernelText } from './kernel-text';
+
+/**
+ * The engine's own wasm SIMD kernels (kernel-text.ts), running on the tfjs wasm backend's heap: the
+ * module imports the backend's WasmMemory, so its functions take tensors' heap addresses
+ * and read and write them in place, with no copies. Assembled from text by wabt once per process.
+ */
+export interface SimdKernels {
+  /** c[i·n + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j] (addresses in bytes, strides in elements). */
+  gemmTn(a: number, sa: number, b: number, sb: number, k: number, c: number, m: number, n: number): void;
+  /** c[j] += Σ_{t<k} a[t·sa + j] · b[t·sb + j] for j < n. */
+  dotChannels(a: number, sa: number, b: number, sb: number, k: number, c: number, n: number): void;
+}
+
+/**
+ * The WebAssembly API as far as used here. Node has it all; the project's type libraries (no DOM)
+ * declare only part of the namespace.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The kernels and the heap they are bound to. */
+let loaded: { kernels: SimdKernels; memory: WasmMemory } | null = null;
+
+/** The wasm backend's Emscripten module exposes its instance's exports, the memory among them, as `asm`. */
+interface WasmBackendLike {
+  wasm?: { asm?: { memory?: WasmMemory } };
+}
+
+const memoryOf = (backend: unknown) => (backend as WasmBackendLike).wasm?.asm?.memory;
+
+/** Whether kernels that have the SIMD kernels use them (see `useSimdKernels`). */
+let enabled = true;
+
+/**
+ * Switches the SIMD kernels off (the gradient kernels then take their XNNPACK routes) or back on,
+ * for the process: the specs check both routes against the cpu backend, bench:engine compares them.
+ */
+export function useSimdKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** The kernels bound to `backend`'s heap, once `loadSimdKernels` has run on it and unless switched off; else null (callers fall back). */
+export function simdKernelsOn(backend: unknown): SimdKernels | null {
+  return enabled && loaded !== null && memoryOf(backend) === loaded.memory ? loaded.kernels : null;
+}
+
+/**
+ * Assembles the kernels and binds them to `backend`'s heap. Returns null (and the engine keeps its
+ * XNNPACK routes) when the backend does not expose its memory; throws if the text does not
+ * assemble, which is a bug of this module.
+ */
+export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | null> {
+  const memory = memoryOf(backend);
+  if (!(memory instanceof wasmApi.Memory)) return null;
+  if (loaded?.memory === memory) return loaded.kernels;
+  const wabt = await (await import('wabt')).default();
+  const parsed = wabt.parseWat('ablate-simd-kernels.wat', simdKernelText(), { simd: true });
+  try {
+    parsed.validate();
+    const { buffer } = parsed.toBinary({});
+    const instance = new wasmApi.Instance(new wasmApi.Module(buffer), { env: { memory } });
+    const exports = instance.exports as unknown as { gemm_tn: SimdKernels['gemmTn']; dot_channels: SimdKernels['dotChannels'] };
+    loaded = { kernels: { gemmTn: exports.gemm_tn, dotChannels: exports.dot_channels }, memory };
+    return loaded.kernels;
+  } finally {
+    parsed.destroy();
+  }
+}
