@@ -66,6 +66,9 @@ export class Conv2d {
   }
 
   private run(x: tf.Tensor4D, filter: tf.Tensor4D, bias: tf.Tensor1D | undefined, activation: Activation): tf.Tensor4D {
+    // Nothing to fuse (a conv before a training-mode norm): the plain op. Under a gradient tape the fused op's
+    // gradient computes the input's gradient whether or not anything needs it: a stem's [8, 128, 128, 3] image.
+    if (bias === undefined && activation === 'linear') return tf.conv2d(x, filter, this.stride, 'same', 'NHWC', this.dilation);
     const y = tf.fused.conv2d({
       x,
       filter,

@@ -3,40 +3,49 @@
  * tiles are the same loop written out for several tile sizes. Two exported functions, both
  * accumulating into `c` (pointers are byte offsets into the tfjs wasm heap, strides in elements):
  *
- *   gemm_tn(a, sa, b, sb, k, c, m, n):      c[i·n + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j]
- *   dot_channels(a, sa, b, sb, k, c, n):    c[j]       += Σ_{t<k} a[t·sa + j] · b[t·sb + j]
+ *   gemm_tn(a, sa, b, sb, k, c, sc, m, n):  c[i·sc + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j]
+ *   gemm_nn(a, sa, b, sb, k, c, sc, m, n):  c[i·sc + j] += Σ_{t<k} a[i·sa + t] · b[t·sb + j]
+ *   dot_channels(a, sa, b, sb, k, c, n):    c[j]        += Σ_{t<k} a[t·sa + j] · b[t·sb + j]
  *
  * gemm_tn is Aᵀ·B for two pixel-major operands (a convolution's input taps and its output
  * gradient, NHWC: channels contiguous, pixels `sa`/`sb` apart), the filter gradient's product
  * without the transposes and packing that XNNPACK's operators need. Its 4×8 register tile (8
  * v128 accumulators) reads 4 splatted floats of A and 2 vectors of B per pixel; tails use 4×4,
- * 4×1, 1×8, 1×4 and 1×1 tiles. dot_channels is the depthwise filter gradient's per-channel dot
+ * 4×1, 1×8, 1×4 and 1×1 tiles. gemm_nn is the plain product, for input gradients: a row segment
+ * of dy times a tap's filter with its channels swapped, added into dx. dot_channels is the depthwise filter gradient's per-channel dot
  * product, 16 channels (4 vectors) at a time.
  *
  * Plain wasm SIMD (mul then add: no relaxed-SIMD FMA), which every Node ≥ 16 runs.
  */
 
-/** A tile of `rows` rows of C by `width` columns (8 or 4 = vectors of 4 lanes, 1 = scalar). */
+/**
+ * A tile of `rows` rows of C by `width` columns (8 or 4 = vectors of 4 lanes, 1 = scalar). `a` is
+ * how A's values for the tile's rows lie: 'columns' (gemm_tn: the rows' values for one t are
+ * adjacent, t steps by a stride) or 'rows' (gemm_nn: each row is contiguous in t, rows a stride apart).
+ */
 interface Tile {
   rows: 1 | 4;
   width: 1 | 4 | 8;
+  a: 'columns' | 'rows';
 }
 
-const GEMM_TILES: readonly Tile[] = [
+const TILE_SHAPES = [
   { rows: 4, width: 8 },
   { rows: 4, width: 4 },
   { rows: 4, width: 1 },
   { rows: 1, width: 8 },
   { rows: 1, width: 4 },
   { rows: 1, width: 1 },
-];
+] as const;
+const GEMM_TILES: readonly Tile[] = (['columns', 'rows'] as const).flatMap((a) => TILE_SHAPES.map((t) => ({ ...t, a })));
 
-const tileName = (t: Tile): string => `$tile_${t.rows}x${t.width}`;
+const tileName = (t: Omit<Tile, 'width'> & { width: number }): string => `$tile_${t.a}_${t.rows}x${t.width}`;
 
 /**
- * One register tile of C: load its accumulators, run over the k pixels, store them back.
- * Params are byte addresses and byte strides: pa (A at the tile's first column), sa, pb, sb, k,
- * pc (C at the tile's corner), sc (C's row stride).
+ * One register tile of C: load its accumulators, run over the k values of t, store them back.
+ * Params are byte addresses and byte strides: pa (A at the tile's first row, t = 0), sa (A's
+ * stride: between t's for 'columns', between rows for 'rows'), pb (B at the tile's first column),
+ * sb (B's stride between t's), k, pc (C at the tile's corner), sc (C's row stride).
  */
 function tileFunction(t: Tile): string {
   const vector = t.width > 1;
@@ -53,22 +62,28 @@ function tileFunction(t: Tile): string {
   const lines: string[] = [];
   lines.push(`(func ${tileName(t)} (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $k i32) (param $pc i32) (param $sc i32)`);
   const locals = ['(local $a ' + type + ')'];
+  // 'rows': one pointer per row of A (runtime stride apart), all stepping 4 bytes per t.
+  const rowPointers = t.a === 'rows' ? Array.from({ length: t.rows }, (_, r) => `$pa${r}`) : [];
+  for (const pointer of rowPointers) locals.push(`(local ${pointer} i32)`);
   for (let v = 0; v < lanes; v++) locals.push(`(local $b${v} ${type})`);
   for (let r = 0; r < t.rows; r++) for (let v = 0; v < lanes; v++) locals.push(`(local ${acc(r, v)} ${type})`);
   lines.push(locals.join(' '));
   lines.push('(if (i32.eqz (local.get $k)) (then (return)))');
+  rowPointers.forEach((pointer, r) => lines.push(`(local.set ${pointer} (i32.add (local.get $pa) (i32.mul (local.get $sa) (i32.const ${r}))))`));
   for (let r = 0; r < t.rows; r++) {
     for (let v = 0; v < lanes; v++) lines.push(`(local.set ${acc(r, v)} (${load} offset=${v * step} ${rowAddress(r)}))`);
   }
   lines.push('(loop $pixels');
   for (let v = 0; v < lanes; v++) lines.push(`(local.set $b${v} (${load} offset=${v * step} (local.get $pb)))`);
   for (let r = 0; r < t.rows; r++) {
-    lines.push(`(local.set $a (${splat} offset=${r * 4} (local.get $pa)))`);
+    const aValue = t.a === 'columns' ? `offset=${r * 4} (local.get $pa)` : `(local.get ${rowPointers[r]})`;
+    lines.push(`(local.set $a (${splat} ${aValue}))`);
     for (let v = 0; v < lanes; v++) {
       lines.push(`(local.set ${acc(r, v)} (${add} (local.get ${acc(r, v)}) (${mul} (local.get $a) (local.get $b${v}))))`);
     }
   }
-  lines.push('(local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
+  if (t.a === 'columns') lines.push('(local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
+  for (const pointer of rowPointers) lines.push(`(local.set ${pointer} (i32.add (local.get ${pointer}) (i32.const 4)))`);
   lines.push('(local.set $pb (i32.add (local.get $pb) (local.get $sb)))');
   lines.push('(br_if $pixels (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))');
   for (let r = 0; r < t.rows; r++) {
@@ -80,41 +95,49 @@ function tileFunction(t: Tile): string {
 
 /**
  * The columns of one band of `rows` rows of C: tiles of width 8 while they fit, then 4, then 1.
- * Params: pa (A at the band's first column), sa, pb, sb (byte strides), k, pc (C at the band's first row), n.
+ * Params: pa (A at the band's first row), sa, pb, sb (byte strides), k, pc (C at the band's first row), sc (C's row stride, bytes), n.
  */
-function bandFunction(rows: 1 | 4): string {
+function bandFunction(rows: 1 | 4, a: Tile['a']): string {
   const widths = [8, 4, 1] as const;
   const body = widths.map((width) => {
     const fits = width === 1 ? '(i32.ge_u (local.get $j) (local.get $n))' : `(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $n))`;
     return `(block $done${width} (loop $next${width}
   (br_if $done${width} ${fits})
-  (call ${tileName({ rows, width })} (local.get $pa) (local.get $sa)
+  (call ${tileName({ rows, width, a })} (local.get $pa) (local.get $sa)
     (i32.add (local.get $pb) (i32.shl (local.get $j) (i32.const 2))) (local.get $sb) (local.get $k)
-    (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (i32.shl (local.get $n) (i32.const 2)))
+    (i32.add (local.get $pc) (i32.shl (local.get $j) (i32.const 2))) (local.get $sc))
   (local.set $j (i32.add (local.get $j) (i32.const ${width})))
   (br $next${width})))`;
   });
-  return `(func $band_${rows} (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $k i32) (param $pc i32) (param $n i32)
+  return `(func $band_${a}_${rows} (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $k i32) (param $pc i32) (param $sc i32) (param $n i32)
 (local $j i32)
 ${body.join('\n')})`;
 }
 
-const GEMM_TN = `(func (export "gemm_tn") (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $k i32) (param $c i32) (param $m i32) (param $n i32)
+/**
+ * An exported product: bands of 4 rows of C while they fit, then single rows. `gemm_tn` (A in
+ * 'columns': row i of the product is A's column i) or `gemm_nn` (A in 'rows'). Strides in elements.
+ */
+function gemmFunction(a: Tile['a']): string {
+  const name = a === 'columns' ? 'gemm_tn' : 'gemm_nn';
+  // Byte offset of A's row i: i·4 in 'columns', i·sa in 'rows'.
+  const aRow = a === 'columns' ? '(i32.shl (local.get $i) (i32.const 2))' : '(i32.mul (local.get $i) (local.get $sa))';
+  const bands = ([4, 1] as const).map((rows) => {
+    const fits = rows === 1 ? '(i32.ge_u (local.get $i) (local.get $m))' : '(i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m))';
+    return `(block $done${rows} (loop $next${rows}
+  (br_if $done${rows} ${fits})
+  (call $band_${a}_${rows} (i32.add (local.get $a) ${aRow}) (local.get $sa) (local.get $b) (local.get $sb) (local.get $k)
+    (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $sc))) (local.get $sc) (local.get $n))
+  (local.set $i (i32.add (local.get $i) (i32.const ${rows})))
+  (br $next${rows})))`;
+  });
+  return `(func (export "${name}") (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $k i32) (param $c i32) (param $sc i32) (param $m i32) (param $n i32)
 (local $i i32)
 (local.set $sa (i32.shl (local.get $sa) (i32.const 2)))
 (local.set $sb (i32.shl (local.get $sb) (i32.const 2)))
-(block $done4 (loop $next4
-  (br_if $done4 (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $m)))
-  (call $band_4 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $sa) (local.get $b) (local.get $sb) (local.get $k)
-    (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))) (local.get $n))
-  (local.set $i (i32.add (local.get $i) (i32.const 4)))
-  (br $next4)))
-(block $done1 (loop $next1
-  (br_if $done1 (i32.ge_u (local.get $i) (local.get $m)))
-  (call $band_1 (i32.add (local.get $a) (i32.shl (local.get $i) (i32.const 2))) (local.get $sa) (local.get $b) (local.get $sb) (local.get $k)
-    (i32.add (local.get $c) (i32.shl (i32.mul (local.get $i) (local.get $n)) (i32.const 2))) (local.get $n))
-  (local.set $i (i32.add (local.get $i) (i32.const 1)))
-  (br $next1))))`;
+(local.set $sc (i32.shl (local.get $sc) (i32.const 2)))
+${bands.join('\n')})`;
+}
 
 /** Per-channel dot products over `width` channels (16 = 4 vectors, 4 = 1 vector, 1 = scalar) at pa, pb, pc. */
 function dotFunction(width: 1 | 4 | 16): string {
@@ -167,9 +190,7 @@ export function simdKernelText(): string {
     '(module',
     '(memory (import "env" "memory") 1)',
     ...GEMM_TILES.map(tileFunction),
-    bandFunction(4),
-    bandFunction(1),
-    GEMM_TN,
+    ...(['columns', 'rows'] as const).flatMap((a) => [bandFunction(4, a), bandFunction(1, a), gemmFunction(a)]),
     dotFunction(16),
     dotFunction(4),
     dotFunction(1),

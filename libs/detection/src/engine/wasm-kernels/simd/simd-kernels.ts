@@ -6,8 +6,10 @@ import { simdKernelText } from './kernel-text';
  * and read and write them in place, with no copies. Assembled from text by wabt once per process.
  */
 export interface SimdKernels {
-  /** c[i·n + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j] (addresses in bytes, strides in elements). */
-  gemmTn(a: number, sa: number, b: number, sb: number, k: number, c: number, m: number, n: number): void;
+  /** c[i·sc + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j] for i < m, j < n (addresses in bytes, strides in elements). */
+  gemmTn(a: number, sa: number, b: number, sb: number, k: number, c: number, sc: number, m: number, n: number): void;
+  /** c[i·sc + j] += Σ_{t<k} a[i·sa + t] · b[t·sb + j] for i < m, j < n. */
+  gemmNn(a: number, sa: number, b: number, sb: number, k: number, c: number, sc: number, m: number, n: number): void;
   /** c[j] += Σ_{t<k} a[t·sa + j] · b[t·sb + j] for j < n. */
   dotChannels(a: number, sa: number, b: number, sb: number, k: number, c: number, n: number): void;
 }
@@ -67,8 +69,12 @@ export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | n
     parsed.validate();
     const { buffer } = parsed.toBinary({});
     const instance = new wasmApi.Instance(new wasmApi.Module(buffer), { env: { memory } });
-    const exports = instance.exports as unknown as { gemm_tn: SimdKernels['gemmTn']; dot_channels: SimdKernels['dotChannels'] };
-    loaded = { kernels: { gemmTn: exports.gemm_tn, dotChannels: exports.dot_channels }, memory };
+    const exports = instance.exports as unknown as {
+      gemm_tn: SimdKernels['gemmTn'];
+      gemm_nn: SimdKernels['gemmNn'];
+      dot_channels: SimdKernels['dotChannels'];
+    };
+    loaded = { kernels: { gemmTn: exports.gemm_tn, gemmNn: exports.gemm_nn, dotChannels: exports.dot_channels }, memory };
     return loaded.kernels;
   } finally {
     parsed.destroy();

@@ -1,0 +1,138 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { ConvGeometry } from '../conv-geometry';
+import { derivedFilter } from '../derived-filters';
+import type { HeapBackend } from '../heap-slice';
+import type { SimdKernels } from './simd-kernels';
+
+/*
+ * Gradients of regular and depthwise convolutions computed in place on the wasm heap by the
+ * engine's SIMD kernels (kernel-text.ts), NHWC throughout, with no im2col, spreading or packing:
+ *
+ *   dW[p, q, c, o] = Σ_{b,i,j} x[b, i·sh + p·dh − pt, j·sw + q·dw − pl, c] · dy[b, i, j, o]
+ *   dx[b, i·sh + p·dh − pt, j·sw + q·dw − pl, c] += Σ_o dy[b, i, j, o] · W[p, q, c, o]
+ *
+ * For one output row (b, i) and one tap (p, q), the pixels j whose input is inside x form one
+ * range, along which x (or dx) advances by sw·C and dy by O: one kernel call per (row, tap).
+ * Padding is simply the pixels left out of the range. Rows run outermost, so that the kh input
+ * rows and the dy row that a row's taps touch stay in cache.
+ */
+
+/** Pixels per `gemmTn` call of a pointwise filter gradient: A and B chunks of 256 rows stay in L1/L2. */
+const POINTWISE_CHUNK = 256;
+
+/** One (output row, tap) pair's pixel range. Addresses in bytes; `xAt` is where x (or dx) is read (or written). */
+interface Segment {
+  /** The tap's index p·kw + q. */
+  tap: number;
+  xAt: number;
+  /** Stride of x along the segment, in elements: sw·C. */
+  xStride: number;
+  dyAt: number;
+  pixels: number;
+}
+
+/** The output pixels j of tap column offset `offset` whose input column j·stride + offset lies in [0, size). */
+function validRange(offset: number, stride: number, size: number, out: number): [number, number] {
+  const first = Math.max(0, Math.ceil(-offset / stride));
+  const last = Math.min(out, Math.floor((size - 1 - offset) / stride) + 1);
+  return [first, Math.max(first, last)];
+}
+
+/** Calls `visit` for every output row and tap whose pixel range is not empty. */
+function forEachSegment(g: ConvGeometry, xAddress: number, dyAddress: number, dyChannels: number, visit: (s: Segment) => void): void {
+  const c = g.inChannels;
+  const columns = Array.from({ length: g.filterWidth }, (_, q) => {
+    const offset = q * g.dilationWidth - g.pad.left;
+    return { offset, range: validRange(offset, g.strideWidth, g.inWidth, g.outWidth) };
+  });
+  for (let b = 0; b < g.batch; b++) {
+    for (let i = 0; i < g.outHeight; i++) {
+      const dyRow = dyAddress + (b * g.outHeight + i) * g.outWidth * dyChannels * 4;
+      for (let p = 0; p < g.filterHeight; p++) {
+        const h = i * g.strideHeight + p * g.dilationHeight - g.pad.top;
+        if (h < 0 || h >= g.inHeight) continue;
+        const xRow = xAddress + (b * g.inHeight + h) * g.inWidth * c * 4;
+        for (let q = 0; q < g.filterWidth; q++) {
+          const { offset, range } = columns[q]!;
+          const [j0, j1] = range;
+          if (j1 === j0) continue;
+          visit({
+            tap: p * g.filterWidth + q,
+            xAt: xRow + (j0 * g.strideWidth + offset) * c * 4,
+            xStride: g.strideWidth * c,
+            dyAt: dyRow + j0 * dyChannels * 4,
+            pixels: j1 - j0,
+          });
+        }
+      }
+    }
+  }
+}
+
+/** Byte address of a float32 tensor on the heap. */
+const addressOf = (backend: HeapBackend, info: TensorInfo): number => backend.typedArrayFromHeap(info).byteOffset;
+
+/** A zeroed float32 output of `shape` and its heap address. */
+function zeroedOutput(backend: HeapBackend, shape: number[]): { out: TensorInfo; address: number } {
+  const out = backend.makeOutput(shape, 'float32');
+  const view = backend.typedArrayFromHeap(out);
+  view.fill(0);
+  return { out, address: view.byteOffset };
+}
+
+const isPointwise = (g: ConvGeometry): boolean =>
+  g.filterHeight === 1 &&
+  g.filterWidth === 1 &&
+  g.strideHeight === 1 &&
+  g.strideWidth === 1 &&
+  g.pad.top === 0 &&
+  g.pad.left === 0 &&
+  g.pad.bottom === 0 &&
+  g.pad.right === 0;
+
+/** Conv2DBackpropFilter: `x` [B, H, W, C], `dy` [B, Ho, Wo, O] → dW [kh, kw, C, O]. */
+export function conv2dFilterGradientOnHeap(backend: HeapBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const c = g.inChannels;
+  const o = dy.shape[3]!;
+  const { out, address: dw } = zeroedOutput(backend, [g.filterHeight, g.filterWidth, c, o]);
+  // Addresses after the output's allocation, which may have grown the heap (detaching older views).
+  const xAddress = addressOf(backend, x);
+  const dyAddress = addressOf(backend, dy);
+  if (isPointwise(g)) {
+    const pixels = g.batch * g.outHeight * g.outWidth;
+    for (let t = 0; t < pixels; t += POINTWISE_CHUNK) {
+      simd.gemmTn(xAddress + t * c * 4, c, dyAddress + t * o * 4, o, Math.min(POINTWISE_CHUNK, pixels - t), dw, o, c, o);
+    }
+    return out;
+  }
+  forEachSegment(g, xAddress, dyAddress, o, (s) => simd.gemmTn(s.xAt, s.xStride, s.dyAt, o, s.pixels, dw + s.tap * c * o * 4, o, c, o));
+  return out;
+}
+
+/** DepthwiseConv2dNativeBackpropFilter with channel multiplier 1: `x` [B, H, W, C], `dy` [B, Ho, Wo, C] → dW [kh, kw, C, 1]. */
+export function depthwiseFilterGradientOnHeap(backend: HeapBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const c = g.inChannels;
+  const { out, address: dw } = zeroedOutput(backend, [g.filterHeight, g.filterWidth, c, 1]);
+  const xAddress = addressOf(backend, x);
+  const dyAddress = addressOf(backend, dy);
+  forEachSegment(g, xAddress, dyAddress, c, (s) => simd.dotChannels(s.xAt, s.xStride, s.dyAt, c, s.pixels, dw + s.tap * c * 4, c));
+  return out;
+}
+
+/**
+ * Conv2DBackpropInput: `dy` [B, Ho, Wo, O], `filter` [kh, kw, C, O] → dx [B, H, W, C]. Each tap's
+ * filter is used as [O, C] (channels swapped once per weight and backward pass: `derivedFilter`,
+ * so call it inside a tidy).
+ */
+export function conv2dInputGradientOnHeap(backend: HeapBackend, simd: SimdKernels, dy: TensorInfo, filter: tf.Tensor4D, g: ConvGeometry): TensorInfo {
+  const c = g.inChannels;
+  const o = dy.shape[3]!;
+  const swapped = derivedFilter(filter, 'swap-in-out', () => tf.transpose(filter, [0, 1, 3, 2]));
+  const { out, address: dx } = zeroedOutput(backend, [g.batch, g.inHeight, g.inWidth, c]);
+  // Addresses after every allocation, which may grow the heap (detaching older views).
+  const dyAddress = addressOf(backend, dy);
+  const wAddress = addressOf(backend, swapped);
+  forEachSegment(g, dx, dyAddress, o, (s) => simd.gemmNn(s.dyAt, o, wAddress + s.tap * o * c * 4, c, o, s.xAt, s.xStride, s.pixels, c));
+  return out;
+}
