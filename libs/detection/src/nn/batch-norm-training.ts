@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedBatchNormBackward, fusedBatchNormForward, prefersFusedBatchNorm } from '../engine/ops/fused-batch-norm';
 
 /** The result of {@link batchNormTraining}. */
 export interface BatchNormTrainingResult {
@@ -28,6 +29,30 @@ function columnSums(flat: tf.Tensor2D): tf.Tensor2D {
  * detectors is ~1.2× faster than with tfjs's composite (docs/benchmarks.md, "Models").
  */
 export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
+  return prefersFusedBatchNorm(x) ? batchNormByFusedKernels(x, gamma, beta, epsilon) : batchNormByOps(x, gamma, beta, epsilon);
+}
+
+/** The same transform and gradient by the engine's two fused wasm kernels (engine/ops/fused-batch-norm.ts). */
+function batchNormByFusedKernels(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
+  let mean: tf.Tensor1D | undefined;
+  let variance: tf.Tensor1D | undefined;
+  const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
+    const [input, g, bt] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const forward = fusedBatchNormForward(input!, g!, bt!, epsilon);
+    mean = tf.keep(forward.mean);
+    variance = tf.keep(forward.variance);
+    save([forward.xhat, forward.rstd, g!]);
+    return {
+      value: forward.y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => fusedBatchNormBackward(dy, saved[0]!, saved[1]!, saved[2]!),
+    };
+  });
+  const y = op(x, gamma, beta) as tf.Tensor4D;
+  return { y, mean: mean!, variance: variance! };
+}
+
+function batchNormByOps(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
   const [b, h, w, c] = x.shape;
   const n = b * h * w;
   let mean: tf.Tensor1D | undefined;

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { prefersFusedBatchNorm } from '../engine/ops/fused-batch-norm';
+import { useSimdKernels } from '../engine/wasm-kernels/simd/simd-kernels';
 import { useTestBackend } from '../models/testing/tiny-configs';
 import {
   BatchNorm,
@@ -178,38 +180,59 @@ describe('convNormAct', () => {
 });
 
 describe('batchNormTraining', () => {
-  it('has the value and the gradients of tfjs autodiff through moments + batchNorm', () => {
-    const x = tf.randomNormal([2, 3, 5, 4], 1, 2, 'float32', 1) as tf.Tensor4D;
-    const gamma = tf.randomNormal([4], 1, 0.5, 'float32', 2) as tf.Tensor1D;
-    const beta = tf.randomNormal([4], 0, 1, 'float32', 3) as tf.Tensor1D;
-    const probe = tf.randomNormal([2, 3, 5, 4], 0, 1, 'float32', 4); // an arbitrary upstream gradient
-    const before = tf.memory().numTensors;
-    const ours = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-      const r = batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
-      r.mean.dispose();
-      r.variance.dispose();
-      return tf.sum(tf.mul(r.y, probe));
-    });
-    const reference = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-      const { mean, variance } = tf.moments(a, [0, 1, 2]);
-      return tf.sum(tf.mul(tf.batchNorm4d(a as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3), probe));
-    });
-    const got = ours([x, gamma, beta]);
-    const want = reference([x, gamma, beta]);
-    got.forEach((g, i) => {
-      const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(g, want[i]))).dataSync()[0]);
-      expect(diff).toBeLessThan(1e-4);
-    });
-    tf.dispose([...got, ...want]);
-    expect(tf.memory().numTensors).toBe(before);
-    const r = batchNormTraining(x, gamma, beta, 1e-3);
-    // channel means and biased variances of x, as tf.moments gives them
-    const m = tf.moments(x, [0, 1, 2]);
-    expect(Array.from(r.mean.dataSync()).map((v, i) => v - m.mean.dataSync()[i]).every((d) => Math.abs(d) < 1e-5)).toBe(true);
-    expect(Array.from(r.variance.dataSync()).map((v, i) => v - m.variance.dataSync()[i]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
-    tf.dispose([x, gamma, beta, probe, r.y, r.mean, r.variance, m.mean, m.variance]);
-  });
+  // [2, 3, 5, 4]: 30 rows. [4, 20, 20, 12]: 1,600 rows, more than one block of the fused kernels' sums.
+  const shapes: Array<[number, number, number, number]> = [
+    [2, 3, 5, 4],
+    [4, 20, 20, 12],
+  ];
+  // The fused wasm kernels (engine/ops/fused-batch-norm.ts) and the tf-ops form they replace.
+  it.each(shapes.flatMap((shape) => [true, false].map((fused) => [shape, fused] as const)))(
+    'has the value and the gradients of tfjs autodiff through moments + batchNorm (%j, fused kernels: %s)',
+    (shape, fused) => {
+      expect(tf.tidy(() => prefersFusedBatchNorm(tf.zeros(shape)))).toBe(true); // wasm with the SIMD kernels, C a multiple of 4
+      useSimdKernels(fused);
+      try {
+        checkAgainstAutodiff(shape);
+      } finally {
+        useSimdKernels(true);
+      }
+    },
+  );
 });
+
+function checkAgainstAutodiff(shape: [number, number, number, number]): void {
+  const c = shape[3];
+  const x = tf.randomNormal(shape, 1, 2, 'float32', 1) as tf.Tensor4D;
+  const gamma = tf.randomNormal([c], 1, 0.5, 'float32', 2) as tf.Tensor1D;
+  const beta = tf.randomNormal([c], 0, 1, 'float32', 3) as tf.Tensor1D;
+  const probe = tf.randomNormal(shape, 0, 1, 'float32', 4); // an arbitrary upstream gradient
+  const before = tf.memory().numTensors;
+  const ours = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const r = batchNormTraining(a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3);
+    r.mean.dispose();
+    r.variance.dispose();
+    return tf.sum(tf.mul(r.y, probe));
+  });
+  const reference = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+    const { mean, variance } = tf.moments(a, [0, 1, 2]);
+    return tf.sum(tf.mul(tf.batchNorm4d(a as tf.Tensor4D, mean as tf.Tensor1D, variance as tf.Tensor1D, b as tf.Tensor1D, g as tf.Tensor1D, 1e-3), probe));
+  });
+  const got = ours([x, gamma, beta]);
+  const want = reference([x, gamma, beta]);
+  got.forEach((g, i) => {
+    // Relative to the gradient's scale: dγ and dβ are sums over up to 1,600 rows.
+    const [diff, scale] = tf.tidy(() => [tf.max(tf.abs(tf.sub(g, want[i]))).dataSync()[0]!, tf.max(tf.abs(want[i]!)).dataSync()[0]!]);
+    expect(diff / Math.max(1, scale!)).toBeLessThan(1e-4);
+  });
+  tf.dispose([...got, ...want]);
+  expect(tf.memory().numTensors).toBe(before);
+  const r = batchNormTraining(x, gamma, beta, 1e-3);
+  // channel means and biased variances of x, as tf.moments gives them
+  const m = tf.moments(x, [0, 1, 2]);
+  expect(Array.from(r.mean.dataSync()).map((v, i) => v - m.mean.dataSync()[i]).every((d) => Math.abs(d) < 1e-5)).toBe(true);
+  expect(Array.from(r.variance.dataSync()).map((v, i) => v - m.variance.dataSync()[i]).every((d) => Math.abs(d) < 1e-4)).toBe(true);
+  tf.dispose([x, gamma, beta, probe, r.y, r.mean, r.variance, m.mean, m.variance]);
+}
 
 describe('swish', () => {
   it('is x·σ(x) with the gradient σ·(1 + x·(1 − σ)) of autodiff', () => {

@@ -23,8 +23,13 @@ const POINTWISE_CHUNK = 256;
 
 /** One (output row, tap) pair's pixel range. Addresses in bytes; `xAt` is where x (or dx) is read (or written). */
 interface Segment {
-  /** The tap's index p·kw + q. */
+  /** The (first) tap's index p·kw + q. */
   tap: number;
+  /**
+   * How many adjacent taps q, q + 1, … of filter row p the segment covers (see `mergeTapRows`):
+   * their kw·C inputs of one pixel are contiguous in x, and their blocks of dW are contiguous too.
+   */
+  taps: number;
   xAt: number;
   /** Stride of x along the segment, in elements: sw·C. */
   xStride: number;
@@ -39,13 +44,31 @@ function validRange(offset: number, stride: number, size: number, out: number): 
   return [first, Math.max(first, last)];
 }
 
-/** Calls `visit` for every output row and tap whose pixel range is not empty. */
-function forEachSegment(g: ConvGeometry, xAddress: number, dyAddress: number, dyChannels: number, visit: (s: Segment) => void): void {
+/**
+ * Calls `visit` for every output row and tap whose pixel range is not empty. With `mergeTapRows`
+ * (read-only x, dilation 1), the pixels where every tap of a filter row is inside x are visited
+ * once for the whole row of taps (`taps` = kw): a product with kw·C rows instead of kw with C, which
+ * fills the 4-row register tiles when C is small (an RGB stem: 21 rows, not 7 × 3).
+ */
+function forEachSegment(
+  g: ConvGeometry,
+  xAddress: number,
+  dyAddress: number,
+  dyChannels: number,
+  mergeTapRows: boolean,
+  visit: (s: Segment) => void,
+): void {
   const c = g.inChannels;
   const columns = Array.from({ length: g.filterWidth }, (_, q) => {
     const offset = q * g.dilationWidth - g.pad.left;
     return { offset, range: validRange(offset, g.strideWidth, g.inWidth, g.outWidth) };
   });
+  const merge = mergeTapRows && g.dilationWidth === 1 && g.filterWidth > 1;
+  // Where every tap of a row is inside x: the intersection of the taps' ranges.
+  const inner: [number, number] = merge
+    ? [Math.max(...columns.map((col) => col.range[0])), Math.min(...columns.map((col) => col.range[1]))]
+    : [0, 0];
+  const merged = inner[1] > inner[0];
   for (let b = 0; b < g.batch; b++) {
     for (let i = 0; i < g.outHeight; i++) {
       const dyRow = dyAddress + (b * g.outHeight + i) * g.outWidth * dyChannels * 4;
@@ -53,17 +76,26 @@ function forEachSegment(g: ConvGeometry, xAddress: number, dyAddress: number, dy
         const h = i * g.strideHeight + p * g.dilationHeight - g.pad.top;
         if (h < 0 || h >= g.inHeight) continue;
         const xRow = xAddress + (b * g.inHeight + h) * g.inWidth * c * 4;
-        for (let q = 0; q < g.filterWidth; q++) {
-          const { offset, range } = columns[q]!;
-          const [j0, j1] = range;
-          if (j1 === j0) continue;
+        const segment = (q: number, taps: number, j0: number, j1: number): void => {
+          if (j1 <= j0) return;
           visit({
             tap: p * g.filterWidth + q,
-            xAt: xRow + (j0 * g.strideWidth + offset) * c * 4,
+            taps,
+            xAt: xRow + (j0 * g.strideWidth + columns[q]!.offset) * c * 4,
             xStride: g.strideWidth * c,
             dyAt: dyRow + j0 * dyChannels * 4,
             pixels: j1 - j0,
           });
+        };
+        if (merged) segment(0, g.filterWidth, inner[0], inner[1]);
+        for (let q = 0; q < g.filterWidth; q++) {
+          const [j0, j1] = columns[q]!.range;
+          if (!merged) {
+            segment(q, 1, j0, j1);
+            continue;
+          }
+          segment(q, 1, j0, Math.min(j1, inner[0]));
+          segment(q, 1, Math.max(j0, inner[1]), j1);
         }
       }
     }
@@ -106,7 +138,9 @@ export function conv2dFilterGradientOnHeap(backend: HeapBackend, simd: SimdKerne
     }
     return out;
   }
-  forEachSegment(g, xAddress, dyAddress, o, (s) => simd.gemmTn(s.xAt, s.xStride, s.dyAt, o, s.pixels, dw + s.tap * c * o * 4, o, c, o));
+  forEachSegment(g, xAddress, dyAddress, o, true, (s) =>
+    simd.gemmTn(s.xAt, s.xStride, s.dyAt, o, s.pixels, dw + s.tap * c * o * 4, o, s.taps * c, o),
+  );
   return out;
 }
 
@@ -116,7 +150,7 @@ export function depthwiseFilterGradientOnHeap(backend: HeapBackend, simd: SimdKe
   const { out, address: dw } = zeroedOutput(backend, [g.filterHeight, g.filterWidth, c, 1]);
   const xAddress = addressOf(backend, x);
   const dyAddress = addressOf(backend, dy);
-  forEachSegment(g, xAddress, dyAddress, c, (s) => simd.dotChannels(s.xAt, s.xStride, s.dyAt, c, s.pixels, dw + s.tap * c * 4, c));
+  forEachSegment(g, xAddress, dyAddress, c, false, (s) => simd.dotChannels(s.xAt, s.xStride, s.dyAt, c, s.pixels, dw + s.tap * c * 4, c));
   return out;
 }
 
@@ -133,6 +167,6 @@ export function conv2dInputGradientOnHeap(backend: HeapBackend, simd: SimdKernel
   // Addresses after every allocation, which may grow the heap (detaching older views).
   const dyAddress = addressOf(backend, dy);
   const wAddress = addressOf(backend, swapped);
-  forEachSegment(g, dx, dyAddress, o, (s) => simd.gemmNn(s.dyAt, o, wAddress + s.tap * o * c * 4, c, o, s.xAt, s.xStride, s.pixels, c));
+  forEachSegment(g, dx, dyAddress, o, false, (s) => simd.gemmNn(s.dyAt, o, wAddress + s.tap * o * c * 4, c, o, s.xAt, s.xStride, s.pixels, c));
   return out;
 }

@@ -184,6 +184,63 @@ ${([16, 4, 1] as const)
   })
   .join('\n')})`;
 
+/**
+ * A pass over `n` rows of `c` channels (c a multiple of 4) of [n, c] arrays, a vector of 4
+ * channels at a time: `body` sees `$e` (the byte offset of the vector in every [n, c] array) and
+ * `$j` (its byte offset in every per-channel [c] array). `params` are i32 addresses.
+ */
+function channelPass(name: string, params: string[], body: string): string {
+  const address = (array: string, offset: '$e' | '$j') => `(i32.add (local.get ${array}) (local.get ${offset}))`;
+  const expanded = body.replace(/\{(\$\w+)\}/g, (_, array: string) => address(array, '$e')).replace(/\[(\$\w+)\]/g, (_, array: string) => address(array, '$j'));
+  return `(func (export "${name}") ${params.map((q) => `(param ${q} i32)`).join(' ')} (param $n i32) (param $c i32)
+(local $e i32) (local $j i32) (local $end i32) (local $row i32)
+(local.set $end (i32.shl (i32.mul (local.get $n) (local.get $c)) (i32.const 2)))
+(local.set $row (i32.shl (local.get $c) (i32.const 2)))
+(if (i32.eqz (local.get $end)) (then (return)))
+(loop $elements
+  (local.set $j (i32.const 0))
+  (loop $channels
+    ${expanded}
+    (local.set $e (i32.add (local.get $e) (i32.const 16)))
+    (br_if $channels (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 16))) (local.get $row))))
+  (br_if $elements (i32.lt_u (local.get $e) (local.get $end)))))`;
+}
+
+/*
+ * The passes of training-mode batch normalisation (engine/ops: fused batch norm), with {a} the
+ * vector of [n, c] array a at the current element and [a] that of per-channel array a:
+ *   channel_sums:        [out] += {x}
+ *   centred_squares:     [out] += ({x} − [mean])²
+ *   normalise:           {xhat} = ({x} − [mean])·[r];  {y} = {xhat}·[gamma] + [beta]
+ *   gradient_sums:       [sumDy] += {dy};  [sumDyXhat] += {dy}·{xhat}
+ *   input_gradient:      {dx} = [scale]·({dy} − [a] − {xhat}·[b])
+ */
+const f32x4 = (op: string, ...args: string[]) => `(f32x4.${op} ${args.join(' ')})`;
+const ld = (address: string) => `(v128.load ${address})`;
+const BATCH_NORM_PASSES = [
+  channelPass('channel_sums', ['$x', '$out'], `(v128.store [$out] ${f32x4('add', ld('[$out]'), ld('{$x}'))})`),
+  channelPass(
+    'centred_squares',
+    ['$x', '$mean', '$out'],
+    `(local.set $d ${f32x4('sub', ld('{$x}'), ld('[$mean]'))}) (v128.store [$out] ${f32x4('add', ld('[$out]'), f32x4('mul', '(local.get $d)', '(local.get $d)'))})`,
+  ),
+  channelPass(
+    'normalise',
+    ['$x', '$mean', '$r', '$gamma', '$beta', '$xhat', '$y'],
+    `(local.set $d ${f32x4('mul', f32x4('sub', ld('{$x}'), ld('[$mean]')), ld('[$r]'))}) (v128.store {$xhat} (local.get $d)) (v128.store {$y} ${f32x4('add', f32x4('mul', '(local.get $d)', ld('[$gamma]')), ld('[$beta]'))})`,
+  ),
+  channelPass(
+    'gradient_sums',
+    ['$dy', '$xhat', '$sumDy', '$sumDyXhat'],
+    `(local.set $d ${ld('{$dy}')}) (v128.store [$sumDy] ${f32x4('add', ld('[$sumDy]'), '(local.get $d)')}) (v128.store [$sumDyXhat] ${f32x4('add', ld('[$sumDyXhat]'), f32x4('mul', '(local.get $d)', ld('{$xhat}')))})`,
+  ),
+  channelPass(
+    'input_gradient',
+    ['$dy', '$xhat', '$a', '$b', '$scale', '$dx'],
+    `(v128.store {$dx} ${f32x4('mul', ld('[$scale]'), f32x4('sub', f32x4('sub', ld('{$dy}'), ld('[$a]')), f32x4('mul', ld('{$xhat}'), ld('[$b]'))))})`,
+  ),
+].map((text) => text.replace('(local $e i32)', '(local $e i32) (local $d v128)'));
+
 /** The whole module: it imports the heap (`env.memory`) of the tfjs wasm backend it runs on. */
 export function simdKernelText(): string {
   return [
@@ -195,6 +252,7 @@ export function simdKernelText(): string {
     dotFunction(4),
     dotFunction(1),
     DOT_CHANNELS,
+    ...BATCH_NORM_PASSES,
     ')',
   ].join('\n');
 }

@@ -12,6 +12,20 @@ export interface SimdKernels {
   gemmNn(a: number, sa: number, b: number, sb: number, k: number, c: number, sc: number, m: number, n: number): void;
   /** c[j] += Σ_{t<k} a[t·sa + j] · b[t·sb + j] for j < n. */
   dotChannels(a: number, sa: number, b: number, sb: number, k: number, c: number, n: number): void;
+  /*
+   * Passes of training-mode batch normalisation over [n, c] arrays (c a multiple of 4); per-channel
+   * arrays are [c]. See kernel-text.ts.
+   */
+  /** out += Σ_rows x. */
+  channelSums(x: number, out: number, n: number, c: number): void;
+  /** out += Σ_rows (x − mean)². */
+  centredSquares(x: number, mean: number, out: number, n: number, c: number): void;
+  /** xhat = (x − mean)·r, y = xhat·gamma + beta. */
+  normalise(x: number, mean: number, r: number, gamma: number, beta: number, xhat: number, y: number, n: number, c: number): void;
+  /** sumDy += Σ_rows dy, sumDyXhat += Σ_rows dy·xhat. */
+  gradientSums(dy: number, xhat: number, sumDy: number, sumDyXhat: number, n: number, c: number): void;
+  /** dx = scale·(dy − a − xhat·b). */
+  inputGradient(dy: number, xhat: number, a: number, b: number, scale: number, dx: number, n: number, c: number): void;
 }
 
 /**
@@ -69,12 +83,18 @@ export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | n
     parsed.validate();
     const { buffer } = parsed.toBinary({});
     const instance = new wasmApi.Instance(new wasmApi.Module(buffer), { env: { memory } });
-    const exports = instance.exports as unknown as {
-      gemm_tn: SimdKernels['gemmTn'];
-      gemm_nn: SimdKernels['gemmNn'];
-      dot_channels: SimdKernels['dotChannels'];
+    const e = instance.exports as Record<string, never>;
+    const kernels: SimdKernels = {
+      gemmTn: e['gemm_tn'],
+      gemmNn: e['gemm_nn'],
+      dotChannels: e['dot_channels'],
+      channelSums: e['channel_sums'],
+      centredSquares: e['centred_squares'],
+      normalise: e['normalise'],
+      gradientSums: e['gradient_sums'],
+      inputGradient: e['input_gradient'],
     };
-    loaded = { kernels: { gemmTn: exports.gemm_tn, gemmNn: exports.gemm_nn, dotChannels: exports.dot_channels }, memory };
+    loaded = { kernels, memory };
     return loaded.kernels;
   } finally {
     parsed.destroy();

@@ -1,0 +1,173 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { HeapBackend } from '../wasm-kernels/heap-slice';
+import { type SimdKernels, simdKernelsOn } from '../wasm-kernels/simd/simd-kernels';
+
+/*
+ * Training-mode batch normalisation as two kernels of the wasm backend, forward and backward, each
+ * a few SIMD passes over the activations (simd/kernel-text.ts) instead of ~20 tfjs kernels: on
+ * EfficientDet-φ0 (~100 normalisations a step) batch norm in tf ops was a quarter of the training
+ * step, mostly tfjs's per-kernel bookkeeping and broadcasting binary kernels.
+ *
+ *   forward:   μ = Σx/N, σ² = Σ(x − μ)²/N, r = 1/√(σ² + ε), x̂ = (x − μ)·r, y = γ·x̂ + β
+ *   backward:  dβ = Σdy, dγ = Σdy·x̂, dx = γ·r·(dy − dβ/N − x̂·dγ/N)
+ *
+ * Per-channel sums are taken over blocks of SUM_BLOCK_ROWS rows in float32 by the SIMD kernel and
+ * the blocks added in float64, so that a sum over 32,768 rows is as accurate as a pairwise one.
+ */
+export const BATCH_NORM_FORWARD_KERNEL = 'AblateBatchNormForward';
+export const BATCH_NORM_BACKWARD_KERNEL = 'AblateBatchNormBackward';
+
+const SUM_BLOCK_ROWS = 256;
+
+/** The wasm backend's Emscripten module: its allocator, for per-channel scratch, and its heap. */
+interface HeapAllocator {
+  wasm: { _malloc(bytes: number): number; _free(address: number): void; HEAPU8: Uint8Array };
+}
+
+const addressOf = (heap: HeapBackend, info: TensorInfo): number => heap.typedArrayFromHeap(info).byteOffset;
+/** `length` floats of the heap at byte `address` (a fresh view: the heap's buffer changes when it grows). */
+const floatsAt = (backend: unknown, address: number, length: number): Float32Array =>
+  new Float32Array((backend as HeapAllocator).wasm.HEAPU8.buffer, address, length);
+
+/**
+ * Σ over the n rows of the [n, c] array at `x` of `pass`'s per-row term, in float64: `pass` adds a
+ * block's float32 sums into the [c] scratch at `scratch`, which is zeroed before each block.
+ */
+function blockedSums(
+  backend: unknown,
+  n: number,
+  c: number,
+  scratch: number,
+  pass: (rowOffsetBytes: number, rows: number) => void,
+): Float64Array {
+  const total = new Float64Array(c);
+  for (let row = 0; row < n; row += SUM_BLOCK_ROWS) {
+    const rows = Math.min(SUM_BLOCK_ROWS, n - row);
+    floatsAt(backend, scratch, c).fill(0);
+    pass(row * c * 4, rows);
+    const sums = floatsAt(backend, scratch, c);
+    for (let j = 0; j < c; j++) total[j]! += sums[j]!;
+  }
+  return total;
+}
+
+function withScratch<T>(backend: unknown, floats: number, use: (address: number) => T): T {
+  const { wasm } = backend as HeapAllocator;
+  const address = wasm._malloc(floats * 4) >>> 0;
+  try {
+    return use(address);
+  } finally {
+    wasm._free(address);
+  }
+}
+
+interface ForwardAttrs {
+  epsilon: number;
+}
+
+/** Inputs x [..., C], gamma, beta [C] → y, xhat (x's shape), mean, variance, rstd ([C]). */
+const forwardOnHeap: KernelFunc = ({ inputs, backend, attrs }) => {
+  const heap = backend as unknown as HeapBackend;
+  const simd = simdKernelsOn(backend) as SimdKernels;
+  const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
+  const { epsilon } = attrs as unknown as ForwardAttrs;
+  const c = x.shape[x.shape.length - 1]!;
+  const n = sizeOf(x.shape) / c;
+  const y = heap.makeOutput(x.shape, 'float32');
+  const xhat = heap.makeOutput(x.shape, 'float32');
+  const mean = heap.makeOutput([c], 'float32');
+  const variance = heap.makeOutput([c], 'float32');
+  const rstd = heap.makeOutput([c], 'float32');
+  withScratch(backend, c, (scratch) => {
+    const xAt = addressOf(heap, x);
+    const meanAt = addressOf(heap, mean);
+    const sums = blockedSums(backend, n, c, scratch, (offset, rows) => simd.channelSums(xAt + offset, scratch, rows, c));
+    heap.typedArrayFromHeap(mean).set(sums.map((s) => s / n));
+    const squares = blockedSums(backend, n, c, scratch, (offset, rows) => simd.centredSquares(xAt + offset, meanAt, scratch, rows, c));
+    const v = squares.map((s) => s / n);
+    heap.typedArrayFromHeap(variance).set(v);
+    heap.typedArrayFromHeap(rstd).set(v.map((s) => 1 / Math.sqrt(s + epsilon)));
+    const [gammaAt, betaAt, rstdAt, xhatAt, yAt] = [gamma, beta, rstd, xhat, y].map((t) => addressOf(heap, t)) as number[];
+    simd.normalise(xAt, meanAt, rstdAt!, gammaAt!, betaAt!, xhatAt!, yAt!, n, c);
+  });
+  return [y, xhat, mean, variance, rstd];
+};
+
+/** Inputs dy, xhat [..., C], rstd, gamma [C] → dx (dy's shape), dgamma, dbeta ([C]). */
+const backwardOnHeap: KernelFunc = ({ inputs, backend }) => {
+  const heap = backend as unknown as HeapBackend;
+  const simd = simdKernelsOn(backend) as SimdKernels;
+  const { dy, xhat, rstd, gamma } = inputs as Record<'dy' | 'xhat' | 'rstd' | 'gamma', TensorInfo>;
+  const c = dy.shape[dy.shape.length - 1]!;
+  const n = sizeOf(dy.shape) / c;
+  const dx = heap.makeOutput(dy.shape, 'float32');
+  const dgamma = heap.makeOutput([c], 'float32');
+  const dbeta = heap.makeOutput([c], 'float32');
+  // Scratch: two [C] block sums, then the per-channel a = dβ/N, b = dγ/N, scale = γ·r.
+  withScratch(backend, 5 * c, (scratch) => {
+    const dyAt = addressOf(heap, dy);
+    const xhatAt = addressOf(heap, xhat);
+    const sumDy = new Float64Array(c);
+    const sumDyXhat = new Float64Array(c);
+    for (let row = 0; row < n; row += SUM_BLOCK_ROWS) {
+      const rows = Math.min(SUM_BLOCK_ROWS, n - row);
+      floatsAt(backend, scratch, 2 * c).fill(0);
+      simd.gradientSums(dyAt + row * c * 4, xhatAt + row * c * 4, scratch, scratch + c * 4, rows, c);
+      const block = floatsAt(backend, scratch, 2 * c);
+      for (let j = 0; j < c; j++) {
+        sumDy[j]! += block[j]!;
+        sumDyXhat[j]! += block[c + j]!;
+      }
+    }
+    heap.typedArrayFromHeap(dbeta).set(sumDy);
+    heap.typedArrayFromHeap(dgamma).set(sumDyXhat);
+    const r = heap.typedArrayFromHeap(rstd);
+    const g = heap.typedArrayFromHeap(gamma);
+    const perChannel = floatsAt(backend, scratch + 2 * c * 4, 3 * c);
+    for (let j = 0; j < c; j++) {
+      perChannel[j] = sumDy[j]! / n;
+      perChannel[c + j] = sumDyXhat[j]! / n;
+      perChannel[2 * c + j] = g[j]! * r[j]!;
+    }
+    const aAt = scratch + 2 * c * 4;
+    simd.inputGradient(dyAt, xhatAt, aAt, aAt + c * 4, aAt + 2 * c * 4, addressOf(heap, dx), n, c);
+  });
+  return [dx, dgamma, dbeta];
+};
+
+function sizeOf(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+export const batchNormKernelConfigs: KernelConfig[] = [
+  { kernelName: BATCH_NORM_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: forwardOnHeap },
+  { kernelName: BATCH_NORM_BACKWARD_KERNEL, backendName: 'wasm', kernelFunc: backwardOnHeap },
+];
+
+/** Whether `x` [..., C] can be normalised by the fused kernels: wasm with the SIMD kernels loaded, float32, C a multiple of 4. */
+export function prefersFusedBatchNorm(x: tf.Tensor): boolean {
+  const c = x.shape[x.rank - 1]!;
+  return (
+    x.dtype === 'float32' &&
+    c % 4 === 0 &&
+    tf.getKernel(BATCH_NORM_FORWARD_KERNEL, tf.getBackend()) !== undefined &&
+    simdKernelsOn(tf.backend()) !== null
+  );
+}
+
+/** The fused forward pass (see the module comment). Needs `prefersFusedBatchNorm(x)`. */
+export function fusedBatchNormForward(
+  x: tf.Tensor,
+  gamma: tf.Tensor,
+  beta: tf.Tensor,
+  epsilon: number,
+): { y: tf.Tensor; xhat: tf.Tensor; mean: tf.Tensor1D; variance: tf.Tensor1D; rstd: tf.Tensor1D } {
+  const [y, xhat, mean, variance, rstd] = tf.engine().runKernel(BATCH_NORM_FORWARD_KERNEL, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+  return { y: y!, xhat: xhat!, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D, rstd: rstd as tf.Tensor1D };
+}
+
+/** The fused backward pass: [dx, dgamma, dbeta]. */
+export function fusedBatchNormBackward(dy: tf.Tensor, xhat: tf.Tensor, rstd: tf.Tensor, gamma: tf.Tensor): [tf.Tensor, tf.Tensor, tf.Tensor] {
+  return tf.engine().runKernel(BATCH_NORM_BACKWARD_KERNEL, { dy, xhat, rstd, gamma }, {}) as [tf.Tensor, tf.Tensor, tf.Tensor];
+}
