@@ -17,11 +17,12 @@
  * (mean sigmoid of the class logits + mean square of the box deltas): the heads' outputs and
  * every variable get gradients, and the real focal loss costs little next to the network.
  * wasm: 2 warm-up steps, then medians of 5, in wall time and in this process's CPU time (which a
- * busy shared machine inflates far less: the wasm backend computes on one thread). cpu: 1 step
+ * busy shared machine inflates far less: the wasm backend computes on one thread); then the step's CPU time with the
+ * engine's SIMD kernels switched off (`useSimdKernels(false)`: the XNNPACK routes), a baseline for them. cpu: 1 step
  * after building (it takes tens of seconds to minutes). `--no-cpu` skips the cpu baseline. Ends with one line of JSON.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DetectorConfigSchema, Optimizer, backendInfo, buildDetector, initBackend } from '@ablate/detection';
+import { DetectorConfigSchema, Optimizer, backendInfo, buildDetector, initBackend, useSimdKernels } from '@ablate/detection';
 
 /** The goals of issue 3: a wasm step at most 3× its forward pass, at least 300× faster than cpu. */
 const GOAL_STEP_OVER_FORWARD = 3;
@@ -50,6 +51,9 @@ interface GraphFigures {
   step_over_forward_cpu: number;
   cpu_step_ms: number | null;
   speedup_over_cpu: number | null;
+  /** The wasm step's CPU time with the engine's SIMD kernels switched off (its XNNPACK routes), and the ratio to it. */
+  step_cpu_ms_xnnpack_routes: number;
+  speedup_of_simd_kernels: number;
 }
 
 function convStack(): Graph {
@@ -157,6 +161,7 @@ interface WasmFigures {
   step: number;
   forwardCpu: number;
   stepCpu: number;
+  stepCpuXnnpackRoutes: number;
 }
 
 async function measureWasm(build: () => Graph): Promise<WasmFigures> {
@@ -174,7 +179,13 @@ async function measureWasm(build: () => Graph): Promise<WasmFigures> {
       steps.push(clock(() => step(graph, optimizer)));
     }
     const params = graph.variables.reduce((n, v) => n + v.size, 0);
+    // The same step without the engine's SIMD kernels (simd/): the XNNPACK routes they replaced, as a baseline.
+    useSimdKernels(false);
+    step(graph, optimizer);
+    const withoutSimd = Array.from({ length: MEASURED_RUNS }, () => clock(() => step(graph, optimizer)).cpu);
+    useSimdKernels(true);
     return {
+      stepCpuXnnpackRoutes: median(withoutSimd),
       params,
       forward: median(forwards.map((t) => t.wall)),
       step: median(steps.map((t) => t.wall)),
@@ -208,7 +219,7 @@ async function main(): Promise<void> {
   const info = backendInfo();
   console.log(`conv stack: ${(convStackMacs() / 1e6).toFixed(0)} M multiply-adds forward`);
   console.log(
-    'graph            params   forward ms   step ms   step/fwd   (CPU time: fwd   step   step/fwd)   cpu-backend step ms   speed-up',
+    'graph            params   forward ms   step ms   step/fwd   (CPU time: fwd   step   step/fwd)   cpu-backend step ms   speed-up   (CPU step without SIMD kernels)',
   );
   const figures: Record<string, GraphFigures | { error: string }> = {};
   for (const [name, build] of GRAPHS) {
@@ -225,6 +236,8 @@ async function main(): Promise<void> {
         step_over_forward_cpu: round(wasm.stepCpu / wasm.forwardCpu, 2),
         cpu_step_ms: cpu === null ? null : round(cpu),
         speedup_over_cpu: cpu === null ? null : round(cpu / wasm.step),
+        step_cpu_ms_xnnpack_routes: round(wasm.stepCpuXnnpackRoutes),
+        speedup_of_simd_kernels: round(wasm.stepCpuXnnpackRoutes / wasm.stepCpu, 2),
       };
       figures[name] = row;
       console.log(
@@ -239,6 +252,7 @@ async function main(): Promise<void> {
           `${row.step_over_forward_cpu}×`.padStart(10),
           String(row.cpu_step_ms ?? '-').padStart(23),
           (row.speedup_over_cpu === null ? '-' : `${row.speedup_over_cpu}×`).padStart(10),
+          `${row.step_cpu_ms_xnnpack_routes} ms: ${row.speedup_of_simd_kernels}×`.padStart(22),
         ].join(' '),
       );
     } catch (err) {

@@ -10,7 +10,12 @@ import { maxPoolGradOnHeap, smallMatMulOnHeap, splitVOnHeap } from './heap-kerne
 import { type HeapBackend, sliceFromHeap } from './heap-slice';
 import { leadingAxesReduction, reduceLeadingAxes } from './leading-axes-reduce';
 import { unsortedSegmentSum } from './segment-sum';
-import { conv2dFilterGradientOnHeap, conv2dInputGradientOnHeap, depthwiseFilterGradientOnHeap } from './simd/conv-gradients-on-heap';
+import {
+  conv2dFilterGradientOnHeap,
+  conv2dInputGradientOnHeap,
+  depthwiseFilterGradientOnHeap,
+  depthwiseInputGradientOnHeap,
+} from './simd/conv-gradients-on-heap';
 import { type SimdKernels, simdKernelsOn } from './simd/simd-kernels';
 import { tileByBroadcast } from './tile';
 
@@ -159,6 +164,17 @@ function inputGradientOnHeapWhenSimd(fallback: KernelFunc): KernelFunc {
   };
 }
 
+/** DepthwiseConv2dNativeBackpropInput by the SIMD kernels (float32, channel multiplier 1), else `fallback`. */
+function depthwiseInputGradientOnHeapWhenSimd(fallback: KernelFunc): KernelFunc {
+  return (args) => {
+    const { dy, filter } = args.inputs as Record<'dy' | 'filter', TensorInfo>;
+    const simd = simdKernelsOn(args.backend);
+    if (simd === null || dy.dtype !== 'float32' || filter.dtype !== 'float32' || filter.shape[3] !== 1) return fallback(args);
+    const g = convGeometry(args.attrs!.inputShape as unknown as Shape4, filter.shape, args.attrs as unknown as ConvAttrs, true);
+    return depthwiseInputGradientOnHeap(args.backend as unknown as HeapBackend, simd, dy, filter, g);
+  };
+}
+
 const kernels: Record<string, KernelFunc> = {
   Conv2DBackpropFilter: onHeapWhenSimd(
     (backend, simd, x, dy, g) => conv2dFilterGradientOnHeap(backend, simd, x, dy, g),
@@ -179,13 +195,15 @@ const kernels: Record<string, KernelFunc> = {
     (x, dy, g, multiplier) => depthwiseFilterGradient(x, dy, g, multiplier),
     true,
   ),
-  DepthwiseConv2dNativeBackpropInput: composite((inputs, attrs) => {
-    const dy = asTensor<tf.Rank.R4>(inputs.dy!);
-    const filter = asTensor<tf.Rank.R4>(inputs.filter!);
-    const inputShape = attrs.inputShape as unknown as Shape4;
-    const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
-    return depthwiseInputGradient(dy, filter, g);
-  }),
+  DepthwiseConv2dNativeBackpropInput: depthwiseInputGradientOnHeapWhenSimd(
+    composite((inputs, attrs) => {
+      const dy = asTensor<tf.Rank.R4>(inputs.dy!);
+      const filter = asTensor<tf.Rank.R4>(inputs.filter!);
+      const inputShape = attrs.inputShape as unknown as Shape4;
+      const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
+      return depthwiseInputGradient(dy, filter, g);
+    }),
+  ),
   Identity: identityByReference,
   [ADAM_UPDATE_KERNEL]: adamUpdateConfig.kernelFunc,
   ...Object.fromEntries(batchNormKernelConfigs.map((k) => [k.kernelName, k.kernelFunc])),

@@ -170,3 +170,16 @@ export function conv2dInputGradientOnHeap(backend: HeapBackend, simd: SimdKernel
   forEachSegment(g, dx, dyAddress, o, false, (s) => simd.gemmNn(s.dyAt, o, wAddress + s.tap * o * c * 4, c, o, s.xAt, s.xStride, s.pixels, c));
   return out;
 }
+
+/**
+ * DepthwiseConv2dNativeBackpropInput with channel multiplier 1: `dy` [B, Ho, Wo, C], `filter`
+ * [kh, kw, C, 1] → dx [B, H, W, C]: per (row, tap), dx's pixels of the range += dy's · W[p, q, :].
+ */
+export function depthwiseInputGradientOnHeap(backend: HeapBackend, simd: SimdKernels, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const c = g.inChannels;
+  const { out, address: dx } = zeroedOutput(backend, [g.batch, g.inHeight, g.inWidth, c]);
+  const dyAddress = addressOf(backend, dy);
+  const wAddress = addressOf(backend, filter);
+  forEachSegment(g, dx, dyAddress, c, false, (s) => simd.scaleAddChannels(s.dyAt, c, wAddress + s.tap * c * 4, s.xAt, s.xStride, s.pixels, c));
+  return out;
+}

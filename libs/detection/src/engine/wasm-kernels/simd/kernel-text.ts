@@ -6,6 +6,7 @@
  *   gemm_tn(a, sa, b, sb, k, c, sc, m, n):  c[i·sc + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j]
  *   gemm_nn(a, sa, b, sb, k, c, sc, m, n):  c[i·sc + j] += Σ_{t<k} a[i·sa + t] · b[t·sb + j]
  *   dot_channels(a, sa, b, sb, k, c, n):    c[j]        += Σ_{t<k} a[t·sa + j] · b[t·sb + j]
+ *   scale_add_channels(a, sa, w, c, sc, k, n): c[t·sc + j] += a[t·sa + j] · w[j]   (t < k, j < n)
  *
  * gemm_tn is Aᵀ·B for two pixel-major operands (a convolution's input taps and its output
  * gradient, NHWC: channels contiguous, pixels `sa`/`sb` apart), the filter gradient's product
@@ -184,6 +185,50 @@ ${([16, 4, 1] as const)
   })
   .join('\n')})`;
 
+/** c[t·sc + j] += a[t·sa + j] · w[j] over `width` channels (16, 4 or 1) at pa, pw, pc; byte strides. */
+function scaleAddFunction(width: 1 | 4 | 16): string {
+  const vector = width > 1;
+  const lanes = vector ? width / 4 : 1;
+  const type = vector ? 'v128' : 'f32';
+  const load = vector ? 'v128.load' : 'f32.load';
+  const store = vector ? 'v128.store' : 'f32.store';
+  const mul = vector ? 'f32x4.mul' : 'f32.mul';
+  const add = vector ? 'f32x4.add' : 'f32.add';
+  const step = vector ? 16 : 4;
+  const lines: string[] = [];
+  lines.push(`(func $scale_add_${width} (param $pa i32) (param $sa i32) (param $pw i32) (param $pc i32) (param $sc i32) (param $k i32)`);
+  lines.push(Array.from({ length: lanes }, (_, v) => `(local $w${v} ${type})`).join(' '));
+  lines.push('(if (i32.eqz (local.get $k)) (then (return)))');
+  for (let v = 0; v < lanes; v++) lines.push(`(local.set $w${v} (${load} offset=${v * step} (local.get $pw)))`);
+  lines.push('(loop $pixels');
+  for (let v = 0; v < lanes; v++) {
+    lines.push(
+      `(${store} offset=${v * step} (local.get $pc) (${add} (${load} offset=${v * step} (local.get $pc)) (${mul} (${load} offset=${v * step} (local.get $pa)) (local.get $w${v}))))`,
+    );
+  }
+  lines.push('(local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
+  lines.push('(local.set $pc (i32.add (local.get $pc) (local.get $sc)))');
+  lines.push('(br_if $pixels (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))');
+  lines.push(')');
+  return lines.join('\n');
+}
+
+const SCALE_ADD_CHANNELS = `(func (export "scale_add_channels") (param $a i32) (param $sa i32) (param $w i32) (param $c i32) (param $sc i32) (param $k i32) (param $n i32)
+(local $j i32)
+(local.set $sa (i32.shl (local.get $sa) (i32.const 2)))
+(local.set $sc (i32.shl (local.get $sc) (i32.const 2)))
+${([16, 4, 1] as const)
+  .map((width) => {
+    const fits = width === 1 ? '(i32.ge_u (local.get $j) (local.get $n))' : `(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $n))`;
+    const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $j) (i32.const 2)))`;
+    return `(block $done${width} (loop $next${width}
+  (br_if $done${width} ${fits})
+  (call $scale_add_${width} ${at('$a')} (local.get $sa) ${at('$w')} ${at('$c')} (local.get $sc) (local.get $k))
+  (local.set $j (i32.add (local.get $j) (i32.const ${width})))
+  (br $next${width})))`;
+  })
+  .join('\n')})`;
+
 /**
  * A pass over `n` rows of `c` channels (c a multiple of 4) of [n, c] arrays, a vector of 4
  * channels at a time: `body` sees `$e` (the byte offset of the vector in every [n, c] array) and
@@ -252,6 +297,10 @@ export function simdKernelText(): string {
     dotFunction(4),
     dotFunction(1),
     DOT_CHANNELS,
+    scaleAddFunction(16),
+    scaleAddFunction(4),
+    scaleAddFunction(1),
+    SCALE_ADD_CHANNELS,
     ...BATCH_NORM_PASSES,
     ')',
   ].join('\n');

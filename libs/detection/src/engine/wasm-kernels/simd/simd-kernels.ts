@@ -12,6 +12,8 @@ export interface SimdKernels {
   gemmNn(a: number, sa: number, b: number, sb: number, k: number, c: number, sc: number, m: number, n: number): void;
   /** c[j] += Σ_{t<k} a[t·sa + j] · b[t·sb + j] for j < n. */
   dotChannels(a: number, sa: number, b: number, sb: number, k: number, c: number, n: number): void;
+  /** c[t·sc + j] += a[t·sa + j] · w[j] for t < k, j < n: the depthwise input gradient's per-tap update. */
+  scaleAddChannels(a: number, sa: number, w: number, c: number, sc: number, k: number, n: number): void;
   /*
    * Passes of training-mode batch normalisation over [n, c] arrays (c a multiple of 4); per-channel
    * arrays are [c]. See kernel-text.ts.
@@ -88,6 +90,7 @@ export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | n
       gemmTn: e['gemm_tn'],
       gemmNn: e['gemm_nn'],
       dotChannels: e['dot_channels'],
+      scaleAddChannels: e['scale_add_channels'],
       channelSums: e['channel_sums'],
       centredSquares: e['centred_squares'],
       normalise: e['normalise'],
