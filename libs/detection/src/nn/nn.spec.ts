@@ -235,15 +235,21 @@ function checkAgainstAutodiff(shape: [number, number, number, number]): void {
 }
 
 describe('swish', () => {
-  it('is x·σ(x) with the gradient σ·(1 + x·(1 − σ)) of autodiff', () => {
-    const x = tf.tensor1d([-3, -0.5, 0, 0.5, 3]);
-    const y = swish(x);
-    // 0.5·σ(0.5) = 0.5·0.622459 = 0.311230; at 0 the value is 0 and the slope σ(0) = 0.5.
-    expect(y.dataSync()[3]).toBeCloseTo(0.31123, 5);
-    const ours = tf.grad((v: tf.Tensor) => tf.sum(swish(v)))(x);
-    const reference = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(v, tf.sigmoid(v))))(x);
-    expect(ours.dataSync()[2]).toBeCloseTo(0.5, 6);
-    Array.from(ours.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(reference.dataSync()[i], 6));
-    tf.dispose([x, y, ours, reference]);
+  // Both routes of the gradient: the fused SIMD pass on wasm (5 values: one vector and a scalar tail) and the tf-ops form.
+  it.each([true, false])('is x·σ(x) with the gradient σ·(1 + x·(1 − σ)) of autodiff (fused gradient kernel: %s)', (fused) => {
+    useSimdKernels(fused);
+    try {
+      const x = tf.tensor1d([-3, -0.5, 0, 0.5, 3]);
+      const y = swish(x);
+      // 0.5·σ(0.5) = 0.5·0.622459 = 0.311230; at 0 the value is 0 and the slope σ(0) = 0.5.
+      expect(y.dataSync()[3]).toBeCloseTo(0.31123, 5);
+      const ours = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(swish(v), tf.range(1, 6))))(x);
+      const reference = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.mul(v, tf.sigmoid(v)), tf.range(1, 6))))(x);
+      expect(ours.dataSync()[2]).toBeCloseTo(1.5, 6); // upstream 3 × slope 0.5
+      Array.from(ours.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(reference.dataSync()[i]!, 6));
+      tf.dispose([x, y, ours, reference]);
+    } finally {
+      useSimdKernels(true);
+    }
   });
 });

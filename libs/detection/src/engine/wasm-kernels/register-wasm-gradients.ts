@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE_KERNEL, adamUpdateConfig } from '../ops/adam-update';
 import { batchNormKernelConfigs } from '../ops/fused-batch-norm';
+import { swishGradientKernelConfig } from '../ops/fused-swish-gradient';
 import { type ConvAttrs, type ConvGeometry, convGeometry } from './conv-geometry';
 import { conv2dInputGradient } from './conv2d-gradients';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
@@ -206,7 +207,7 @@ const kernels: Record<string, KernelFunc> = {
   ),
   Identity: identityByReference,
   [ADAM_UPDATE_KERNEL]: adamUpdateConfig.kernelFunc,
-  ...Object.fromEntries(batchNormKernelConfigs.map((k) => [k.kernelName, k.kernelFunc])),
+  ...Object.fromEntries([...batchNormKernelConfigs, swishGradientKernelConfig].map((k) => [k.kernelName, k.kernelFunc])),
   Slice: sliceFromHeap(original('Slice')),
   SplitV: splitVOnHeap(original('SplitV')),
   MaxPoolGrad: maxPoolGradOnHeap(original('MaxPoolGrad')),

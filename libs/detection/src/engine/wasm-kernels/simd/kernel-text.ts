@@ -286,6 +286,32 @@ const BATCH_NORM_PASSES = [
   ),
 ].map((text) => text.replace('(local $e i32)', '(local $e i32) (local $d v128)'));
 
+/**
+ * swish_gradient(dy, x, s, dx, n): dx = dy·s·(1 + x·(1 − s)) over n floats (s = σ(x), saved by the
+ * forward pass): the gradient of x·σ(x) in one pass instead of five kernels. Vectors, then a scalar tail.
+ */
+const SWISH_GRADIENT = `(func (export "swish_gradient") (param $dy i32) (param $x i32) (param $s i32) (param $dx i32) (param $n i32)
+(local $e i32) (local $end i32) (local $tail i32) (local $sv v128) (local $sf f32)
+(local.set $end (i32.shl (local.get $n) (i32.const 2)))
+(local.set $tail (i32.and (local.get $end) (i32.const -16)))
+(block $vectorsDone (loop $vectors
+  (br_if $vectorsDone (i32.ge_u (local.get $e) (local.get $tail)))
+  (local.set $sv (v128.load (i32.add (local.get $s) (local.get $e))))
+  (v128.store (i32.add (local.get $dx) (local.get $e))
+    (f32x4.mul (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $e))) (local.get $sv))
+      (f32x4.add (f32x4.splat (f32.const 1))
+        (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $e))) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $sv))))))
+  (local.set $e (i32.add (local.get $e) (i32.const 16)))
+  (br $vectors)))
+(block $scalarsDone (loop $scalars
+  (br_if $scalarsDone (i32.ge_u (local.get $e) (local.get $end)))
+  (local.set $sf (f32.load (i32.add (local.get $s) (local.get $e))))
+  (f32.store (i32.add (local.get $dx) (local.get $e))
+    (f32.mul (f32.mul (f32.load (i32.add (local.get $dy) (local.get $e))) (local.get $sf))
+      (f32.add (f32.const 1) (f32.mul (f32.load (i32.add (local.get $x) (local.get $e))) (f32.sub (f32.const 1) (local.get $sf))))))
+  (local.set $e (i32.add (local.get $e) (i32.const 4)))
+  (br $scalars))))`;
+
 /** The whole module: it imports the heap (`env.memory`) of the tfjs wasm backend it runs on. */
 export function simdKernelText(): string {
   return [
@@ -302,6 +328,7 @@ export function simdKernelText(): string {
     scaleAddFunction(1),
     SCALE_ADD_CHANNELS,
     ...BATCH_NORM_PASSES,
+    SWISH_GRADIENT,
     ')',
   ].join('\n');
 }

@@ -28,6 +28,8 @@ export interface SimdKernels {
   gradientSums(dy: number, xhat: number, sumDy: number, sumDyXhat: number, n: number, c: number): void;
   /** dx = scale·(dy − a − xhat·b). */
   inputGradient(dy: number, xhat: number, a: number, b: number, scale: number, dx: number, n: number, c: number): void;
+  /** dx = dy·s·(1 + x·(1 − s)) over n floats: the gradient of swish x·σ(x), s = σ(x). */
+  swishGradient(dy: number, x: number, s: number, dx: number, n: number): void;
 }
 
 /**
@@ -96,6 +98,7 @@ export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | n
       normalise: e['normalise'],
       gradientSums: e['gradient_sums'],
       inputGradient: e['input_gradient'],
+      swishGradient: e['swish_gradient'],
     };
     loaded = { kernels, memory };
     return loaded.kernels;
