@@ -64,12 +64,13 @@ export const ARMS: Arm[] = [
     name: 'efficientdet',
     config: {
       dataset: DATASET,
-      // φ=0 of EfficientDet Table 1 (BiFPN 64 ×3, D_class 3, the paper's levels P3–P7) but B0 at width 0.5. The 8–16 px
-      // shapes get a positive anchor at stride 8 through low-quality matches (detectron2's and mmdetection's RetinaNet
-      // matcher): AP50 0.752 in 1,175 steps against 0.285 in 560 on P2–P6 without them, P2 being 38 % of the step
-      // (docs/benchmarks.md, Learning).
+      // φ=0 of EfficientDet Table 1 (BiFPN 64 ×3, D_class 3) but B0 at width 0.5, and on RetinaNet's levels here, P2–P6
+      // (the paper's P3–P7 shifted down one octave): 44 % of the shapes are small (< 32²), and on P3–P7 27 % of those have no
+      // anchor of IoU ≥ 0.5. With the engine's SIMD kernels a P2 step costs ~0.6 CPU s, and in 15 CPU minutes P2–P6 reached
+      // AP50 0.913 in 1,181 steps against 0.793 in 1,564 on P3–P7 (docs/benchmarks.md, Learning). Low-quality matches
+      // (detectron2's and mmdetection's RetinaNet matcher) give every box its best anchors.
       model: { arch: 'efficientdet', phi: 0, backboneWidth: 0.5, numClasses: 7, inputSize: SIZE },
-      anchors: { ...SHAPE_ANCHORS, levels: [3, 4, 5, 6, 7] },
+      anchors: SHAPE_ANCHORS,
       matcher: { lowQualityMatches: true },
       // lr 1.2e-2: AP50 0.203 at step 236 and 0.262 at step 356 (end), against 0.214 at step 385 and 0.285 at step 560 for
       // 4e-3 (docs/benchmarks.md, Learning): more per step, which is what a CPU budget is short of.
