@@ -148,31 +148,30 @@ function prefersSimdInputGradient(g: ConvGeometry): boolean {
   return pointwise || strided || g.outHeight * g.outWidth < 32 * 32;
 }
 
-/** Conv2DBackpropInput by the SIMD kernels on the heap when they are loaded (float32) and faster, else `fallback`. */
-function inputGradientOnHeapWhenSimd(fallback: KernelFunc): KernelFunc {
+/**
+ * Conv2DBackpropInput (or, `depthwise`, DepthwiseConv2dNativeBackpropInput with channel multiplier 1) by the SIMD
+ * kernels on the heap when they are loaded (float32) and, for regular convolutions, faster; else `fallback`.
+ */
+function inputGradientOnHeapWhenSimd(viaOps: (dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry) => tf.Tensor4D, depthwise: boolean): KernelFunc {
+  const fallback = composite((inputs, attrs) => {
+    const filter = asTensor<tf.Rank.R4>(inputs.filter!);
+    const g = convGeometry(attrs.inputShape as unknown as Shape4, filter.shape, attrs as unknown as ConvAttrs, depthwise);
+    return viaOps(asTensor<tf.Rank.R4>(inputs.dy!), filter, g);
+  });
   return (args) => {
     const { dy, filter } = args.inputs as Record<'dy' | 'filter', TensorInfo>;
     const simd = simdKernelsOn(args.backend);
-    if (simd === null || dy.dtype !== 'float32' || filter.dtype !== 'float32') return fallback(args);
-    const g = convGeometry(args.attrs!.inputShape as unknown as Shape4, filter.shape, args.attrs as unknown as ConvAttrs, false);
+    if (simd === null || dy.dtype !== 'float32' || filter.dtype !== 'float32' || (depthwise && filter.shape[3] !== 1)) return fallback(args);
+    const g = convGeometry(args.attrs!.inputShape as unknown as Shape4, filter.shape, args.attrs as unknown as ConvAttrs, depthwise);
+    const backend = args.backend as unknown as HeapBackend;
+    if (depthwise) return depthwiseInputGradientOnHeap(backend, simd, dy, filter, g);
     if (!prefersSimdInputGradient(g)) return fallback(args);
     let dx: TensorInfo | undefined;
     // A tidy returning nothing: dx is a TensorInfo for the engine, not a tensor for the tidy to keep.
     tf.tidy(() => {
-      dx = conv2dInputGradientOnHeap(args.backend as unknown as HeapBackend, simd, dy, asTensor<tf.Rank.R4>(filter), g);
+      dx = conv2dInputGradientOnHeap(backend, simd, dy, asTensor<tf.Rank.R4>(filter), g);
     });
     return dx!;
-  };
-}
-
-/** DepthwiseConv2dNativeBackpropInput by the SIMD kernels (float32, channel multiplier 1), else `fallback`. */
-function depthwiseInputGradientOnHeapWhenSimd(fallback: KernelFunc): KernelFunc {
-  return (args) => {
-    const { dy, filter } = args.inputs as Record<'dy' | 'filter', TensorInfo>;
-    const simd = simdKernelsOn(args.backend);
-    if (simd === null || dy.dtype !== 'float32' || filter.dtype !== 'float32' || filter.shape[3] !== 1) return fallback(args);
-    const g = convGeometry(args.attrs!.inputShape as unknown as Shape4, filter.shape, args.attrs as unknown as ConvAttrs, true);
-    return depthwiseInputGradientOnHeap(args.backend as unknown as HeapBackend, simd, dy, filter, g);
   };
 }
 
@@ -182,29 +181,13 @@ const kernels: Record<string, KernelFunc> = {
     (x, dy, g) => conv2dFilterGradientGemm(x, dy, g),
     false,
   ),
-  Conv2DBackpropInput: inputGradientOnHeapWhenSimd(
-    composite((inputs, attrs) => {
-      const dy = asTensor<tf.Rank.R4>(inputs.dy!);
-      const filter = asTensor<tf.Rank.R4>(inputs.filter!);
-      const inputShape = attrs.inputShape as unknown as Shape4;
-      const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
-      return conv2dInputGradient(dy, filter, g);
-    }),
-  ),
+  Conv2DBackpropInput: inputGradientOnHeapWhenSimd((dy, filter, g) => conv2dInputGradient(dy, filter, g), false),
   DepthwiseConv2dNativeBackpropFilter: onHeapWhenSimd(
     (backend, simd, x, dy, g) => depthwiseFilterGradientOnHeap(backend, simd, x, dy, g),
     (x, dy, g, multiplier) => depthwiseFilterGradient(x, dy, g, multiplier),
     true,
   ),
-  DepthwiseConv2dNativeBackpropInput: depthwiseInputGradientOnHeapWhenSimd(
-    composite((inputs, attrs) => {
-      const dy = asTensor<tf.Rank.R4>(inputs.dy!);
-      const filter = asTensor<tf.Rank.R4>(inputs.filter!);
-      const inputShape = attrs.inputShape as unknown as Shape4;
-      const g = convGeometry(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
-      return depthwiseInputGradient(dy, filter, g);
-    }),
-  ),
+  DepthwiseConv2dNativeBackpropInput: inputGradientOnHeapWhenSimd((dy, filter, g) => depthwiseInputGradient(dy, filter, g), true),
   Identity: identityByReference,
   [ADAM_UPDATE_KERNEL]: adamUpdateConfig.kernelFunc,
   ...Object.fromEntries([...batchNormKernelConfigs, swishGradientKernelConfig].map((k) => [k.kernelName, k.kernelFunc])),

@@ -19,6 +19,21 @@
  * Plain wasm SIMD (mul then add: no relaxed-SIMD FMA), which every Node ≥ 16 runs.
  */
 
+/** The instructions for `width` floats at a time: 4-lane vectors (width 4, 8, 16) or one scalar (width 1). */
+function lanesOf(width: number) {
+  const vector = width > 1;
+  return {
+    count: vector ? width / 4 : 1,
+    type: vector ? 'v128' : 'f32',
+    load: vector ? 'v128.load' : 'f32.load',
+    store: vector ? 'v128.store' : 'f32.store',
+    mul: vector ? 'f32x4.mul' : 'f32.mul',
+    add: vector ? 'f32x4.add' : 'f32.add',
+    /** Bytes per lane group. */
+    step: vector ? 16 : 4,
+  };
+}
+
 /**
  * A tile of `rows` rows of C by `width` columns (8 or 4 = vectors of 4 lanes, 1 = scalar). `a` is
  * how A's values for the tile's rows lie: 'columns' (gemm_tn: the rows' values for one t are
@@ -49,15 +64,8 @@ const tileName = (t: Omit<Tile, 'width'> & { width: number }): string => `$tile_
  * sb (B's stride between t's), k, pc (C at the tile's corner), sc (C's row stride).
  */
 function tileFunction(t: Tile): string {
-  const vector = t.width > 1;
-  const lanes = vector ? t.width / 4 : 1;
-  const type = vector ? 'v128' : 'f32';
-  const load = vector ? 'v128.load' : 'f32.load';
-  const store = vector ? 'v128.store' : 'f32.store';
-  const splat = vector ? 'v128.load32_splat' : 'f32.load';
-  const mul = vector ? 'f32x4.mul' : 'f32.mul';
-  const add = vector ? 'f32x4.add' : 'f32.add';
-  const step = vector ? 16 : 4;
+  const { count: lanes, type, load, store, mul, add, step } = lanesOf(t.width);
+  const splat = t.width > 1 ? 'v128.load32_splat' : 'f32.load';
   const acc = (r: number, v: number) => `$c${r}_${v}`;
   const rowAddress = (r: number) => (r === 0 ? '(local.get $pc)' : `(i32.add (local.get $pc) (i32.mul (local.get $sc) (i32.const ${r})))`);
   const lines: string[] = [];
@@ -142,21 +150,14 @@ ${bands.join('\n')})`;
 
 /** Per-channel dot products over `width` channels (16 = 4 vectors, 4 = 1 vector, 1 = scalar) at pa, pb, pc. */
 function dotFunction(width: 1 | 4 | 16): string {
-  const vector = width > 1;
-  const lanes = vector ? width / 4 : 1;
-  const type = vector ? 'v128' : 'f32';
-  const load = vector ? 'v128.load' : 'f32.load';
-  const store = vector ? 'v128.store' : 'f32.store';
-  const mul = vector ? 'f32x4.mul' : 'f32.mul';
-  const add = vector ? 'f32x4.add' : 'f32.add';
-  const step = vector ? 16 : 4;
+  const { count, type, load, store, mul, add, step } = lanesOf(width);
   const lines: string[] = [];
   lines.push(`(func $dot_${width} (param $pa i32) (param $sa i32) (param $pb i32) (param $sb i32) (param $k i32) (param $pc i32)`);
-  lines.push(Array.from({ length: lanes }, (_, v) => `(local $c${v} ${type})`).join(' '));
+  lines.push(Array.from({ length: count }, (_, v) => `(local $c${v} ${type})`).join(' '));
   lines.push('(if (i32.eqz (local.get $k)) (then (return)))');
-  for (let v = 0; v < lanes; v++) lines.push(`(local.set $c${v} (${load} offset=${v * step} (local.get $pc)))`);
+  for (let v = 0; v < count; v++) lines.push(`(local.set $c${v} (${load} offset=${v * step} (local.get $pc)))`);
   lines.push('(loop $pixels');
-  for (let v = 0; v < lanes; v++) {
+  for (let v = 0; v < count; v++) {
     lines.push(
       `(local.set $c${v} (${add} (local.get $c${v}) (${mul} (${load} offset=${v * step} (local.get $pa)) (${load} offset=${v * step} (local.get $pb)))))`,
     );
@@ -164,44 +165,21 @@ function dotFunction(width: 1 | 4 | 16): string {
   lines.push('(local.set $pa (i32.add (local.get $pa) (local.get $sa)))');
   lines.push('(local.set $pb (i32.add (local.get $pb) (local.get $sb)))');
   lines.push('(br_if $pixels (local.tee $k (i32.sub (local.get $k) (i32.const 1)))))');
-  for (let v = 0; v < lanes; v++) lines.push(`(${store} offset=${v * step} (local.get $pc) (local.get $c${v}))`);
+  for (let v = 0; v < count; v++) lines.push(`(${store} offset=${v * step} (local.get $pc) (local.get $c${v}))`);
   lines.push(')');
   return lines.join('\n');
 }
 
-const DOT_CHANNELS = `(func (export "dot_channels") (param $a i32) (param $sa i32) (param $b i32) (param $sb i32) (param $k i32) (param $c i32) (param $n i32)
-(local $j i32)
-(local.set $sa (i32.shl (local.get $sa) (i32.const 2)))
-(local.set $sb (i32.shl (local.get $sb) (i32.const 2)))
-${([16, 4, 1] as const)
-  .map((width) => {
-    const fits = width === 1 ? '(i32.ge_u (local.get $j) (local.get $n))' : `(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $n))`;
-    const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $j) (i32.const 2)))`;
-    return `(block $done${width} (loop $next${width}
-  (br_if $done${width} ${fits})
-  (call $dot_${width} ${at('$a')} (local.get $sa) ${at('$b')} (local.get $sb) (local.get $k) ${at('$c')})
-  (local.set $j (i32.add (local.get $j) (i32.const ${width})))
-  (br $next${width})))`;
-  })
-  .join('\n')})`;
-
 /** c[t·sc + j] += a[t·sa + j] · w[j] over `width` channels (16, 4 or 1) at pa, pw, pc; byte strides. */
 function scaleAddFunction(width: 1 | 4 | 16): string {
-  const vector = width > 1;
-  const lanes = vector ? width / 4 : 1;
-  const type = vector ? 'v128' : 'f32';
-  const load = vector ? 'v128.load' : 'f32.load';
-  const store = vector ? 'v128.store' : 'f32.store';
-  const mul = vector ? 'f32x4.mul' : 'f32.mul';
-  const add = vector ? 'f32x4.add' : 'f32.add';
-  const step = vector ? 16 : 4;
+  const { count, type, load, store, mul, add, step } = lanesOf(width);
   const lines: string[] = [];
   lines.push(`(func $scale_add_${width} (param $pa i32) (param $sa i32) (param $pw i32) (param $pc i32) (param $sc i32) (param $k i32)`);
-  lines.push(Array.from({ length: lanes }, (_, v) => `(local $w${v} ${type})`).join(' '));
+  lines.push(Array.from({ length: count }, (_, v) => `(local $w${v} ${type})`).join(' '));
   lines.push('(if (i32.eqz (local.get $k)) (then (return)))');
-  for (let v = 0; v < lanes; v++) lines.push(`(local.set $w${v} (${load} offset=${v * step} (local.get $pw)))`);
+  for (let v = 0; v < count; v++) lines.push(`(local.set $w${v} (${load} offset=${v * step} (local.get $pw)))`);
   lines.push('(loop $pixels');
-  for (let v = 0; v < lanes; v++) {
+  for (let v = 0; v < count; v++) {
     lines.push(
       `(${store} offset=${v * step} (local.get $pc) (${add} (${load} offset=${v * step} (local.get $pc)) (${mul} (${load} offset=${v * step} (local.get $pa)) (local.get $w${v}))))`,
     );
@@ -213,21 +191,40 @@ function scaleAddFunction(width: 1 | 4 | 16): string {
   return lines.join('\n');
 }
 
-const SCALE_ADD_CHANNELS = `(func (export "scale_add_channels") (param $a i32) (param $sa i32) (param $w i32) (param $c i32) (param $sc i32) (param $k i32) (param $n i32)
-(local $j i32)
-(local.set $sa (i32.shl (local.get $sa) (i32.const 2)))
-(local.set $sc (i32.shl (local.get $sc) (i32.const 2)))
-${([16, 4, 1] as const)
-  .map((width) => {
+/**
+ * An exported function over `n` channels in blocks of 16, then 4, then 1: `call(width, at)` calls
+ * the block function of that width, `at(p)` being pointer param p advanced to the block. The
+ * `byteStrides` params are given in elements and converted to bytes first.
+ */
+function channelBlocksFunction(name: string, params: string[], byteStrides: string[], call: (width: 1 | 4 | 16, at: (p: string) => string) => string): string {
+  const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $j) (i32.const 2)))`;
+  const blocks = ([16, 4, 1] as const).map((width) => {
     const fits = width === 1 ? '(i32.ge_u (local.get $j) (local.get $n))' : `(i32.gt_u (i32.add (local.get $j) (i32.const ${width})) (local.get $n))`;
-    const at = (p: string) => `(i32.add (local.get ${p}) (i32.shl (local.get $j) (i32.const 2)))`;
     return `(block $done${width} (loop $next${width}
   (br_if $done${width} ${fits})
-  (call $scale_add_${width} ${at('$a')} (local.get $sa) ${at('$w')} ${at('$c')} (local.get $sc) (local.get $k))
+  ${call(width, at)}
   (local.set $j (i32.add (local.get $j) (i32.const ${width})))
   (br $next${width})))`;
-  })
-  .join('\n')})`;
+  });
+  return `(func (export "${name}") ${params.map((q) => `(param ${q} i32)`).join(' ')} (param $n i32)
+(local $j i32)
+${byteStrides.map((q) => `(local.set ${q} (i32.shl (local.get ${q}) (i32.const 2)))`).join('\n')}
+${blocks.join('\n')})`;
+}
+
+const DOT_CHANNELS = channelBlocksFunction(
+  'dot_channels',
+  ['$a', '$sa', '$b', '$sb', '$k', '$c'],
+  ['$sa', '$sb'],
+  (width, at) => `(call $dot_${width} ${at('$a')} (local.get $sa) ${at('$b')} (local.get $sb) (local.get $k) ${at('$c')})`,
+);
+
+const SCALE_ADD_CHANNELS = channelBlocksFunction(
+  'scale_add_channels',
+  ['$a', '$sa', '$w', '$c', '$sc', '$k'],
+  ['$sa', '$sc'],
+  (width, at) => `(call $scale_add_${width} ${at('$a')} (local.get $sa) ${at('$w')} ${at('$c')} (local.get $sc) (local.get $k))`,
+);
 
 /**
  * A pass over `n` rows of `c` channels (c a multiple of 4) of [n, c] arrays, a vector of 4
