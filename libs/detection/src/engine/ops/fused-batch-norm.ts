@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { HeapBackend } from '../wasm-kernels/heap-slice';
+import { type HeapBackend, heapAddress } from '../wasm-kernels/heap-slice';
 import { type SimdKernels, simdKernelsOn } from '../wasm-kernels/simd/simd-kernels';
 
 /*
@@ -25,7 +26,6 @@ interface HeapAllocator {
   wasm: { _malloc(bytes: number): number; _free(address: number): void; HEAPU8: Uint8Array };
 }
 
-const addressOf = (heap: HeapBackend, info: TensorInfo): number => heap.typedArrayFromHeap(info).byteOffset;
 /** `length` floats of the heap at byte `address` (a fresh view: the heap's buffer changes when it grows). */
 const floatsAt = (backend: unknown, address: number, length: number): Float32Array =>
   new Float32Array((backend as HeapAllocator).wasm.HEAPU8.buffer, address, length);
@@ -73,22 +73,22 @@ const forwardOnHeap: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, gamma, beta } = inputs as Record<'x' | 'gamma' | 'beta', TensorInfo>;
   const { epsilon } = attrs as unknown as ForwardAttrs;
   const c = x.shape[x.shape.length - 1]!;
-  const n = sizeOf(x.shape) / c;
+  const n = util.sizeFromShape(x.shape) / c;
   const y = heap.makeOutput(x.shape, 'float32');
   const xhat = heap.makeOutput(x.shape, 'float32');
   const mean = heap.makeOutput([c], 'float32');
   const variance = heap.makeOutput([c], 'float32');
   const rstd = heap.makeOutput([c], 'float32');
   withScratch(backend, c, (scratch) => {
-    const xAt = addressOf(heap, x);
-    const meanAt = addressOf(heap, mean);
+    const xAt = heapAddress(heap, x);
+    const meanAt = heapAddress(heap, mean);
     const sums = blockedSums(backend, n, c, scratch, (offset, rows) => simd.channelSums(xAt + offset, scratch, rows, c));
     heap.typedArrayFromHeap(mean).set(sums.map((s) => s / n));
     const squares = blockedSums(backend, n, c, scratch, (offset, rows) => simd.centredSquares(xAt + offset, meanAt, scratch, rows, c));
     const v = squares.map((s) => s / n);
     heap.typedArrayFromHeap(variance).set(v);
     heap.typedArrayFromHeap(rstd).set(v.map((s) => 1 / Math.sqrt(s + epsilon)));
-    const [gammaAt, betaAt, rstdAt, xhatAt, yAt] = [gamma, beta, rstd, xhat, y].map((t) => addressOf(heap, t)) as number[];
+    const [gammaAt, betaAt, rstdAt, xhatAt, yAt] = [gamma, beta, rstd, xhat, y].map((t) => heapAddress(heap, t)) as number[];
     simd.normalise(xAt, meanAt, rstdAt!, gammaAt!, betaAt!, xhatAt!, yAt!, n, c);
   });
   return [y, xhat, mean, variance, rstd];
@@ -100,14 +100,14 @@ const backwardOnHeap: KernelFunc = ({ inputs, backend }) => {
   const simd = simdKernelsOn(backend) as SimdKernels;
   const { dy, xhat, rstd, gamma } = inputs as Record<'dy' | 'xhat' | 'rstd' | 'gamma', TensorInfo>;
   const c = dy.shape[dy.shape.length - 1]!;
-  const n = sizeOf(dy.shape) / c;
+  const n = util.sizeFromShape(dy.shape) / c;
   const dx = heap.makeOutput(dy.shape, 'float32');
   const dgamma = heap.makeOutput([c], 'float32');
   const dbeta = heap.makeOutput([c], 'float32');
   // Scratch: two [C] block sums, then the per-channel a = dβ/N, b = dγ/N, scale = γ·r.
   withScratch(backend, 5 * c, (scratch) => {
-    const dyAt = addressOf(heap, dy);
-    const xhatAt = addressOf(heap, xhat);
+    const dyAt = heapAddress(heap, dy);
+    const xhatAt = heapAddress(heap, xhat);
     const sumDy = new Float64Array(c);
     const sumDyXhat = new Float64Array(c);
     for (let row = 0; row < n; row += SUM_BLOCK_ROWS) {
@@ -131,14 +131,11 @@ const backwardOnHeap: KernelFunc = ({ inputs, backend }) => {
       perChannel[2 * c + j] = g[j]! * r[j]!;
     }
     const aAt = scratch + 2 * c * 4;
-    simd.inputGradient(dyAt, xhatAt, aAt, aAt + c * 4, aAt + 2 * c * 4, addressOf(heap, dx), n, c);
+    simd.inputGradient(dyAt, xhatAt, aAt, aAt + c * 4, aAt + 2 * c * 4, heapAddress(heap, dx), n, c);
   });
   return [dx, dgamma, dbeta];
 };
 
-function sizeOf(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
 
 export const batchNormKernelConfigs: KernelConfig[] = [
   { kernelName: BATCH_NORM_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: forwardOnHeap },

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { HeapBackend } from '../wasm-kernels/heap-slice';
+import { type HeapBackend, heapAddress } from '../wasm-kernels/heap-slice';
 import { type SimdKernels, simdKernelsOn } from '../wasm-kernels/simd/simd-kernels';
 
 /*
@@ -15,8 +16,8 @@ const swishGradientOnHeap: KernelFunc = ({ inputs, backend }) => {
   const simd = simdKernelsOn(backend) as SimdKernels;
   const { dy, x, s } = inputs as Record<'dy' | 'x' | 's', TensorInfo>;
   const dx = heap.makeOutput(dy.shape, 'float32');
-  const [dyAt, xAt, sAt, dxAt] = [dy, x, s, dx].map((t) => heap.typedArrayFromHeap(t).byteOffset) as [number, number, number, number];
-  simd.swishGradient(dyAt, xAt, sAt, dxAt, dy.shape.reduce((a, b) => a * b, 1));
+  const [dyAt, xAt, sAt, dxAt] = [dy, x, s, dx].map((t) => heapAddress(heap, t)) as [number, number, number, number];
+  simd.swishGradient(dyAt, xAt, sAt, dxAt, util.sizeFromShape(dy.shape));
   return dx;
 };
 

@@ -108,7 +108,7 @@ const rowLayout = (g: ConvGeometry) => axisLayout(g.inHeight, g.pad.top, g.filte
 const colLayout = (g: ConvGeometry) => axisLayout(g.inWidth, g.pad.left, g.filterWidth, g.dilationWidth, g.outWidth, g.strideWidth);
 
 /** A 1×1, stride-1, unpadded convolution: dW = Xᵀ·DY with nothing to shift. */
-function isPointwise(g: ConvGeometry): boolean {
+export function isPointwise(g: ConvGeometry): boolean {
   const unpadded = g.pad.top === 0 && g.pad.left === 0 && g.pad.bottom === 0 && g.pad.right === 0;
   return g.filterHeight === 1 && g.filterWidth === 1 && g.strideHeight === 1 && g.strideWidth === 1 && unpadded;
 }

@@ -6,6 +6,11 @@ export interface HeapBackend {
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
 }
 
+/** Byte address of a tensor's data on the wasm heap (what the engine's SIMD kernels take). */
+export function heapAddress(backend: HeapBackend, info: TensorInfo): number {
+  return backend.typedArrayFromHeap(info).byteOffset;
+}
+
 /**
  * Slice for the wasm backend that reads its input through a view of the heap. The backend's own
  * Slice (tfjs-backend-wasm 4.22) starts with `readSync`, a copy of the WHOLE input, before copying

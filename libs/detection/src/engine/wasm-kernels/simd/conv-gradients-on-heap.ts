@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from '../conv-geometry';
 import { derivedFilter } from '../derived-filters';
-import type { HeapBackend } from '../heap-slice';
+import { type HeapBackend, heapAddress } from '../heap-slice';
+import { isPointwise } from '../filter-gradient-gemm';
 import type { SimdKernels } from './simd-kernels';
 
 /*
@@ -107,9 +108,6 @@ function forEachSegment(
   }
 }
 
-/** Byte address of a float32 tensor on the heap. */
-const addressOf = (backend: HeapBackend, info: TensorInfo): number => backend.typedArrayFromHeap(info).byteOffset;
-
 /** A zeroed float32 output of `shape` and its heap address. */
 function zeroedOutput(backend: HeapBackend, shape: number[]): { out: TensorInfo; address: number } {
   const out = backend.makeOutput(shape, 'float32');
@@ -118,24 +116,14 @@ function zeroedOutput(backend: HeapBackend, shape: number[]): { out: TensorInfo;
   return { out, address: view.byteOffset };
 }
 
-const isPointwise = (g: ConvGeometry): boolean =>
-  g.filterHeight === 1 &&
-  g.filterWidth === 1 &&
-  g.strideHeight === 1 &&
-  g.strideWidth === 1 &&
-  g.pad.top === 0 &&
-  g.pad.left === 0 &&
-  g.pad.bottom === 0 &&
-  g.pad.right === 0;
-
 /** Conv2DBackpropFilter: `x` [B, H, W, C], `dy` [B, Ho, Wo, O] → dW [kh, kw, C, O]. */
 export function conv2dFilterGradientOnHeap(backend: HeapBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const c = g.inChannels;
   const o = dy.shape[3]!;
   const { out, address: dw } = zeroedOutput(backend, [g.filterHeight, g.filterWidth, c, o]);
   // Addresses after the output's allocation, which may have grown the heap (detaching older views).
-  const xAddress = addressOf(backend, x);
-  const dyAddress = addressOf(backend, dy);
+  const xAddress = heapAddress(backend, x);
+  const dyAddress = heapAddress(backend, dy);
   if (isPointwise(g)) {
     const pixels = g.batch * g.outHeight * g.outWidth;
     for (let t = 0; t < pixels; t += POINTWISE_CHUNK) {
@@ -153,8 +141,8 @@ export function conv2dFilterGradientOnHeap(backend: HeapBackend, simd: SimdKerne
 export function depthwiseFilterGradientOnHeap(backend: HeapBackend, simd: SimdKernels, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const c = g.inChannels;
   const { out, address: dw } = zeroedOutput(backend, [g.filterHeight, g.filterWidth, c, 1]);
-  const xAddress = addressOf(backend, x);
-  const dyAddress = addressOf(backend, dy);
+  const xAddress = heapAddress(backend, x);
+  const dyAddress = heapAddress(backend, dy);
   forEachSegment(g, xAddress, dyAddress, c, false, (s) => simd.dotChannels(s.xAt, s.xStride, s.dyAt, c, s.pixels, dw + s.tap * c * 4, c));
   return out;
 }
@@ -170,8 +158,8 @@ export function conv2dInputGradientOnHeap(backend: HeapBackend, simd: SimdKernel
   const swapped = derivedFilter(filter, 'swap-in-out', () => tf.transpose(filter, [0, 1, 3, 2]));
   const { out, address: dx } = zeroedOutput(backend, [g.batch, g.inHeight, g.inWidth, c]);
   // Addresses after every allocation, which may grow the heap (detaching older views).
-  const dyAddress = addressOf(backend, dy);
-  const wAddress = addressOf(backend, swapped);
+  const dyAddress = heapAddress(backend, dy);
+  const wAddress = heapAddress(backend, swapped);
   forEachSegment(g, dx, dyAddress, o, false, (s) => simd.gemmNn(s.dyAt, o, wAddress + s.tap * o * c * 4, c, o, s.xAt, s.xStride, s.pixels, c));
   return out;
 }
@@ -183,8 +171,8 @@ export function conv2dInputGradientOnHeap(backend: HeapBackend, simd: SimdKernel
 export function depthwiseInputGradientOnHeap(backend: HeapBackend, simd: SimdKernels, dy: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const c = g.inChannels;
   const { out, address: dx } = zeroedOutput(backend, [g.batch, g.inHeight, g.inWidth, c]);
-  const dyAddress = addressOf(backend, dy);
-  const wAddress = addressOf(backend, filter);
+  const dyAddress = heapAddress(backend, dy);
+  const wAddress = heapAddress(backend, filter);
   forEachSegment(g, dx, dyAddress, c, false, (s) => simd.scaleAddChannels(s.dyAt, c, wAddress + s.tap * c * 4, s.xAt, s.xStride, s.pixels, c));
   return out;
 }
