@@ -16,7 +16,7 @@
  * wasm). The forward is the same graph in training mode without the tape. Detector losses are a stand-in
  * (mean sigmoid of the class logits + mean square of the box deltas): the heads' outputs and
  * every variable get gradients, and the real focal loss costs little next to the network.
- * wasm: 2 warm-up steps, then medians of 5, in wall time and in this process's CPU time (which a
+ * wasm: 2 warm-up steps, then medians of 15 (5 until 2026-12-03: too few for a shared host's bursts), in wall time and in this process's CPU time (which a
  * busy shared machine inflates far less: the wasm backend computes on one thread); then the step's CPU time with the
  * engine's SIMD kernels switched off (`useSimdKernels(false)`: the XNNPACK routes), a baseline for them. cpu: 1 step
  * after building (it takes tens of seconds to minutes). `--no-cpu` skips the cpu baseline. Ends with one line of JSON.
@@ -30,7 +30,7 @@ const GOAL_SPEEDUP_OVER_CPU = 300;
 const WARMUP_STEPS = 2;
 /** Input side of the detector graphs (the smallest the five pyramid levels P3–P7 allow comfortably). */
 const DETECTOR_SIZE = 64;
-const MEASURED_RUNS = 5;
+const MEASURED_RUNS = 15;
 
 /** A training graph: variables, a loss, and how to free it. Built on the current backend. */
 interface Graph {

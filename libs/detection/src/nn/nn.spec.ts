@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { prefersFusedBatchNorm } from '../engine/ops/fused-batch-norm';
 import { useSimdKernels } from '../engine/wasm-kernels/simd/simd-kernels';
+import { onBothBackends } from '../engine/testing/on-both-backends';
 import { useTestBackend } from '../models/testing/tiny-configs';
 import {
   BatchNorm,
@@ -248,6 +249,45 @@ describe('swish', () => {
       expect(ours.dataSync()[2]).toBeCloseTo(1.5, 6); // upstream 3 × slope 0.5
       Array.from(ours.dataSync()).forEach((g, i) => expect(g).toBeCloseTo(reference.dataSync()[i]!, 6));
       tf.dispose([x, y, ours, reference]);
+    } finally {
+      useSimdKernels(true);
+    }
+  });
+});
+
+describe('relu', () => {
+  // Both routes of the gradient on wasm: the fused SIMD pass (7 values: one vector and a scalar tail) and tfjs's
+  // dy·step(x), against the cpu backend. At 0 the slope is 0, as tfjs's step gives it.
+  it.each([true, false])('has the gradient dy·[x > 0] of the cpu backend (fused gradient kernel: %s)', async (fused) => {
+    useSimdKernels(fused);
+    try {
+      const [got, want] = await onBothBackends(() =>
+        tf.tidy(() => {
+          const x = tf.tensor1d([-2, -0.5, 0, 0.25, 1, 3, -1e-30]);
+          return { grad: Array.from(tf.grad((v: tf.Tensor) => tf.sum(tf.mul(tf.relu(v), tf.range(1, 8))))(x).dataSync()) };
+        }),
+      );
+      expect(got.grad).toEqual([0, 0, 0, 4, 5, 6, 0]);
+      expect(got.grad).toEqual(want.grad);
+    } finally {
+      useSimdKernels(true);
+    }
+  });
+
+  it('takes the fused kernel on wasm with the SIMD kernels, and tfjs\'s three kernels without', async () => {
+    await tf.setBackend('wasm');
+    const kernelsOfGradient = async (): Promise<string[]> => {
+      const x = tf.tensor2d([[-1, 2, 3, -4, 5]]);
+      const profile = await tf.profile(() => tf.grad((v: tf.Tensor) => tf.sum(tf.relu(v)))(x));
+      x.dispose();
+      return profile.kernels.map((k) => k.name);
+    };
+    expect(await kernelsOfGradient()).toContain('AblateReluGradient');
+    useSimdKernels(false);
+    try {
+      const names = await kernelsOfGradient();
+      expect(names).not.toContain('AblateReluGradient');
+      expect(names).toEqual(expect.arrayContaining(['Step', 'Multiply']));
     } finally {
       useSimdKernels(true);
     }

@@ -3,6 +3,7 @@ import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { type HeapBackend, heapAddress } from '../wasm-kernels/heap-slice';
 import { type SimdKernels, simdKernelsOn } from '../wasm-kernels/simd/simd-kernels';
+import { SUM_BLOCK_ROWS, blockedSums, floatsAt, withScratch } from '../wasm-kernels/simd/blocked-sums';
 
 /*
  * Training-mode batch normalisation as two kernels of the wasm backend, forward and backward, each
@@ -13,54 +14,11 @@ import { type SimdKernels, simdKernelsOn } from '../wasm-kernels/simd/simd-kerne
  *   forward:   μ = Σx/N, σ² = Σ(x − μ)²/N, r = 1/√(σ² + ε), x̂ = (x − μ)·r, y = γ·x̂ + β
  *   backward:  dβ = Σdy, dγ = Σdy·x̂, dx = γ·r·(dy − dβ/N − x̂·dγ/N)
  *
- * Per-channel sums are taken over blocks of SUM_BLOCK_ROWS rows in float32 by the SIMD kernel and
- * the blocks added in float64, so that a sum over 32,768 rows is as accurate as a pairwise one.
+ * Per-channel sums are taken over blocks of rows in float32 and the blocks added in float64
+ * (simd/blocked-sums.ts), so that a sum over 32,768 rows is as accurate as a pairwise one.
  */
 export const BATCH_NORM_FORWARD_KERNEL = 'AblateBatchNormForward';
 export const BATCH_NORM_BACKWARD_KERNEL = 'AblateBatchNormBackward';
-
-const SUM_BLOCK_ROWS = 256;
-
-/** The wasm backend's Emscripten module: its allocator, for per-channel scratch, and its heap. */
-interface HeapAllocator {
-  wasm: { _malloc(bytes: number): number; _free(address: number): void; HEAPU8: Uint8Array };
-}
-
-/** `length` floats of the heap at byte `address` (a fresh view: the heap's buffer changes when it grows). */
-const floatsAt = (backend: unknown, address: number, length: number): Float32Array =>
-  new Float32Array((backend as HeapAllocator).wasm.HEAPU8.buffer, address, length);
-
-/**
- * Σ over the n rows of the [n, c] array at `x` of `pass`'s per-row term, in float64: `pass` adds a
- * block's float32 sums into the [c] scratch at `scratch`, which is zeroed before each block.
- */
-function blockedSums(
-  backend: unknown,
-  n: number,
-  c: number,
-  scratch: number,
-  pass: (rowOffsetBytes: number, rows: number) => void,
-): Float64Array {
-  const total = new Float64Array(c);
-  for (let row = 0; row < n; row += SUM_BLOCK_ROWS) {
-    const rows = Math.min(SUM_BLOCK_ROWS, n - row);
-    floatsAt(backend, scratch, c).fill(0);
-    pass(row * c * 4, rows);
-    const sums = floatsAt(backend, scratch, c);
-    for (let j = 0; j < c; j++) total[j]! += sums[j]!;
-  }
-  return total;
-}
-
-function withScratch<T>(backend: unknown, floats: number, use: (address: number) => T): T {
-  const { wasm } = backend as HeapAllocator;
-  const address = wasm._malloc(floats * 4) >>> 0;
-  try {
-    return use(address);
-  } finally {
-    wasm._free(address);
-  }
-}
 
 interface ForwardAttrs {
   epsilon: number;

@@ -62,6 +62,12 @@ const CASES: Case[] = [
   { name: '3×3 stride 2 same, odd size, 21→23 channels (every SIMD tile)', h: 11, w: 9, c: 21, o: 23, k: 3, stride: 2, pad: 'same', dilation: 1 },
   // 2 × 20 × 17 = 680 pixels: the pointwise product in chunks of 256.
   { name: '1×1 stride 1 valid, 680 pixels (pointwise chunks)', h: 20, w: 17, c: 9, o: 13, k: 1, stride: 1, pad: 'valid', dilation: 1 },
+  // Stride 1, ≥ 8 input channels, maps of ≥ 16×16: the gathered input gradient. Interiors of 4n + 1..3 pixels (border
+  // columns beyond the padding), none at all (7×7 on 6 columns: every pixel a border column), one-sided padding.
+  { name: '3×3 stride 1 same, 17×18, 9→10 channels (gathered)', h: 17, w: 18, c: 9, o: 10, k: 3, stride: 1, pad: 'same', dilation: 1 },
+  { name: '5×5 stride 1 valid, 18×21, 8→12 channels (gathered)', h: 18, w: 21, c: 8, o: 12, k: 5, stride: 1, pad: 'valid', dilation: 1 },
+  { name: '3×3 stride 1 explicit pad, 16×19, 12→8 channels (gathered)', h: 16, w: 19, c: 12, o: 8, k: 3, stride: 1, pad: [[0, 0], [2, 0], [0, 2], [0, 0]], dilation: 1 },
+  { name: '7×7 stride 1 same, 43×6, 8→5 channels (gathered, no interior)', h: 43, w: 6, c: 8, o: 5, k: 7, stride: 1, pad: 'same', dilation: 1 },
 ];
 
 /** Deterministic uniform values in [−1, 1) (an LCG; Math.random would make failures unrepeatable). */

@@ -3,7 +3,7 @@ import { initBackend } from '../init-backend';
 import { onBothBackends } from '../testing/on-both-backends';
 import { HOST_MATMUL_MAX_ROWS } from './heap-kernels';
 
-/** The heap versions of MaxPoolGrad, SplitV and small BatchMatMul (heap-kernels.ts) against the cpu backend. */
+/** The heap versions of MaxPoolGrad, SplitV and small BatchMatMul (heap-kernels.ts), and Cast, against the cpu backend. */
 
 /** Deterministic values in [−1, 1) with ties (quantised), so that "first maximum wins" is exercised. */
 function values(n: number, seed: number, levels = 0): number[] {
@@ -97,5 +97,24 @@ describe('heap kernels on wasm', () => {
     expect(got[0]).toEqual(want[0]);
     expect(got[1].length).toBe(want[1].length);
     got[1].forEach((v, i) => expect(v).toBeCloseTo(want[1][i]!, 5));
+  });
+
+  it('casts to the same dtype by reference, and to another dtype as the cpu backend does', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor1d([-1.5, 0, 2.75]);
+    const same = tf.cast(x, 'float32');
+    expect(same.dataId).toBe(x.dataId);
+    x.dispose();
+    // The data outlives the first reference's disposal.
+    expect(Array.from(same.dataSync())).toEqual([-1.5, 0, 2.75]);
+    const [got, want] = await onBothBackends(() =>
+      tf.tidy(() => {
+        const v = tf.tensor1d([-1.5, 0, 2.75]);
+        return [Array.from(tf.cast(v, 'int32').dataSync()), Array.from(tf.cast(v, 'bool').dataSync()), Array.from(tf.cast(tf.cast(v, 'int32'), 'float32').dataSync())];
+      }),
+    );
+    expect(got).toEqual(want);
+    expect(got[0]).toEqual([-1, 0, 2]);
+    same.dispose();
   });
 });

@@ -2,8 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
 import { onBothBackends } from '../testing/on-both-backends';
 import { leadingAxesReduction } from './leading-axes-reduce';
+import { useSimdKernels } from './simd/simd-kernels';
 
-/** The wasm Sum and Mean over every axis but the last (an average pool in the engine) against the cpu backend. */
+/**
+ * The wasm Sum and Mean over every axis but the last against the cpu backend, by both of the engine's routes: the
+ * SIMD channel sums (channels a multiple of 4) and the average pool (fewer channels, or the SIMD kernels off).
+ */
 
 beforeAll(async () => {
   await initBackend('wasm', { log: () => undefined });
@@ -20,7 +24,10 @@ describe('leadingAxesReduction', () => {
   });
 });
 
-describe('Sum and Mean over the leading axes on wasm', () => {
+describe.each([true, false])('Sum and Mean over the leading axes on wasm (SIMD kernels: %s)', (simd) => {
+  beforeEach(() => useSimdKernels(simd));
+  afterEach(() => useSimdKernels(true));
+
   it.each([
     [[8, 32, 32, 48], [0, 1, 2], false],
     [[8, 4, 4, 576], [0, 1, 2], true],

@@ -2,18 +2,22 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { ADAM_UPDATE_KERNEL, adamUpdateConfig } from '../ops/adam-update';
 import { batchNormKernelConfigs } from '../ops/fused-batch-norm';
-import { swishGradientKernelConfig } from '../ops/fused-swish-gradient';
+import { activationGradientKernelConfigs, reluGradConfig } from '../ops/fused-activation-gradients';
+import { meanGradConfig, sumGradConfig } from '../ops/reduction-gradients';
 import { type ConvAttrs, type ConvGeometry, convGeometry } from './conv-geometry';
 import { conv2dInputGradient } from './conv2d-gradients';
 import { depthwiseFilterGradient, depthwiseInputGradient } from './depthwise-gradients';
 import { conv2dFilterGradientGemm } from './filter-gradient-gemm';
 import { maxPoolGradOnHeap, smallMatMulOnHeap, splitVOnHeap } from './heap-kernels';
-import { type HeapBackend, sliceFromHeap } from './heap-slice';
+import { type HeapBackend, heapAddress, sliceFromHeap } from './heap-slice';
+import { channelSums } from './simd/blocked-sums';
 import { leadingAxesReduction, reduceLeadingAxes } from './leading-axes-reduce';
 import { unsortedSegmentSum } from './segment-sum';
 import {
   conv2dFilterGradientOnHeap,
   conv2dInputGradientOnHeap,
+  conv2dInputGradientGatherOnHeap,
+  gathersInputGradient,
   depthwiseFilterGradientOnHeap,
   depthwiseInputGradientOnHeap,
 } from './simd/conv-gradients-on-heap';
@@ -49,7 +53,7 @@ function composite(compute: (inputs: NamedTensorInfoMap, attrs: NamedAttrMap) =>
  * Sum and Mean over other axes.
  */
 const originals = new Map<string, KernelFunc>();
-const REPLACED_WITH_FALLBACK = ['Tile', 'Identity', 'Slice', 'SplitV', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Mean'];
+const REPLACED_WITH_FALLBACK = ['Tile', 'Identity', 'Cast', 'Slice', 'SplitV', 'MaxPoolGrad', 'BatchMatMul', 'Sum', 'Mean'];
 const original =
   (name: string): KernelFunc =>
   (args) =>
@@ -66,6 +70,25 @@ const identityByReference: KernelFunc = (args) => {
   if (x.dtype === 'string') return original('Identity')(args);
   (args.backend as unknown as { incRef(dataId: object): void }).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+};
+
+/**
+ * Cast to the tensor's own dtype as a reference, like Identity: tfjs's gradient of relu casts the
+ * float32 step(x) to float32, and the wasm Cast copies (0.2 ms for [4, 64, 64, 32]). Numbers to bool
+ * as x ≠ 0: the wasm Cast (tfjs 4.22) copies them into bytes, so that −1.5 became 255 and 2.75 became 2.
+ * Other casts keep the backend's.
+ */
+const castByReference: KernelFunc = (args) => {
+  const x = args.inputs.x!;
+  const dtype = args.attrs!.dtype as unknown as TensorInfo['dtype'];
+  if (x.dtype === dtype) return identityByReference(args);
+  if (dtype !== 'bool' || x.dtype === 'string' || x.dtype === 'complex64') return original('Cast')(args);
+  const backend = args.backend as unknown as HeapBackend;
+  const out = backend.makeOutput(x.shape, 'bool');
+  const from = backend.typedArrayFromHeap(x);
+  const to = backend.typedArrayFromHeap(out);
+  for (let i = 0; i < from.length; i++) to[i] = from[i] !== 0 ? 1 : 0;
+  return out;
 };
 
 /**
@@ -93,8 +116,13 @@ function transposeThenMatMul(untransposed: KernelFunc): KernelFunc {
   };
 }
 
-/** Sum or Mean over every axis but the last as an average pool (leading-axes-reduce.ts); other reductions keep the backend's. */
-function leadingAxesAsPool(kind: 'sum' | 'mean', fallback: KernelFunc): KernelFunc {
+/**
+ * Sum or Mean over every axis but the last (bias and batch-norm gradients): with the SIMD kernels and
+ * a multiple of 4 channels, one pass of per-channel sums on the heap (`channelSums`; [4, 64, 64, 32]:
+ * 0.31 ms as the pool, its scaling and reshapes); otherwise an average pool (leading-axes-reduce.ts).
+ * Other reductions keep the backend's.
+ */
+function leadingAxesReduce(kind: 'sum' | 'mean', fallback: KernelFunc): KernelFunc {
   const viaPool = composite((inputs, attrs) => {
     const x = asTensor(inputs.x!);
     const r = leadingAxesReduction(x.shape, attrs.axis as number | number[])!;
@@ -103,7 +131,15 @@ function leadingAxesAsPool(kind: 'sum' | 'mean', fallback: KernelFunc): KernelFu
   return (args) => {
     const x = args.inputs.x!;
     const reduction = x.dtype === 'float32' ? leadingAxesReduction(x.shape, args.attrs!.axis as number | number[]) : null;
-    return reduction !== null && reduction.rows > 1 ? viaPool(args) : fallback(args);
+    if (reduction === null || reduction.rows <= 1) return fallback(args);
+    const simd = simdKernelsOn(args.backend);
+    if (simd === null || reduction.channels % 4 !== 0) return viaPool(args);
+    const { rows, channels } = reduction;
+    const backend = args.backend as unknown as HeapBackend;
+    const out = backend.makeOutput(args.attrs!.keepDims ? x.shape.map((d, i) => (i === x.shape.length - 1 ? d : 1)) : [channels], 'float32');
+    const sums = channelSums(backend, simd, heapAddress(backend, x), rows, channels);
+    backend.typedArrayFromHeap(out).set(kind === 'sum' ? sums : sums.map((v) => v / rows));
+    return out;
   };
 }
 
@@ -134,18 +170,29 @@ function onHeapWhenSimd(
   };
 }
 
+/** Bytes of one filter row's flipped taps (kw·O·C floats) above which the gather form loses to the scatter form. */
+const GATHER_FILTER_ROW_BYTES = 64 * 1024;
+
 /**
- * Where the SIMD input gradient beats the XNNPACK routes (CPU ms of one call, same process, under load):
- * pointwise and strided convolutions (conv stack's step 80.9 → 68.8 ms; EfficientDet's step −17 %) and small
- * maps ([8, 4, 4, 128] 3×3: 6 against 16 ms). Not: few input channels (a 7×7 RGB stem, 3 columns of scalar
- * tiles: 56 against 10 ms), and 3×3 stride 1 on large maps, where XNNPACK's convolution keeps the output in
- * registers across all taps ([8, 32, 32, 32]: 8.8 against 7.2 ms).
+ * Which route computes a regular convolution's input gradient on the wasm backend, from CPU ms of one call,
+ * alternating in one process (min of 30–40):
+ * - 'gather' (`conv2dInputGradientGatherOnHeap`): stride 1, dilation 1, ≥ 8 input channels, maps of at least
+ *   16×16 and a filter row of ≤ 64 KB. It beats XNNPACK's convolution ([4, 64, 64, 32] 3×3, the conv stack's:
+ *   7.0–7.2 against 8.0–8.3 ms; [8, 32, 32, 16]: 0.93 against 1.10) and the scatter form ([8, 16, 16, 32]:
+ *   0.85 against 0.93). Not: tiny maps, where the host's per-row work dominates ([8, 4, 4, 32]: 0.19 against
+ *   0.08), and large filter rows, which leave L2 ([2, 16, 16, 128→128]: 5.2 against 4.4).
+ * - 'scatter' (`conv2dInputGradientOnHeap`): ≥ 8 input channels and pointwise, strided or < 32×32 maps (conv
+ *   stack's step 80.9 → 68.8 ms; EfficientDet's step −17 %; [8, 4, 4, 128] 3×3: 6 against 16 ms).
+ * - 'xnnpack' otherwise: few input channels (a 7×7 RGB stem, 3 columns of scalar tiles: 56 against 10 ms;
+ *   [4, 64, 64, 3←16]: 1.5 against 2.9 gathered) and 3×3 stride 1 on large maps with large filter rows.
  */
-function prefersSimdInputGradient(g: ConvGeometry): boolean {
-  if (g.inChannels < 8) return false;
+function inputGradientRoute(g: ConvGeometry, outChannels: number): 'gather' | 'scatter' | 'xnnpack' {
+  if (g.inChannels < 8) return 'xnnpack';
+  const filterRowBytes = g.filterWidth * g.inChannels * outChannels * 4;
+  if (gathersInputGradient(g) && g.inHeight * g.inWidth >= 16 * 16 && filterRowBytes <= GATHER_FILTER_ROW_BYTES) return 'gather';
   const pointwise = g.filterHeight === 1 && g.filterWidth === 1;
   const strided = g.strideHeight > 1 || g.strideWidth > 1;
-  return pointwise || strided || g.outHeight * g.outWidth < 32 * 32;
+  return pointwise || strided || g.outHeight * g.outWidth < 32 * 32 ? 'scatter' : 'xnnpack';
 }
 
 /**
@@ -165,11 +212,13 @@ function inputGradientOnHeapWhenSimd(viaOps: (dy: tf.Tensor4D, filter: tf.Tensor
     const g = convGeometry(args.attrs!.inputShape as unknown as Shape4, filter.shape, args.attrs as unknown as ConvAttrs, depthwise);
     const backend = args.backend as unknown as HeapBackend;
     if (depthwise) return depthwiseInputGradientOnHeap(backend, simd, dy, filter, g);
-    if (!prefersSimdInputGradient(g)) return fallback(args);
+    const route = inputGradientRoute(g, filter.shape[3]!);
+    if (route === 'xnnpack') return fallback(args);
     let dx: TensorInfo | undefined;
     // A tidy returning nothing: dx is a TensorInfo for the engine, not a tensor for the tidy to keep.
     tf.tidy(() => {
-      dx = conv2dInputGradientOnHeap(backend, simd, dy, asTensor<tf.Rank.R4>(filter), g);
+      const w = asTensor<tf.Rank.R4>(filter);
+      dx = route === 'gather' ? conv2dInputGradientGatherOnHeap(backend, simd, dy, w, g) : conv2dInputGradientOnHeap(backend, simd, dy, w, g);
     });
     return dx!;
   };
@@ -189,14 +238,15 @@ const kernels: Record<string, KernelFunc> = {
   ),
   DepthwiseConv2dNativeBackpropInput: inputGradientOnHeapWhenSimd((dy, filter, g) => depthwiseInputGradient(dy, filter, g), true),
   Identity: identityByReference,
+  Cast: castByReference,
   [ADAM_UPDATE_KERNEL]: adamUpdateConfig.kernelFunc,
-  ...Object.fromEntries([...batchNormKernelConfigs, swishGradientKernelConfig].map((k) => [k.kernelName, k.kernelFunc])),
+  ...Object.fromEntries([...batchNormKernelConfigs, ...activationGradientKernelConfigs].map((k) => [k.kernelName, k.kernelFunc])),
   Slice: sliceFromHeap(original('Slice')),
   SplitV: splitVOnHeap(original('SplitV')),
   MaxPoolGrad: maxPoolGradOnHeap(original('MaxPoolGrad')),
   BatchMatMul: transposeThenMatMul(smallMatMulOnHeap(original('BatchMatMul'))),
-  Sum: leadingAxesAsPool('sum', original('Sum')),
-  Mean: leadingAxesAsPool('mean', original('Mean')),
+  Sum: leadingAxesReduce('sum', original('Sum')),
+  Mean: leadingAxesReduce('mean', original('Mean')),
   // Not a gradient kernel, but the batch-norm gradient runs it on every activation it normalises.
   Tile: (args) => {
     const x = args.inputs.x!;
@@ -215,12 +265,16 @@ export const WASM_GRADIENT_KERNELS: readonly string[] = Object.keys(kernels);
 /**
  * Registers the gradient kernels the wasm backend lacks (Conv2DBackpropFilter, the depthwise
  * backprops, UnsortedSegmentSum), built from its fast XNNPACK forward convolutions, and replaces
- * kernels that training runs slowly: the direct Conv2DBackpropInput, Tile, Identity, Slice, SplitV,
- * MaxPoolGrad, BatchMatMul (one or two rows on the host; transposed operands copied first), and
- * Sum and Mean over every axis but the last (average pooling).
- * Idempotent: returns the names it (re)registered.
+ * kernels that training runs slowly: the direct Conv2DBackpropInput, Tile, Identity, Cast to the
+ * same dtype, Slice, SplitV, MaxPoolGrad, BatchMatMul (one or two rows on the host; transposed
+ * operands copied first), and Sum and Mean over every axis but the last. Also registers, for every
+ * backend, the gradients of Relu (`reluGradConfig`: the fused kernel on wasm, tfjs's formula
+ * elsewhere), Sum and Mean (ops/reduction-gradients.ts).
+ * Idempotent: returns the names of the kernels it (re)registered.
  */
 export function registerWasmGradientKernels(): string[] {
+  // Gradients for every backend: relu's through the fused kernel where it is registered, Sum's and Mean's without tf.ones.
+  for (const config of [reluGradConfig, sumGradConfig, meanGradConfig]) tf.registerGradient(config);
   const done: string[] = [];
   for (const name of REPLACED_WITH_FALLBACK) {
     const own = tf.getKernel(name, WASM_BACKEND);

@@ -1,6 +1,6 @@
 /*
  * The WebAssembly text (WAT) of the engine's SIMD kernels, generated here because their register
- * tiles are the same loop written out for several tile sizes. Two exported functions, both
+ * tiles are the same loop written out for several tile sizes. Four products, each
  * accumulating into `c` (pointers are byte offsets into the tfjs wasm heap, strides in elements):
  *
  *   gemm_tn(a, sa, b, sb, k, c, sc, m, n):  c[i·sc + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j]
@@ -8,12 +8,15 @@
  *   dot_channels(a, sa, b, sb, k, c, n):    c[j]        += Σ_{t<k} a[t·sa + j] · b[t·sb + j]
  *   scale_add_channels(a, sa, w, c, sc, k, n): c[t·sc + j] += a[t·sa + j] · w[j]   (t < k, j < n)
  *
+ * and elementwise and per-channel passes: batch normalisation's, and the swish and relu gradients.
+ *
  * gemm_tn is Aᵀ·B for two pixel-major operands (a convolution's input taps and its output
  * gradient, NHWC: channels contiguous, pixels `sa`/`sb` apart), the filter gradient's product
  * without the transposes and packing that XNNPACK's operators need. Its 4×8 register tile (8
  * v128 accumulators) reads 4 splatted floats of A and 2 vectors of B per pixel; tails use 4×4,
  * 4×1, 1×8, 1×4 and 1×1 tiles. gemm_nn is the plain product, for input gradients: a row segment
- * of dy times a tap's filter with its channels swapped, added into dx. dot_channels is the depthwise filter gradient's per-channel dot
+ * of dy times a tap's filter with its channels swapped, added into dx (or, gathered, a dx row from
+ * kw·O contiguous values of dy per pixel: conv-gradients-on-heap.ts). dot_channels is the depthwise filter gradient's per-channel dot
  * product, 16 channels (4 vectors) at a time.
  *
  * Plain wasm SIMD (mul then add: no relaxed-SIMD FMA), which every Node ≥ 16 runs.
@@ -284,30 +287,50 @@ const BATCH_NORM_PASSES = [
 ].map((text) => text.replace('(local $e i32)', '(local $e i32) (local $d v128)'));
 
 /**
- * swish_gradient(dy, x, s, dx, n): dx = dy·s·(1 + x·(1 − s)) over n floats (s = σ(x), saved by the
- * forward pass): the gradient of x·σ(x) in one pass instead of five kernels. Vectors, then a scalar tail.
+ * An exported pass over `n` floats of the arrays `inputs` into `output`: vectors of 4, then a
+ * scalar tail. `value(lanes, at)` is the expression of one vector (or scalar) of the output, `at(a)`
+ * being array a's load at the current element.
  */
-const SWISH_GRADIENT = `(func (export "swish_gradient") (param $dy i32) (param $x i32) (param $s i32) (param $dx i32) (param $n i32)
-(local $e i32) (local $end i32) (local $tail i32) (local $sv v128) (local $sf f32)
+function elementwisePass(name: string, inputs: string[], output: string, value: (lanes: ReturnType<typeof lanesOf>, at: (array: string) => string) => string): string {
+  const loop = (width: 4 | 1, done: string, end: string) => {
+    const lanes = lanesOf(width);
+    const at = (array: string) => `(${lanes.load} (i32.add (local.get ${array}) (local.get $e)))`;
+    return `(block $${done} (loop $${done}_next
+  (br_if $${done} (i32.ge_u (local.get $e) (local.get ${end})))
+  (${lanes.store} (i32.add (local.get ${output}) (local.get $e)) ${value(lanes, at)})
+  (local.set $e (i32.add (local.get $e) (i32.const ${lanes.step})))
+  (br $${done}_next)))`;
+  };
+  return `(func (export "${name}") ${[...inputs, output].map((q) => `(param ${q} i32)`).join(' ')} (param $n i32)
+(local $e i32) (local $end i32) (local $vectorsEnd i32)
 (local.set $end (i32.shl (local.get $n) (i32.const 2)))
-(local.set $tail (i32.and (local.get $end) (i32.const -16)))
-(block $vectorsDone (loop $vectors
-  (br_if $vectorsDone (i32.ge_u (local.get $e) (local.get $tail)))
-  (local.set $sv (v128.load (i32.add (local.get $s) (local.get $e))))
-  (v128.store (i32.add (local.get $dx) (local.get $e))
-    (f32x4.mul (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $e))) (local.get $sv))
-      (f32x4.add (f32x4.splat (f32.const 1))
-        (f32x4.mul (v128.load (i32.add (local.get $x) (local.get $e))) (f32x4.sub (f32x4.splat (f32.const 1)) (local.get $sv))))))
-  (local.set $e (i32.add (local.get $e) (i32.const 16)))
-  (br $vectors)))
-(block $scalarsDone (loop $scalars
-  (br_if $scalarsDone (i32.ge_u (local.get $e) (local.get $end)))
-  (local.set $sf (f32.load (i32.add (local.get $s) (local.get $e))))
-  (f32.store (i32.add (local.get $dx) (local.get $e))
-    (f32.mul (f32.mul (f32.load (i32.add (local.get $dy) (local.get $e))) (local.get $sf))
-      (f32.add (f32.const 1) (f32.mul (f32.load (i32.add (local.get $x) (local.get $e))) (f32.sub (f32.const 1) (local.get $sf))))))
-  (local.set $e (i32.add (local.get $e) (i32.const 4)))
-  (br $scalars))))`;
+(local.set $vectorsEnd (i32.and (local.get $end) (i32.const -16)))
+${loop(4, 'vectors', '$vectorsEnd')}
+${loop(1, 'scalars', '$end')})`;
+}
+
+/** A constant of every lane (or the scalar). */
+const constant = (lanes: ReturnType<typeof lanesOf>, value: number) =>
+  lanes.type === 'v128' ? `(f32x4.splat (f32.const ${value}))` : `(f32.const ${value})`;
+
+/**
+ * swish_gradient(dy, x, s, dx, n): dx = dy·s·(1 + x·(1 − s)) (s = σ(x), saved by the forward pass):
+ * the gradient of x·σ(x) in one pass instead of five kernels.
+ */
+const SWISH_GRADIENT = elementwisePass('swish_gradient', ['$dy', '$x', '$s'], '$dx', (lanes, at) => {
+  const op = (name: string, a: string, b: string) => `(${lanes.type === 'v128' ? 'f32x4' : 'f32'}.${name} ${a} ${b})`;
+  return op('mul', op('mul', at('$dy'), at('$s')), op('add', constant(lanes, 1), op('mul', at('$x'), op('sub', constant(lanes, 1), at('$s')))));
+});
+
+/**
+ * relu_gradient(dy, x, dx, n): dx = x > 0 ? dy : 0, one pass where tfjs's gradient of relu runs
+ * three kernels (step, a cast, a product). Vectors mask dy's bits with the comparison.
+ */
+const RELU_GRADIENT = elementwisePass('relu_gradient', ['$dy', '$x'], '$dx', (lanes, at) =>
+  lanes.type === 'v128'
+    ? `(v128.and ${at('$dy')} (f32x4.gt ${at('$x')} ${constant(lanes, 0)}))`
+    : `(select ${at('$dy')} (f32.const 0) (f32.gt ${at('$x')} (f32.const 0)))`,
+);
 
 /** The whole module: it imports the heap (`env.memory`) of the tfjs wasm backend it runs on. */
 export function simdKernelText(): string {
@@ -326,6 +349,7 @@ export function simdKernelText(): string {
     SCALE_ADD_CHANNELS,
     ...BATCH_NORM_PASSES,
     SWISH_GRADIENT,
+    RELU_GRADIENT,
     ')',
   ].join('\n');
 }

@@ -30,6 +30,8 @@ export interface SimdKernels {
   inputGradient(dy: number, xhat: number, a: number, b: number, scale: number, dx: number, n: number, c: number): void;
   /** dx = dy·s·(1 + x·(1 − s)) over n floats: the gradient of swish x·σ(x), s = σ(x). */
   swishGradient(dy: number, x: number, s: number, dx: number, n: number): void;
+  /** dx = x > 0 ? dy : 0 over n floats: the gradient of relu. */
+  reluGradient(dy: number, x: number, dx: number, n: number): void;
 }
 
 /**
@@ -99,6 +101,7 @@ export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | n
       gradientSums: e['gradient_sums'],
       inputGradient: e['input_gradient'],
       swishGradient: e['swish_gradient'],
+      reluGradient: e['relu_gradient'],
     };
     loaded = { kernels, memory };
     return loaded.kernels;
