@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedBatchNormBackward, fusedBatchNormForward, prefersFusedBatchNorm } from '../engine/ops/fused-batch-norm';
+import { type MovingStatistics, fusedBatchNormBackward, fusedBatchNormForward, prefersFusedBatchNorm } from '../engine/ops/fused-batch-norm';
+
+export type { MovingStatistics };
 
 /** The result of {@link batchNormTraining}. */
 export interface BatchNormTrainingResult {
@@ -9,6 +11,11 @@ export interface BatchNormTrainingResult {
   mean: tf.Tensor1D;
   /** `[C]` biased batch variance σ²_B, outside any tidy: the caller disposes it. */
   variance: tf.Tensor1D;
+  /**
+   * With `moving`: the moving statistics after this batch, (1 − m)·moving + m·batch with the unbiased
+   * variance n/(n − 1)·σ²_B (PyTorch's convention), outside any tidy: the caller assigns and disposes them.
+   */
+  moved?: { mean: tf.Tensor1D; variance: tf.Tensor1D };
 }
 
 /** Σ over the rows of `[n, C]` as `[1, C]` (on wasm the engine runs it as an average pool: no transpose). */
@@ -28,20 +35,34 @@ function columnSums(flat: tf.Tensor2D): tf.Tensor2D {
  * pool (the wasm backend's own transposes the tensor first). A training step of the CPU-sized
  * detectors is ~1.2× faster than with tfjs's composite (docs/benchmarks.md, "Models").
  */
-export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
-  return prefersFusedBatchNorm(x) ? batchNormByFusedKernels(x, gamma, beta, epsilon) : batchNormByOps(x, gamma, beta, epsilon);
+export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, moving?: MovingStatistics): BatchNormTrainingResult {
+  if (prefersFusedBatchNorm(x)) return batchNormByFusedKernels(x, gamma, beta, epsilon, moving);
+  const result = batchNormByOps(x, gamma, beta, epsilon);
+  return moving ? { ...result, moved: movedByOps(moving, result, x.shape[0] * x.shape[1] * x.shape[2]) } : result;
+}
+
+/** The moving statistics after a batch of n rows by tf ops (see `BatchNormTrainingResult.moved`). */
+function movedByOps(moving: MovingStatistics, batch: { mean: tf.Tensor1D; variance: tf.Tensor1D }, n: number): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  const m = moving.momentum;
+  const unbiased = n > 1 ? n / (n - 1) : 1;
+  return tf.tidy(() => ({
+    mean: tf.add(tf.mul(moving.mean, 1 - m), tf.mul(batch.mean, m)) as tf.Tensor1D,
+    variance: tf.add(tf.mul(moving.variance, 1 - m), tf.mul(batch.variance, m * unbiased)) as tf.Tensor1D,
+  }));
 }
 
 /** The same transform and gradient by the engine's two fused wasm kernels (engine/ops/fused-batch-norm.ts). */
-function batchNormByFusedKernels(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {
-  let mean: tf.Tensor1D | undefined;
-  let variance: tf.Tensor1D | undefined;
+function batchNormByFusedKernels(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, moving?: MovingStatistics): BatchNormTrainingResult {
+  let kept: Omit<BatchNormTrainingResult, 'y'> | undefined;
   const op = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     const [input, g, bt] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
-    const forward = fusedBatchNormForward(input!, g!, bt!, epsilon);
-    mean = tf.keep(forward.mean);
-    variance = tf.keep(forward.variance);
+    const forward = fusedBatchNormForward(input!, g!, bt!, epsilon, moving);
+    kept = {
+      mean: tf.keep(forward.mean),
+      variance: tf.keep(forward.variance),
+      ...(forward.movedMean && forward.movedVariance ? { moved: { mean: tf.keep(forward.movedMean), variance: tf.keep(forward.movedVariance) } } : {}),
+    };
     save([forward.xhat, forward.rstd, g!]);
     return {
       value: forward.y,
@@ -49,7 +70,7 @@ function batchNormByFusedKernels(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Te
     };
   });
   const y = op(x, gamma, beta) as tf.Tensor4D;
-  return { y, mean: mean!, variance: variance! };
+  return { y, ...kept! };
 }
 
 function batchNormByOps(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): BatchNormTrainingResult {

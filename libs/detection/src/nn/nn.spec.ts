@@ -72,18 +72,29 @@ describe('GroupNorm', () => {
 });
 
 describe('BatchNorm', () => {
-  it('uses batch statistics and updates the moving ones in training, and the moving ones in inference', () => {
+  // 1 channel takes the tf-ops route; 4 channels the fused wasm kernels, which also compute the moving statistics.
+  it.each([
+    [1, false],
+    [4, true],
+  ])('uses batch statistics and updates the moving ones in training, and the moving ones in inference (%i channels, fused: %s)', (channels, fused) => {
     const store = new ParamStore(0);
-    const bn = new BatchNorm(store.scope('bn'), 1, { momentum: 0.1, epsilon: 0 });
-    const x = tf.tensor4d([1, 3, 5, 7], [1, 2, 2, 1]); // mean 4, biased var (9+1+1+9)/4 = 5, unbiased 20/3
+    const bn = new BatchNorm(store.scope('bn'), channels, { momentum: 0.1, epsilon: 0 });
+    // Channel k holds (k + 1)·[1, 3, 5, 7]: mean 4(k + 1), biased var 5(k + 1)², unbiased 20/3·(k + 1)².
+    const values = [1, 3, 5, 7].flatMap((v) => Array.from({ length: channels }, (_, k) => v * (k + 1)));
+    const x = tf.tensor4d(values, [1, 2, 2, channels]);
+    expect(prefersFusedBatchNorm(x)).toBe(fused);
     const before = tf.memory().numTensors;
     const y = bn.apply(x, true);
-    expect(y.dataSync()[0]).toBeCloseTo(-3 / Math.sqrt(5), 5);
+    Array.from({ length: channels }, (_, k) => expect(y.dataSync()[k]).toBeCloseTo(-3 / Math.sqrt(5), 5));
     y.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    // moving mean 0.9·0 + 0.1·4 = 0.4; moving var 0.9·1 + 0.1·20/3 = 1.5667.
-    expect(bn.movingMean.dataSync()[0]).toBeCloseTo(0.4, 6);
-    expect(bn.movingVar.dataSync()[0]).toBeCloseTo(0.9 + 2 / 3, 5);
+    // moving mean 0.9·0 + 0.1·4(k + 1); moving var 0.9·1 + 0.1·20/3·(k + 1)² (channel 0: 0.4 and 1.5667).
+    const movingMean = bn.movingMean.dataSync();
+    const movingVar = bn.movingVar.dataSync();
+    for (let k = 0; k < channels; k++) {
+      expect(movingMean[k]).toBeCloseTo(0.4 * (k + 1), 5);
+      expect(movingVar[k]).toBeCloseTo(0.9 + (2 / 3) * (k + 1) ** 2, 4);
+    }
     const z = bn.apply(x, false);
     // (1 − 0.4) / √1.5667 = 0.47937; inference leaves the moving statistics alone.
     expect(z.dataSync()[0]).toBeCloseTo(0.6 / Math.sqrt(0.9 + 2 / 3), 5);

@@ -58,10 +58,11 @@ export class BatchNorm implements Norm {
     if (!training) {
       return tf.batchNorm4d(x, this.movingMean as tf.Tensor1D, this.movingVar as tf.Tensor1D, this.beta as tf.Tensor1D, this.gamma as tf.Tensor1D, this.epsilon);
     }
-    const { y, mean, variance } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon);
-    this.updateMovingAverages(mean, variance, x.shape[0] * x.shape[1] * x.shape[2]);
-    mean.dispose();
-    variance.dispose();
+    const moving = { mean: this.movingMean as tf.Tensor1D, variance: this.movingVar as tf.Tensor1D, momentum: this.momentum };
+    const { y, mean, variance, moved } = batchNormTraining(x, this.gamma as tf.Tensor1D, this.beta as tf.Tensor1D, this.epsilon, moving);
+    this.movingMean.assign(moved!.mean);
+    this.movingVar.assign(moved!.variance);
+    tf.dispose([mean, variance, moved!.mean, moved!.variance]);
     return y;
   }
 
@@ -75,20 +76,6 @@ export class BatchNorm implements Norm {
       const shift = tf.sub(this.beta, tf.mul(this.movingMean, scale)) as tf.Tensor1D;
       return { scale, shift };
     });
-  }
-
-  /** moving ← (1 − m)·moving + m·batch, with the unbiased variance n/(n − 1)·σ² as PyTorch keeps. */
-  private updateMovingAverages(mean: tf.Tensor, variance: tf.Tensor, n: number): void {
-    const m = this.momentum;
-    const unbiased = n > 1 ? n / (n - 1) : 1;
-    const [newMean, newVar] = tf.tidy(() => [
-      tf.add(tf.mul(this.movingMean, 1 - m), tf.mul(mean, m)),
-      tf.add(tf.mul(this.movingVar, 1 - m), tf.mul(variance, m * unbiased)),
-    ]);
-    this.movingMean.assign(newMean);
-    this.movingVar.assign(newVar);
-    newMean.dispose();
-    newVar.dispose();
   }
 }
 
