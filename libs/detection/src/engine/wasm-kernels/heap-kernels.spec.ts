@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend';
 import { onBothBackends } from '../testing/on-both-backends';
 import { HOST_MATMUL_MAX_ROWS } from './heap-kernels';
+import { useSimdKernels } from './simd/simd-kernels';
 
 /** The heap versions of MaxPoolGrad, SplitV and small BatchMatMul (heap-kernels.ts), and Cast, against the cpu backend. */
 
@@ -25,18 +26,24 @@ describe('heap kernels on wasm', () => {
     ['2×2 stride 2 valid, odd size', [1, 7, 9, 2], 2, 2, 'valid' as const, 0],
     ['3×3 stride 1 same', [2, 5, 6, 4], 3, 1, 'same' as const, 3],
     ['3×3 stride 2 valid', [1, 8, 7, 2], 3, 2, 'valid' as const, 0],
+    // 7 channels: a vector of the SIMD kernel and a scalar tail; 16 with ties: four vectors.
+    ['3×3 stride 2 same, 7 channels (a BiFPN downsampling)', [2, 9, 10, 7], 3, 2, 'same' as const, 0],
+    ['3×3 stride 2 same, 16 channels, ties', [1, 8, 8, 16], 3, 2, 'same' as const, 3],
   ])('MaxPoolGrad: %s', async (_name, shape, k, stride, pad, levels) => {
     const size = shape.reduce((a, b) => a * b, 1);
+    const grad = (x: tf.Tensor4D) => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, k, stride, pad), tf.maxPool(tf.sin(x), k, stride, pad))))(x);
     const [got, want] = await onBothBackends(() =>
-      tf.tidy(() => {
-        const x = tf.tensor4d(values(size, 7, levels), shape as [number, number, number, number]);
-        const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tf.Tensor4D, k, stride, pad), tf.maxPool(tf.sin(x), k, stride, pad))));
-        return Array.from(grad(x).dataSync());
-      }),
+      tf.tidy(() => Array.from(grad(tf.tensor4d(values(size, 7, levels), shape as [number, number, number, number])).dataSync())),
     );
-    expect(got.length).toBe(want.length);
-    // Equal up to float32 summation order where windows overlap (several outputs into one input).
-    got.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want[i]!))));
+    // The wasm side both ways: the SIMD window kernel, and the host loop it replaces.
+    useSimdKernels(false);
+    const onHost = Array.from(tf.tidy(() => grad(tf.tensor4d(values(size, 7, levels), shape as [number, number, number, number])).dataSync()));
+    useSimdKernels(true);
+    for (const result of [got, onHost]) {
+      expect(result.length).toBe(want.length);
+      // Equal up to float32 summation order where windows overlap (several outputs into one input).
+      result.forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want[i]!))));
+    }
     expect(got.some((v) => v !== 0)).toBe(true);
   });
 

@@ -1,5 +1,6 @@
 import { type KernelFunc, type TensorInfo, backend_util, broadcast_util, util } from '@tensorflow/tfjs-core';
 import { type HeapBackend, copyRuns } from './heap-slice';
+import { type SimdKernels, simdKernelsOn } from './simd/simd-kernels';
 
 /*
  * Replacements for three wasm kernels (tfjs-backend-wasm 4.22) that a detector's training step
@@ -22,7 +23,8 @@ export function maxPoolGradOnHeap(fallback: KernelFunc): KernelFunc {
   return (args) => {
     const { dy, input } = args.inputs as Record<'dy' | 'input', TensorInfo>;
     if (input.dtype !== 'float32' || dy.dtype !== 'float32') return fallback(args);
-    return maxPoolGradFloat(args.inputs as Record<'dy' | 'input', TensorInfo>, heapOf(args.backend), args.attrs as unknown as PoolAttrs);
+    const inputs = args.inputs as Record<'dy' | 'input', TensorInfo>;
+    return maxPoolGradFloat(inputs, heapOf(args.backend), args.attrs as unknown as PoolAttrs, simdKernelsOn(args.backend));
   };
 }
 
@@ -33,7 +35,31 @@ interface PoolAttrs {
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
-function maxPoolGradFloat({ dy, input }: Record<'dy' | 'input', TensorInfo>, heap: HeapBackend, a: PoolAttrs): TensorInfo {
+/** Visits each output pixel's window, clipped to the input: its first row and column and its extent. */
+function forEachWindow(info: backend_util.Conv2DInfo, visit: (b: number, i: number, j: number, r0: number, c0: number, rows: number, cols: number) => void): void {
+  const { batchSize, inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { effectiveFilterHeight: fh, effectiveFilterWidth: fw, padInfo } = info;
+  for (let b = 0; b < batchSize; b++) {
+    for (let i = 0; i < outHeight; i++) {
+      const r = i * strideHeight - padInfo.top;
+      const r0 = Math.max(0, r);
+      const rows = Math.min(inHeight, r + fh) - r0;
+      for (let j = 0; j < outWidth; j++) {
+        const col = j * strideWidth - padInfo.left;
+        const c0 = Math.max(0, col);
+        const cols = Math.min(inWidth, col + fw) - c0;
+        if (rows > 0 && cols > 0) visit(b, i, j, r0, c0, rows, cols);
+      }
+    }
+  }
+}
+
+/**
+ * The float32 MaxPoolGrad: per output pixel, by the SIMD kernel (`maxPoolGradWindow`, 4 channels a
+ * vector; min of 20 alternating calls: 1.41 against 7.72 ms for the host loop below on EfficientDet's BiFPN
+ * [8, 32, 32, 64] pool, 1.50 against 8.42 ms on RetinaNet's stem [8, 64, 64, 16]), else on the host.
+ */
+function maxPoolGradFloat({ dy, input }: Record<'dy' | 'input', TensorInfo>, heap: HeapBackend, a: PoolAttrs, simd: SimdKernels | null): TensorInfo {
   const info = backend_util.computePool2DInfo(
     input.shape as [number, number, number, number],
     a.filterSize,
@@ -47,39 +73,36 @@ function maxPoolGradFloat({ dy, input }: Record<'dy' | 'input', TensorInfo>, hea
   const g = heap.typedArrayFromHeap(dy) as Float32Array;
   const dx = heap.typedArrayFromHeap(out) as Float32Array;
   dx.fill(0);
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
-  const { effectiveFilterHeight: fh, effectiveFilterWidth: fw, padInfo } = info;
+  const { inHeight, inWidth, inChannels: c, outHeight, outWidth } = info;
+  const pixelAt = (b: number, r: number, col: number) => ((b * inHeight + r) * inWidth + col) * c;
+  if (simd !== null) {
+    forEachWindow(info, (b, i, j, r0, c0, rows, cols) => {
+      const at = pixelAt(b, r0, c0) * 4;
+      simd.maxPoolGradWindow(x.byteOffset + at, dx.byteOffset + at, g.byteOffset + ((b * outHeight + i) * outWidth + j) * c * 4, rows, cols, c * 4, inWidth * c * 4, c);
+    });
+    return out;
+  }
   // Per output pixel, the window is scanned once with all channels side by side (contiguous in NHWC).
   const best = new Float32Array(c);
-  const at = new Int32Array(c);
-  for (let b = 0; b < batchSize; b++) {
-    for (let i = 0; i < outHeight; i++) {
-      const r0 = i * strideHeight - padInfo.top;
-      const rMin = Math.max(0, r0);
-      const rMax = Math.min(inHeight, r0 + fh);
-      for (let j = 0; j < outWidth; j++) {
-        const c0 = j * strideWidth - padInfo.left;
-        const cMin = Math.max(0, c0);
-        const cMax = Math.min(inWidth, c0 + fw);
-        best.fill(Number.NEGATIVE_INFINITY);
-        at.fill(-1);
-        for (let r = rMin; r < rMax; r++) {
-          for (let col = cMin; col < cMax; col++) {
-            const base = ((b * inHeight + r) * inWidth + col) * c;
-            for (let ch = 0; ch < c; ch++) {
-              const v = x[base + ch]!;
-              if (v > best[ch]!) {
-                best[ch] = v;
-                at[ch] = base + ch;
-              }
-            }
+  const winner = new Int32Array(c);
+  forEachWindow(info, (b, i, j, r0, c0, rows, cols) => {
+    best.fill(Number.NEGATIVE_INFINITY);
+    winner.fill(-1);
+    for (let r = r0; r < r0 + rows; r++) {
+      for (let col = c0; col < c0 + cols; col++) {
+        const base = pixelAt(b, r, col);
+        for (let ch = 0; ch < c; ch++) {
+          const v = x[base + ch]!;
+          if (v > best[ch]!) {
+            best[ch] = v;
+            winner[ch] = base + ch;
           }
         }
-        const dyAt = ((b * outHeight + i) * outWidth + j) * c;
-        for (let ch = 0; ch < c; ch++) if (at[ch]! >= 0) dx[at[ch]!]! += g[dyAt + ch]!;
       }
     }
-  }
+    const dyAt = ((b * outHeight + i) * outWidth + j) * c;
+    for (let ch = 0; ch < c; ch++) if (winner[ch]! >= 0) dx[winner[ch]!]! += g[dyAt + ch]!;
+  });
   return out;
 }
 

@@ -8,7 +8,8 @@
  *   dot_channels(a, sa, b, sb, k, c, n):    c[j]        += Σ_{t<k} a[t·sa + j] · b[t·sb + j]
  *   scale_add_channels(a, sa, w, c, sc, k, n): c[t·sc + j] += a[t·sa + j] · w[j]   (t < k, j < n)
  *
- * and elementwise and per-channel passes: batch normalisation's, and the swish and relu gradients.
+ * and elementwise and per-channel passes: batch normalisation's, the swish and relu gradients, and
+ * the max pool's gradient, one window at a time.
  *
  * gemm_tn is Aᵀ·B for two pixel-major operands (a convolution's input taps and its output
  * gradient, NHWC: channels contiguous, pixels `sa`/`sb` apart), the filter gradient's product
@@ -332,6 +333,64 @@ const RELU_GRADIENT = elementwisePass('relu_gradient', ['$dy', '$x'], '$dx', (la
     : `(select ${at('$dy')} (f32.const 0) (f32.gt ${at('$x')} (f32.const 0)))`,
 );
 
+/**
+ * max_pool_grad_window(x, dx, dy, rows, cols, pixel, row, c): one output pixel of a max pool's
+ * gradient. Over the window of rows × cols pixels at x (byte strides `pixel` and `row`), finds
+ * per channel the first maximum in row-major order (strict >, so −∞ and NaN never win) and adds
+ * the pixel's dy there into dx (dx at the same offset from its own start as x). 4 channels per
+ * vector (the winner's byte offset kept with a bitselect), then a scalar tail.
+ */
+const lane = (k: number) => `
+    (local.set $o (i32x4.extract_lane ${k} (local.get $at)))
+    (if (i32.ge_s (local.get $o) (i32.const 0)) (then
+      (local.set $a (i32.add (i32.add (local.get $dx) (local.get $o)) (i32.add (local.get $j) (i32.const ${4 * k}))))
+      (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load offset=${4 * k} (i32.add (local.get $dy) (local.get $j)))))))`;
+const windowScan = (vector: boolean) => {
+  const [load, gt, best, at] = vector
+    ? ['v128.load', 'f32x4.gt', '(v128.bitselect (local.get $v) (local.get $best) (local.get $m))', '(v128.bitselect (i32x4.splat (local.get $o)) (local.get $at) (local.get $m))']
+    : ['f32.load', 'f32.gt', '(select (local.get $vs) (local.get $bests) (local.get $ms))', '(select (local.get $o) (local.get $ats) (local.get $ms))'];
+  const [v, m, b, a] = vector ? ['$v', '$m', '$best', '$at'] : ['$vs', '$ms', '$bests', '$ats'];
+  return `(local.set $rowAt (i32.const 0))
+    (local.set $r (local.get $rows))
+    (loop $r_${vector ? 'v' : 's'}
+      (local.set $o (local.get $rowAt))
+      (local.set $q (local.get $cols))
+      (loop $q_${vector ? 'v' : 's'}
+        (local.set ${v} (${load} (i32.add (i32.add (local.get $x) (local.get $o)) (local.get $j))))
+        (local.set ${m} (${gt} (local.get ${v}) (local.get ${b})))
+        (local.set ${b} ${best})
+        (local.set ${a} ${at})
+        (local.set $o (i32.add (local.get $o) (local.get $pixel)))
+        (br_if $q_${vector ? 'v' : 's'} (local.tee $q (i32.sub (local.get $q) (i32.const 1)))))
+      (local.set $rowAt (i32.add (local.get $rowAt) (local.get $row)))
+      (br_if $r_${vector ? 'v' : 's'} (local.tee $r (i32.sub (local.get $r) (i32.const 1)))))`;
+};
+const MAX_POOL_GRAD_WINDOW = `(func (export "max_pool_grad_window") (param $x i32) (param $dx i32) (param $dy i32) (param $rows i32) (param $cols i32) (param $pixel i32) (param $row i32) (param $c i32)
+(local $j i32) (local $end i32) (local $vectorsEnd i32) (local $r i32) (local $q i32) (local $o i32) (local $rowAt i32) (local $a i32)
+(local $v v128) (local $m v128) (local $best v128) (local $at v128)
+(local $vs f32) (local $ms i32) (local $bests f32) (local $ats i32)
+(if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $cols))) (then (return)))
+(local.set $end (i32.shl (local.get $c) (i32.const 2)))
+(local.set $vectorsEnd (i32.and (local.get $end) (i32.const -16)))
+(block $vectorsDone (loop $vectors
+  (br_if $vectorsDone (i32.ge_u (local.get $j) (local.get $vectorsEnd)))
+  (local.set $best (f32x4.splat (f32.const -inf)))
+  (local.set $at (i32x4.splat (i32.const -1)))
+  ${windowScan(true)}
+  ${[0, 1, 2, 3].map(lane).join('')}
+  (local.set $j (i32.add (local.get $j) (i32.const 16)))
+  (br $vectors)))
+(block $scalarsDone (loop $scalars
+  (br_if $scalarsDone (i32.ge_u (local.get $j) (local.get $end)))
+  (local.set $bests (f32.const -inf))
+  (local.set $ats (i32.const -1))
+  ${windowScan(false)}
+  (if (i32.ge_s (local.get $ats) (i32.const 0)) (then
+    (local.set $a (i32.add (i32.add (local.get $dx) (local.get $ats)) (local.get $j)))
+    (f32.store (local.get $a) (f32.add (f32.load (local.get $a)) (f32.load (i32.add (local.get $dy) (local.get $j)))))))
+  (local.set $j (i32.add (local.get $j) (i32.const 4)))
+  (br $scalars))))`;
+
 /** The whole module: it imports the heap (`env.memory`) of the tfjs wasm backend it runs on. */
 export function simdKernelText(): string {
   return [
@@ -350,6 +409,7 @@ export function simdKernelText(): string {
     ...BATCH_NORM_PASSES,
     SWISH_GRADIENT,
     RELU_GRADIENT,
+    MAX_POOL_GRAD_WINDOW,
     ')',
   ].join('\n');
 }

@@ -32,6 +32,11 @@ export interface SimdKernels {
   swishGradient(dy: number, x: number, s: number, dx: number, n: number): void;
   /** dx = x > 0 ? dy : 0 over n floats: the gradient of relu. */
   reluGradient(dy: number, x: number, dx: number, n: number): void;
+  /**
+   * One output pixel of MaxPoolGrad: per channel, dy is added into dx at the first maximum (row-major,
+   * strict >) of the rows × cols window at x (byte strides `pixel`, `row`); dx is x's position in dx.
+   */
+  maxPoolGradWindow(x: number, dx: number, dy: number, rows: number, cols: number, pixel: number, row: number, c: number): void;
 }
 
 /**
@@ -102,6 +107,7 @@ export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | n
       inputGradient: e['input_gradient'],
       swishGradient: e['swish_gradient'],
       reluGradient: e['relu_gradient'],
+      maxPoolGradWindow: e['max_pool_grad_window'],
     };
     loaded = { kernels, memory };
     return loaded.kernels;
