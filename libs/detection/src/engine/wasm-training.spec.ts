@@ -3,8 +3,8 @@ import { initBackend } from './init-backend';
 import { lcgValues, tinyConvNet } from './testing/tiny-conv-net';
 
 const STEPS = 12;
-// Images [2, 9, 11, 3]: odd sizes, so the stride-2 'same' conv pads unevenly (out 5×6).
-const IMAGE_SHAPE: [number, number, number, number] = [2, 9, 11, 3];
+// Images [2, 20, 22, 3]: pooled to 10×11, an odd width, so the stride-2 'same' conv pads unevenly (out 5×6).
+const IMAGE_SHAPE: [number, number, number, number] = [2, 20, 22, 3];
 // Flat pixel indices into the [2·5·6 = 60, 4] output; 7 twice, so its gradient is a sum of two.
 const PICKS = [0, 7, 7, 19, 33, 59];
 
@@ -12,7 +12,7 @@ const PICKS = [0, 7, 7, 19, 33, 59];
 async function train(backend: 'cpu' | 'wasm'): Promise<number[]> {
   await tf.setBackend(backend);
   const net = tinyConvNet(PICKS);
-  const images = tf.tensor4d(lcgValues(2 * 9 * 11 * 3, 5), IMAGE_SHAPE);
+  const images = tf.tensor4d(lcgValues(2 * 20 * 22 * 3, 5), IMAGE_SHAPE);
   const target = tf.tensor2d(lcgValues(PICKS.length * 4, 6), [PICKS.length, 4]);
   const optimizer = tf.train.adam(0.01);
   const losses: number[] = [];

@@ -4,9 +4,11 @@ import { swish } from '../../nn/activation';
 
 /**
  * A tiny conv net touching every gradient kernel of ./wasm-kernels, for the engine's training and
- * memory tests: conv 3×3/1 (3→8, bias, ReLU) → conv 3×3/2 'same' (8→8) → training-mode batch norm
- * and swish (the fused kernels of ../ops on wasm) → depthwise 5×5/1 → conv 1×1/1 (8→4) → gather
- * of a few output pixels (UnsortedSegmentSum in the backward pass).
+ * memory tests: conv 3×3/1 (3→8, bias, ReLU: the relu gradient and the bias's channel sums) →
+ * conv 3×3/1 (8→8, ReLU: its input gradient gathered, on a map of ≥ 16×16) → max pool 3×3/2 (the
+ * SIMD MaxPoolGrad) → conv 3×3/2 'same' (8→8) → training-mode batch norm and swish (the fused
+ * kernels of ../ops on wasm) → depthwise 5×5/1 → conv 1×1/1 (8→4) → gather of a few output pixels
+ * (UnsortedSegmentSum in the backward pass). Images of [2, 20, 22, 3] give a [2, 5, 6, 4] output.
  * Weights are deterministic, so two backends start from the same point.
  */
 export interface TinyConvNet {
@@ -37,19 +39,21 @@ function param(shape: number[], seed: number, fanIn: number): tf.Variable {
 export function tinyConvNet(picks: number[]): TinyConvNet {
   const w1 = param([3, 3, 3, 8], 11, 27);
   const b1 = tf.variable(tf.zeros([8]));
+  const w1b = param([3, 3, 8, 8], 17, 72);
   const w2 = param([3, 3, 8, 8], 12, 72);
   const w3 = param([5, 5, 8, 1], 13, 25);
   const w4 = param([1, 1, 8, 4], 14, 8);
   const gamma = tf.variable(tf.tensor1d(lcgValues(8, 15, 0.5)).add(1));
   const beta = tf.variable(tf.tensor1d(lcgValues(8, 16, 0.5)));
   const indices = tf.tensor1d(picks, 'int32');
-  const variables = [w1, b1, w2, w3, w4, gamma, beta];
+  const variables = [w1, b1, w1b, w2, w3, w4, gamma, beta];
   return {
     variables,
     loss: (images, target) =>
       tf.tidy(() => {
         const h1 = tf.relu(tf.add<tf.Tensor4D>(tf.conv2d(images, w1 as tf.Tensor4D, 1, 'same'), b1));
-        const normalised = batchNormTraining(tf.conv2d(h1, w2 as tf.Tensor4D, 2, 'same'), gamma as tf.Tensor1D, beta as tf.Tensor1D, 1e-3);
+        const pooled = tf.maxPool(tf.relu(tf.conv2d(h1, w1b as tf.Tensor4D, 1, 'same')), 3, 2, 'same');
+        const normalised = batchNormTraining(tf.conv2d(pooled, w2 as tf.Tensor4D, 2, 'same'), gamma as tf.Tensor1D, beta as tf.Tensor1D, 1e-3);
         tf.dispose([normalised.mean, normalised.variance]); // kept outside the tidy by batchNormTraining; unused here
         const h2 = swish(normalised.y);
         const h3 = tf.depthwiseConv2d(h2, w3 as tf.Tensor4D, 1, 'same');
