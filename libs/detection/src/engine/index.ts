@@ -8,4 +8,3 @@ export type { BackendInfo } from './backend-candidates';
 export { InvalidBackendChoiceError, BackendUnavailableError, BackendNotInitialisedError } from './engine-errors';
 export { registerWasmGradientKernels, WASM_GRADIENT_KERNELS } from './wasm-kernels/register-wasm-gradients';
 export { useSimdKernels } from './wasm-kernels/simd/simd-kernels';
-export { batchNormTraining } from './ops/batch-norm-training';
