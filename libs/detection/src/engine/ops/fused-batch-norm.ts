@@ -3,7 +3,7 @@ import { util } from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { type HeapBackend, heapAddress } from '../wasm-kernels/heap-slice';
 import { type SimdKernels, simdKernelsOn } from '../wasm-kernels/simd/simd-kernels';
-import { SUM_BLOCK_ROWS, blockedSums, floatsAt, withScratch } from '../wasm-kernels/simd/blocked-sums';
+import { blockedSums, floatsAt, withScratch } from '../wasm-kernels/simd/blocked-sums';
 
 /*
  * Training-mode batch normalisation as two kernels of the wasm backend, forward and backward, each
@@ -94,18 +94,9 @@ const backwardOnHeap: KernelFunc = ({ inputs, backend }) => {
   withScratch(backend, 5 * c, (scratch) => {
     const dyAt = heapAddress(heap, dy);
     const xhatAt = heapAddress(heap, xhat);
-    const sumDy = new Float64Array(c);
-    const sumDyXhat = new Float64Array(c);
-    for (let row = 0; row < n; row += SUM_BLOCK_ROWS) {
-      const rows = Math.min(SUM_BLOCK_ROWS, n - row);
-      floatsAt(backend, scratch, 2 * c).fill(0);
-      simd.gradientSums(dyAt + row * c * 4, xhatAt + row * c * 4, scratch, scratch + c * 4, rows, c);
-      const block = floatsAt(backend, scratch, 2 * c);
-      for (let j = 0; j < c; j++) {
-        sumDy[j]! += block[j]!;
-        sumDyXhat[j]! += block[c + j]!;
-      }
-    }
+    const sums = blockedSums(backend, n, c, scratch, (offset, rows) => simd.gradientSums(dyAt + offset, xhatAt + offset, scratch, scratch + c * 4, rows, c), 2);
+    const sumDy = sums.subarray(0, c);
+    const sumDyXhat = sums.subarray(c);
     heap.typedArrayFromHeap(dbeta).set(sumDy);
     heap.typedArrayFromHeap(dgamma).set(sumDyXhat);
     const r = heap.typedArrayFromHeap(rstd);
@@ -121,7 +112,6 @@ const backwardOnHeap: KernelFunc = ({ inputs, backend }) => {
   });
   return [dx, dgamma, dbeta];
 };
-
 
 export const batchNormKernelConfigs: KernelConfig[] = [
   { kernelName: BATCH_NORM_FORWARD_KERNEL, backendName: 'wasm', kernelFunc: forwardOnHeap },

@@ -5,7 +5,7 @@ import type { SimdKernels } from './simd-kernels';
  * the SIMD kernels add blocks of SUM_BLOCK_ROWS rows in float32 into a [c] scratch, and the blocks
  * are added here in float64 (a sum over 32,768 rows in one float32 accumulator loses ~3 digits).
  */
-export const SUM_BLOCK_ROWS = 256;
+const SUM_BLOCK_ROWS = 256;
 
 /** The wasm backend's Emscripten module: its allocator, for per-channel scratch, and its heap. */
 interface HeapAllocator {
@@ -17,8 +17,9 @@ export const floatsAt = (backend: unknown, address: number, length: number): Flo
   new Float32Array((backend as HeapAllocator).wasm.HEAPU8.buffer, address, length);
 
 /**
- * Σ over the n rows of the [n, c] array at `x` of `pass`'s per-row term, in float64: `pass` adds a
- * block's float32 sums into the [c] scratch at `scratch`, which is zeroed before each block.
+ * Σ over the n rows of the [n, c] array at `x` of `pass`'s per-row terms, in float64: `pass` adds a
+ * block's float32 sums into the scratch at `scratch`, `sums` contiguous [c] arrays (a pass may sum
+ * several terms at once), which is zeroed before each block. Returns the `sums`·c totals.
  */
 export function blockedSums(
   backend: unknown,
@@ -26,14 +27,15 @@ export function blockedSums(
   c: number,
   scratch: number,
   pass: (rowOffsetBytes: number, rows: number) => void,
+  sums = 1,
 ): Float64Array {
-  const total = new Float64Array(c);
+  const total = new Float64Array(sums * c);
   for (let row = 0; row < n; row += SUM_BLOCK_ROWS) {
     const rows = Math.min(SUM_BLOCK_ROWS, n - row);
-    floatsAt(backend, scratch, c).fill(0);
+    floatsAt(backend, scratch, sums * c).fill(0);
     pass(row * c * 4, rows);
-    const sums = floatsAt(backend, scratch, c);
-    for (let j = 0; j < c; j++) total[j]! += sums[j]!;
+    const block = floatsAt(backend, scratch, sums * c);
+    for (let j = 0; j < total.length; j++) total[j]! += block[j]!;
   }
   return total;
 }
