@@ -228,8 +228,7 @@ function gatherInterior({ g, simd, dy, flipped, dx, o, shift, first, last }: Gat
 function gatherBorderColumns({ g, simd, dy, flipped, dx, o, shift, first, last }: GatherPlan, b: number): void {
   const [c, kw] = [g.inChannels, g.filterWidth];
   for (let x = 0; x < g.inWidth; x++) {
-    if (x === first && last > first) x = last;
-    if (x >= g.inWidth) break;
+    if (x >= first && x < last) continue;
     for (let p = 0; p < g.filterHeight; p++) {
       const y0 = Math.max(0, p - g.pad.top);
       const y1 = Math.min(g.inHeight, g.outHeight + p - g.pad.top);
