@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedSwishGradient, prefersFusedSwishGradient } from '../engine/ops/fused-activation-gradients';
+import { swishGradient } from '../engine/ops/fused-activation-gradients';
 
 /** Activations the models use. 'swish' is x·σ(x) (EfficientNet §4, Ramachandran et al. 2017). */
 export type Activation = 'linear' | 'relu' | 'swish';
@@ -18,9 +18,7 @@ const swishOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
     value: tf.mul(x, s),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
       const [sx, ss] = saved as [tf.Tensor, tf.Tensor];
-      // On wasm one SIMD pass (engine/ops/fused-activation-gradients.ts), elsewhere five elementwise kernels.
-      if (prefersFusedSwishGradient(dy, sx, ss)) return [fusedSwishGradient(dy, sx, ss)];
-      return [tf.mul(dy, tf.mul(ss, tf.add(tf.mul(sx, tf.sub(1, ss)), 1)))];
+      return [swishGradient(dy, sx, ss)];
     },
   };
 });

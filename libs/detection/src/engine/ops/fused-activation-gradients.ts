@@ -44,14 +44,10 @@ function prefersFused(kernelName: string, tensors: tf.Tensor[]): boolean {
   );
 }
 
-/** Whether the fused swish gradient can run for these float32 tensors: wasm with the SIMD kernels loaded. */
-export function prefersFusedSwishGradient(...tensors: tf.Tensor[]): boolean {
-  return prefersFused(SWISH_GRADIENT_KERNEL, tensors);
-}
-
-/** dy·s·(1 + x·(1 − s)), s = σ(x). Needs `prefersFusedSwishGradient`. */
-export function fusedSwishGradient(dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor): tf.Tensor {
-  return tf.engine().runKernel(SWISH_GRADIENT_KERNEL, { dy, x, s }, {}) as tf.Tensor;
+/** The gradient of swish x·σ(x), dy·s·(1 + x·(1 − s)) with s = σ(x): one SIMD pass on wasm, five elementwise kernels elsewhere. */
+export function swishGradient(dy: tf.Tensor, x: tf.Tensor, s: tf.Tensor): tf.Tensor {
+  if (prefersFused(SWISH_GRADIENT_KERNEL, [dy, x, s])) return tf.engine().runKernel(SWISH_GRADIENT_KERNEL, { dy, x, s }, {}) as tf.Tensor;
+  return tf.mul(dy, tf.mul(s, tf.add(tf.mul(x, tf.sub(1, s)), 1)));
 }
 
 /** The gradient of relu at x: one SIMD pass on wasm, tfjs's own dy·step(x) elsewhere. */
