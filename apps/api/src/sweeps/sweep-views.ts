@@ -30,6 +30,8 @@ export function runLine(r: RunEntity) {
     step: r.step,
     totalSteps: r.totalSteps,
     attempts: r.attempts,
+    /** Why the run failed, diverged or was cancelled; null while it is fine. */
+    error: r.error,
     worker: r.workerHost ? { host: r.workerHost, pid: r.workerPid } : null,
     finalEvaluationId: r.finalEvaluationId,
   };

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { ApiError, apiRequest, apiTarget, type ApiTarget } from '../sweep/api-client';
 import { watchSweep } from '../sweep/watch-sweep';
-import type { SweepView } from '../sweep/sweep-view';
+import { formatFailures, groupFailures, type SweepView } from '../sweep/sweep-view';
 
 interface TargetOptions {
   api?: string;
@@ -104,8 +104,15 @@ async function userErrorsExit2(action: () => Promise<void>): Promise<void> {
   }
 }
 
+/**
+ * Follows the sweep to its end, prints its summary, its failures grouped by reason and its table.
+ * A sweep with failed or diverged runs sets exit status 1, so scripts and CI notice.
+ */
 async function watchAndReport(target: ApiTarget, id: string, query: { rows?: string; cols?: string; metric?: string }): Promise<void> {
   const final = await watchSweep(target, id);
   console.log(summary(final));
+  const failures = groupFailures(final);
+  if (failures.length > 0) console.error(formatFailures(failures));
   console.log(await fetchAblationTable(target, id, query));
+  if (failures.length > 0 || final.status === 'failed') process.exitCode = 1;
 }

@@ -1,4 +1,4 @@
-import { runLabel, sweepFinished, toSweepView, type SweepDetail } from './sweep-view';
+import { formatFailures, groupFailures, runLabel, sweepFinished, toSweepView, type SweepDetail } from './sweep-view';
 
 const run = (index: number, status: string, params: Record<string, unknown>, seed = 0) => ({
   id: `00000000-0000-0000-0000-00000000000${index}`,
@@ -34,7 +34,29 @@ describe('sweep view', () => {
     expect(runLabel(run(7, 'queued', {}))).toBe('00000000');
   });
 
-  it('is finished only when the sweep says completed or cancelled', () => {
-    expect(['queued', 'running', 'cancelling', 'completed', 'cancelled'].map((status) => sweepFinished({ status }))).toEqual([false, false, false, true, true]);
+  it('is finished only when the sweep has ended, with or without failures', () => {
+    const statuses = ['queued', 'running', 'cancelling', 'completed', 'completed_with_failures', 'failed', 'cancelled'];
+    expect(statuses.map((status) => sweepFinished({ status }))).toEqual([false, false, false, true, true, true, true]);
+  });
+
+  it('groups failures by reason, largest group first, divergences as one reason', () => {
+    const failed = (index: number, error: string, status = 'failed') => ({ ...run(index, status, { 'loss.gamma': index }), error });
+    const groups = groupFailures({
+      runs: [
+        failed(0, 'run a diverged: loss NaN at step 3', 'diverged'),
+        failed(1, 'bad dataset'),
+        failed(2, 'bad dataset'),
+        { ...run(3, 'completed', {}), error: null },
+        failed(4, 'run b diverged: loss Infinity at step 9', 'diverged'),
+        failed(5, 'bad dataset'),
+      ],
+    });
+    expect(groups.map((g) => [g.status, g.reason, g.runs.map((r) => r.index)])).toEqual([
+      ['failed', 'bad dataset', [1, 2, 5]],
+      ['diverged', 'diverged (non-finite loss)', [0, 4]],
+    ]);
+    expect(formatFailures(groups, 2)).toBe(
+      '3 runs failed: bad dataset\n    γ=1 (00000000), γ=2 (00000000), … 1 more\n2 runs diverged: diverged (non-finite loss)\n    γ=0 (00000000), γ=4 (00000000)',
+    );
   });
 });

@@ -11,6 +11,8 @@ export interface RunView {
   step: number;
   totalSteps: number;
   attempts: number;
+  /** Why the run failed, diverged or was cancelled. */
+  error?: string | null;
 }
 
 export interface SweepProgressView {
@@ -49,7 +51,9 @@ export function toSweepView(detail: SweepDetail): SweepView {
 /** Run statuses after which a run does no more work. */
 export const TERMINAL_RUN_STATUSES = new Set(['completed', 'failed', 'diverged', 'cancelled']);
 /** Sweep statuses after which the sweep does no more work. */
-export const TERMINAL_SWEEP_STATUSES = new Set(['completed', 'cancelled']);
+export const TERMINAL_SWEEP_STATUSES = new Set(['completed', 'completed_with_failures', 'failed', 'cancelled']);
+/** Run statuses that mean the run produced no result. */
+export const FAILED_RUN_STATUSES = new Set(['failed', 'diverged']);
 
 const SHORT_NAMES: Record<string, string> = { 'loss.gamma': 'γ', 'loss.alpha': 'α', 'model.phi': 'φ', 'anchors.scalesPerOctave': 'scales' };
 
@@ -71,4 +75,39 @@ export function runLabel(run: Pick<RunView, 'id' | 'params' | 'seed'>): string {
 /** Whether the sweep will do no more work. */
 export function sweepFinished(sweep: Pick<SweepView, 'status'>): boolean {
   return TERMINAL_SWEEP_STATUSES.has(sweep.status);
+}
+
+/** One reason runs failed for, with the runs that did. */
+export interface FailureGroup {
+  reason: string;
+  status: string;
+  runs: RunView[];
+}
+
+/**
+ * The sweep's failed and diverged runs grouped by their reason, largest group first: twelve runs
+ * that failed on the same bad dataset are one line, not twelve.
+ */
+export function groupFailures(sweep: Pick<SweepView, 'runs'>): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const run of sweep.runs.filter((r) => FAILED_RUN_STATUSES.has(r.status))) {
+    // A diverged run's message names its own run id and step: group divergences as one reason.
+    const reason = run.status === 'diverged' ? 'diverged (non-finite loss)' : (run.error ?? 'no reason recorded');
+    const key = `${run.status}\u0000${reason}`;
+    const group = groups.get(key) ?? { reason, status: run.status, runs: [] };
+    group.runs.push(run);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.runs.length - a.runs.length);
+}
+
+/** The failure groups as lines for a terminal: `3 runs failed: <reason>` and the first few runs. */
+export function formatFailures(groups: FailureGroup[], shown = 3): string {
+  return groups
+    .map((g) => {
+      const names = g.runs.slice(0, shown).map((r) => `${runLabel(r)} (${r.id.slice(0, 8)})`);
+      const more = g.runs.length > shown ? `, … ${g.runs.length - shown} more` : '';
+      return `${g.runs.length} run${g.runs.length === 1 ? '' : 's'} ${g.status}: ${g.reason}\n    ${names.join(', ')}${more}`;
+    })
+    .join('\n');
 }

@@ -190,9 +190,9 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     spec.base.model.numClasses = 3; // the synthetic shapes have 7 categories
     const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
     expect(res.status).toBe(201);
-    await eventually('the sweep to complete', async () => {
+    await eventually('the sweep to fail', async () => {
       const s = await stack.request<{ status: string }>('GET', `/sweeps/${res.body.id}`);
-      return s.body.status === 'completed' ? s : undefined;
+      return s.body.status === 'failed' ? s : undefined;
     });
     const [run] = await queryDb<{ id: string; status: string; attempts: number; error: string }>(
       stack.env.databaseUrl,

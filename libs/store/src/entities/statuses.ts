@@ -9,9 +9,16 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ENDED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'diverged', 'cancelled'];
 export type EndedRunStatus = 'completed' | 'failed' | 'diverged' | 'cancelled';
 
-/** queued → running (first run started) → completed (every run ended) | cancelled (cancel requested, every run ended). */
-export const SWEEP_STATUSES = ['queued', 'running', 'completed', 'cancelling', 'cancelled'] as const;
+/**
+ * queued → running (first run started) → when every run has ended: completed (none failed),
+ * completed_with_failures (some failed or diverged), failed (none completed); or, after a cancel
+ * request, cancelling → cancelled.
+ */
+export const SWEEP_STATUSES = ['queued', 'running', 'completed', 'completed_with_failures', 'failed', 'cancelling', 'cancelled'] as const;
 export type SweepStatus = (typeof SWEEP_STATUSES)[number];
+
+/** Statuses a sweep never leaves. */
+export const ENDED_SWEEP_STATUSES: readonly SweepStatus[] = ['completed', 'completed_with_failures', 'failed', 'cancelled'];
 
 /** An attempt is `running` until it ends; `failed` attempts of a run that is retried are followed by another. */
 export const ATTEMPT_STATUSES = ['running', 'completed', 'failed', 'diverged', 'cancelled'] as const;

@@ -13,7 +13,7 @@ export class SweepEntity {
   @Column({ type: 'jsonb' }) spec!: Record<string, unknown>;
   /** The canonical config paths the grid varies, in grid order: the default rows of its ablation table. */
   @Column({ name: 'varied_paths', type: 'jsonb' }) variedPaths!: string[];
-  @Column({ type: 'varchar', length: 16 }) status!: SweepStatus;
+  @Column({ type: 'varchar', length: 32 }) status!: SweepStatus;
   @Column({ type: 'int', nullable: true }) priority!: number | null;
   @Column({ name: 'run_count', type: 'int' }) runCount!: number;
   /** The client's `Idempotency-Key`; a repeated POST with it returns this sweep. */

@@ -159,19 +159,25 @@ export class SweepRepository {
 
   /**
    * Rolls the sweep's status up from its runs, atomically: queued (no run started) → running →
-   * completed when every run has ended (whatever each run's fate), or cancelling → cancelled
-   * after a cancel request. Sets started_at / finished_at once. Returns the new status.
+   * once every run has ended, completed (no failure), completed_with_failures (some runs failed or
+   * diverged) or failed (no run completed); or cancelling → cancelled after a cancel request. Sets started_at / finished_at once. Returns the new status.
    */
   async refreshStatus(id: string, manager: EntityManager = this.ds.manager): Promise<SweepStatus> {
     const rows = await mutateReturning<{ status: SweepStatus }>(manager,
       `WITH c AS (
          SELECT count(*) AS total,
                 count(*) FILTER (WHERE status IN ('completed', 'failed', 'diverged', 'cancelled')) AS ended,
-                count(*) FILTER (WHERE status <> 'queued') AS touched
+                count(*) FILTER (WHERE status <> 'queued') AS touched,
+                count(*) FILTER (WHERE status = 'completed') AS completed,
+                count(*) FILTER (WHERE status IN ('failed', 'diverged')) AS failed
            FROM runs WHERE sweep_id = $1)
        UPDATE sweeps s SET
          status = CASE
-           WHEN c.ended = c.total THEN (CASE WHEN s.cancel_requested_at IS NULL THEN 'completed' ELSE 'cancelled' END)
+           WHEN c.ended = c.total THEN (CASE
+             WHEN s.cancel_requested_at IS NOT NULL THEN 'cancelled'
+             WHEN c.failed = 0 THEN 'completed'
+             WHEN c.completed = 0 THEN 'failed'
+             ELSE 'completed_with_failures' END)
            WHEN s.cancel_requested_at IS NOT NULL THEN 'cancelling'
            WHEN c.touched > 0 THEN 'running'
            ELSE 'queued' END,
