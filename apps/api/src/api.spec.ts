@@ -328,21 +328,25 @@ describe('runs, evaluations and ablation tables', () => {
     expect(json.body.entries).toHaveLength(4);
     // AP50 = AP + 0.1: γ=0, α=.75 → 0.31
     expect(json.body.entries[1].cells.AP50.mean).toBeCloseTo(0.31, 10);
-    const csv = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', format: 'csv' });
-    // γ=0 pools α and seeds: (0.30 + 0.34 + 0.20 + 0.22) / 4 = 0.265
-    expect(csv.text.split('\n')[1]).toMatch(/^0,4,0\.265/);
+    // Rows by γ alone would average runs of different α: refused unless α is pooled by name.
+    const unpooled = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', format: 'csv' });
+    expect(unpooled.status).toBe(409);
+    expect(unpooled.body.message).toMatch(/differ in loss\.alpha \(0\.25 vs 0\.75\)/);
+    const csv = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', pool: 'alpha', format: 'csv' });
+    // γ=0 pools α and seeds: (0.30 + 0.34 + 0.20 + 0.22) / 4 = 0.265; no run failed
+    expect(csv.text.split('\n')[1]).toMatch(/^0,4,0,0\.265/);
 
     const html = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ format: 'html' });
     expect(html.headers['content-type']).toMatch(/text\/html/);
     expect(html.text).toContain('<svg');
 
-    const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&t=2`, rows: 'gamma' });
+    const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&t=2`, rows: 'gamma', cols: 'alpha' });
     expect(cross.status).toBe(200);
     expect(cross.body.samples).toBe(8);
     // These runs have no masks: a segm metric pivots to empty cells, an unknown one is a 400.
     const segm = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'segm.AP' });
     expect(segm.status).toBe(200);
-    expect(segm.body.entries[0].cells['0.25']).toEqual({ mean: null, std: null, n: 0 });
+    expect(segm.body.entries[0].cells['0.25']).toEqual({ mean: null, std: null, n: 0, failed: 0 });
     const bad = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'maskAP' });
     expect(bad.status).toBe(400);
   });

@@ -171,11 +171,12 @@ describe('store (real PostgreSQL)', () => {
     expect(table.entries[0].cells['0.25']).toMatchObject({ n: 2 });
     expect(table.entries[0].cells['0.25'].mean).toBeCloseTo(0.32, 12);
     expect(table.entries[0].cells['0.25'].std).toBeCloseTo(Math.sqrt(0.0008), 12);
-    expect(table.entries[1].cells['0.75']).toEqual({ mean: 0.31, std: null, n: 1 });
+    expect(table.entries[1].cells['0.75']).toEqual({ mean: 0.31, std: null, n: 1, failed: 1 });
+    expect(table.entries.map((e) => e.failed)).toEqual([0, 1]);
     const list = await store.ablation.forSweep(sweep.id, {});
     expect(list.rows).toEqual(['loss.gamma', 'loss.alpha']);
     expect(list.entries).toHaveLength(4);
-    const cross = await store.ablation.forDataset(dataset.train, { rows: ['gamma'] });
+    const cross = await store.ablation.forDataset(dataset.train, { rows: ['gamma'], pool: ['alpha'] });
     expect(cross.samples).toBeGreaterThanOrEqual(7);
   });
 
@@ -208,8 +209,8 @@ describe('store (real PostgreSQL)', () => {
     const list = await store.ablation.forSweep(sweep.id, { rows: ['gamma'] });
     expect(list.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'segm.AP', 'segm.AP50', 'segm.AP75', 'segm.APs', 'segm.APm', 'segm.APl']);
     expect(list.entries[0].cells['segm.AP'].mean).toBeCloseTo(0.42, 12);
-    expect(list.entries[1].cells['segm.AP']).toEqual({ mean: 0.5, std: 0, n: 2 });
-    expect(list.entries[0].cells['segm.APs']).toEqual({ mean: null, std: null, n: 0 });
+    expect(list.entries[1].cells['segm.AP']).toEqual({ mean: 0.5, std: 0, n: 2, failed: 0 });
+    expect(list.entries[0].cells['segm.APs']).toEqual({ mean: null, std: null, n: 0, failed: 0 });
     expect(list.entries[0].cells['AP'].mean).toBeCloseTo(0.6, 12);
     await expect(store.ablation.forSweep(sweep.id, { metric: 'segm.XP' as never })).rejects.toThrow(/unknown metric segm\.XP/);
 

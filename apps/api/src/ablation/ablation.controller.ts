@@ -13,6 +13,7 @@ function parseQuery(q: Record<string, unknown>): { query: AblationQuery; format:
   const rows = stringQuery('rows', q['rows']);
   const cols = stringQuery('cols', q['cols']);
   const metric = stringQuery('metric', q['metric']);
+  const pool = stringQuery('pool', q['pool']);
   const format = stringQuery('format', q['format']) ?? 'json';
   if (!(FORMATS as readonly string[]).includes(format)) {
     throw new ValidationError([{ path: 'query.format', message: `must be one of ${FORMATS.join(', ')}` }]);
@@ -22,6 +23,7 @@ function parseQuery(q: Record<string, unknown>): { query: AblationQuery; format:
       ...(rows ? { rows: rows.split(',').filter((r) => r.trim().length > 0) } : {}),
       ...(cols ? { cols } : {}),
       ...(metric ? { metric: metric as AblationMetric } : {}),
+      ...(pool ? { pool: pool.split(',').filter((p) => p.trim().length > 0) } : {}),
     },
     format: format as Format,
   };
@@ -48,6 +50,11 @@ const docQueries = [
   ApiQuery({ name: 'cols', required: false, description: 'A config path or alias: pivot one metric by rows × cols' }),
   ApiQuery({ name: 'metric', required: false, description: 'Metric of a pivot: AP, AP50, AP75, APs, APm, APl, AR1 …, or the mask AP of Mask R-CNN runs as segm.AP, segm.AP50 … (default AP)' }),
   ApiQuery({ name: 'format', required: false, enum: FORMATS, description: 'json (default), csv, md, or html (a page with a chart)' }),
+  ApiQuery({
+    name: 'pool',
+    required: false,
+    description: 'Comma-separated config paths a cell may average over (besides the seed); runs of a cell that differ elsewhere get 409 naming the paths',
+  }),
 ];
 
 /** Ablation tables: mean ± std over seeds of AP, AP50, AP75, APs, APm, APl per varied parameter, or a pivot. */
@@ -63,6 +70,7 @@ export class AblationController {
   @(docQueries[1])
   @(docQueries[2])
   @(docQueries[3])
+  @(docQueries[4])
   async forSweep(@Param('id', UuidPipe) id: string, @Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const { query, format } = parseQuery(q);
     const table = await this.store.ablation.forSweep(id, query);
@@ -76,6 +84,7 @@ export class AblationController {
   @(docQueries[1])
   @(docQueries[2])
   @(docQueries[3])
+  @(docQueries[4])
   async forDataset(@Query() q: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const dataset = stringQuery('dataset', q['dataset']);
     if (!dataset) throw new ValidationError([{ path: 'query.dataset', message: 'required: the training dataset URI' }]);

@@ -5,9 +5,12 @@ function pct(x: number): string {
   return (100 * x).toFixed(1);
 }
 
-function cellText(c: AblationCell | undefined): string {
-  if (!c || c.mean === null) return '—';
-  return c.std === null ? pct(c.mean) : `${pct(c.mean)} ± ${pct(c.std)}`;
+/** `mean ± std`, then how many runs of the cell failed, if any: a failure never reads as a result. */
+export function cellText(c: AblationCell | undefined): string {
+  const failed = c && c.failed > 0 ? `${c.failed} failed` : '';
+  if (!c || c.mean === null) return failed ? `— (${failed})` : '—';
+  const value = c.std === null ? pct(c.mean) : `${pct(c.mean)} ± ${pct(c.std)}`;
+  return failed ? `${value} (${failed})` : value;
 }
 
 function valueText(v: unknown): string {
@@ -15,7 +18,7 @@ function valueText(v: unknown): string {
 }
 
 function headerOf(table: AblationTable): string[] {
-  if (table.mode === 'list') return [...table.rows, 'runs', ...table.columns];
+  if (table.mode === 'list') return [...table.rows, 'runs', 'failed', ...table.columns];
   return [...table.rows, ...table.columns.map((c) => `${table.cols}=${valueText(JSON.parse(c))}`)];
 }
 
@@ -29,7 +32,7 @@ export function ablationToMarkdown(table: AblationTable): string {
   for (const e of table.entries) {
     const keys = table.rows.map((p) => valueText(e.key[p]));
     const cells = table.columns.map((c) => cellText(e.cells[c]));
-    lines.push(`| ${[...keys, ...(table.mode === 'list' ? [String(e.runs)] : []), ...cells].join(' | ')} |`);
+    lines.push(`| ${[...keys, ...(table.mode === 'list' ? [String(e.runs), String(e.failed)] : []), ...cells].join(' | ')} |`);
   }
   const caption = table.mode === 'pivot' ? `${table.metric} (×100, mean ± std over runs)` : 'COCO metrics (×100, mean ± std over runs)';
   return `${caption}\n\n${lines.join('\n')}\n`;
@@ -39,18 +42,18 @@ function csvField(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** CSV with raw fractions: `<col>_mean`, `<col>_std`, `<col>_n` per column, for spreadsheets and scripts. */
+/** CSV with raw fractions: `<col>_mean`, `<col>_std`, `<col>_n`, `<col>_failed` per column, for spreadsheets and scripts. */
 export function ablationToCsv(table: AblationTable): string {
   const colNames = table.mode === 'list' ? table.columns : headerOf(table).slice(table.rows.length);
-  const header = [...table.rows, 'runs', ...colNames.flatMap((c) => [`${c}_mean`, `${c}_std`, `${c}_n`])];
+  const header = [...table.rows, 'runs', 'failed', ...colNames.flatMap((c) => [`${c}_mean`, `${c}_std`, `${c}_n`, `${c}_failed`])];
   const lines = [header.map(csvField).join(',')];
   for (const e of table.entries) {
     const keys = table.rows.map((p) => valueText(e.key[p]));
     const cells = table.columns.flatMap((c) => {
       const x = e.cells[c];
-      return [x?.mean ?? '', x?.std ?? '', x?.n ?? 0].map(String);
+      return [x?.mean ?? '', x?.std ?? '', x?.n ?? 0, x?.failed ?? 0].map(String);
     });
-    lines.push([...keys, String(e.runs), ...cells].map(csvField).join(','));
+    lines.push([...keys, String(e.runs), String(e.failed), ...cells].map(csvField).join(','));
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
-import type { AblationCell, AblationTable } from './ablation-table';
+import { cellText } from './ablation-format';
+import type { AblationTable } from './ablation-table';
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
@@ -10,11 +11,6 @@ function valueText(v: unknown): string {
   return typeof v === 'string' ? v : (JSON.stringify(v) ?? '');
 }
 
-function cellText(c: AblationCell | undefined): string {
-  if (!c || c.mean === null) return '—';
-  const m = (100 * c.mean).toFixed(1);
-  return c.std === null ? m : `${m} ± ${(100 * c.std).toFixed(1)}`;
-}
 
 /** Series labels: metric names (list) or `cols=value` (pivot). */
 function seriesLabels(table: AblationTable): string[] {
@@ -67,11 +63,11 @@ function chart(table: AblationTable): string {
 
 /** A self-contained HTML page: the table (×100, mean ± std) and a bar chart with ± std whiskers. */
 export function ablationToHtml(table: AblationTable, title: string): string {
-  const header = [...table.rows, ...(table.mode === 'list' ? ['runs'] : []), ...seriesLabels(table)];
+  const header = [...table.rows, ...(table.mode === 'list' ? ['runs', 'failed'] : []), ...seriesLabels(table)];
   const rows = table.entries.map((e) => {
     const keys = table.rows.map((p) => valueText(e.key[p]));
     const cells = table.columns.map((c) => cellText(e.cells[c]));
-    return `<tr>${[...keys, ...(table.mode === 'list' ? [String(e.runs)] : []), ...cells].map((x) => `<td>${esc(x)}</td>`).join('')}</tr>`;
+    return `<tr>${[...keys, ...(table.mode === 'list' ? [String(e.runs), String(e.failed)] : []), ...cells].map((x) => `<td>${esc(x)}</td>`).join('')}</tr>`;
   });
   const what = table.mode === 'pivot' ? `${table.metric} by ${table.rows.join(', ')} × ${table.cols}` : `COCO metrics by ${table.rows.join(', ')}`;
   return `<!doctype html>
@@ -79,7 +75,7 @@ export function ablationToHtml(table: AblationTable, title: string): string {
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}</style>
 </head><body>
 <h1>${esc(title)}</h1>
-<p>${esc(what)} — ×100, mean ± sample std over runs; ${table.samples} completed runs.</p>
+<p>${esc(what)} — ×100, mean ± sample std over runs; ${table.samples} ended runs, ${table.entries.reduce((n, e) => n + e.failed, 0)} of them failed or diverged.</p>
 <table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>
 ${chart(table)}
 </body></html>

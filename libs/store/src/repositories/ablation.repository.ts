@@ -17,30 +17,31 @@ interface SampleRow extends Record<string, unknown> {
   sweep_id: string | null;
   config: AblationSample['config'];
   seed: number;
+  status: 'completed' | 'failed' | 'diverged';
 }
 
-/** Ablation tables from completed runs and their final evaluations. */
+/** Ablation tables from ended runs: completed ones with their final evaluations, failed and diverged ones counted. */
 export class AblationRepository {
   constructor(
     private readonly ds: DataSource,
     private readonly sweeps: SweepRepository,
   ) {}
 
-  /** Completed runs of a sweep with their final evaluation. */
+  /** Completed runs of a sweep with their final evaluation, and its failed and diverged runs. */
   async samplesOfSweep(sweepId: string): Promise<AblationSample[]> {
     return this.samples(`r.sweep_id = $1`, [sweepId]);
   }
 
-  /** Completed runs trained on `datasetTrain`, across all sweeps (and lone runs). */
+  /** Ended runs trained on `datasetTrain`, across all sweeps (and lone runs), as samplesOfSweep. */
   async samplesOfDataset(datasetTrain: string): Promise<AblationSample[]> {
     return this.samples(`r.dataset_train = $1`, [datasetTrain]);
   }
 
   private async samples(where: string, params: unknown[]): Promise<AblationSample[]> {
     const rows: SampleRow[] = await this.ds.query(
-      `SELECT r.id, r.sweep_id, r.config, r.seed, ${STAT_SELECT}
-         FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id
-        WHERE ${where} AND r.status = 'completed'
+      `SELECT r.id, r.sweep_id, r.config, r.seed, r.status, ${STAT_SELECT}
+         FROM runs r LEFT JOIN evaluations e ON e.id = r.final_evaluation_id
+        WHERE ${where} AND ((r.status = 'completed' AND e.id IS NOT NULL) OR r.status IN ('failed', 'diverged'))
         ORDER BY r.sweep_id, r.index`,
       params,
     );
@@ -49,6 +50,7 @@ export class AblationRepository {
       sweepId: r.sweep_id,
       config: r.config,
       seed: r.seed,
+      status: r.status,
       stats: Object.fromEntries(SAMPLE_METRICS.filter((k) => r[k] !== null).map((k) => [k, Number(r[k])])),
     }));
   }
