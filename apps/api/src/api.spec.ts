@@ -7,7 +7,9 @@ import { createApiApp, type ApiApp } from './create-api-app';
 
 const KEY = 'test-key-1';
 const AUTH = { Authorization: `Bearer ${KEY}` };
-const dataset = { train: `synthetic:shapes?n=8&tag=${randomBytes(3).toString('hex')}`, val: 'synthetic:shapes?n=4&seed=1' };
+// A seed of this file's own keeps the cross-sweep tables (GET /ablation?dataset=…) to this file's runs.
+const trainSeed = randomBytes(3).readUIntBE(0, 3);
+const dataset = { train: `synthetic:shapes?images=8&size=32&seed=${trainSeed}`, val: 'synthetic:shapes?images=4&size=32&seed=1&split=val' };
 const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 const prefix = `ablate-test-api-${randomBytes(4).toString('hex')}`;
 
@@ -23,7 +25,7 @@ let evaluate: Queue;
 const focal = (name: string) => ({
   name,
   dataset,
-  base: { train: { steps: 20 } },
+  base: { model: { numClasses: 7 }, train: { steps: 20 } },
   grid: { gamma: [0, 2], alpha: [0.25, 0.75] },
   seeds: 2,
   priority: 7,
@@ -129,6 +131,26 @@ describe('request errors', () => {
     expect(issue!.message).toMatch(message);
   });
 
+  it('400s a dataset reference that cannot work, naming the field, and stores nothing (the docs example of issue 14)', async () => {
+    const before = (await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length;
+    const docsExample = await http.post('/sweeps').set(AUTH).send({ ...focal('bad uri'), dataset: { train: 'synthetic:shapes?n=64', val: 'synthetic:shapes?n=16&seed=1' } });
+    expect(docsExample.status).toBe(400);
+    expect(docsExample.body.issues.map((i: { path: string }) => i.path)).toEqual(['dataset.train', 'dataset.val']);
+    expect(docsExample.body.issues[0].message).toMatch(/unknown parameter 'n'/);
+    const missing = await http.post('/sweeps').set(AUTH).send({ ...focal('no file'), dataset: { train: 'coco:nowhere/train.json', val: dataset.val } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.issues).toEqual([{ path: 'dataset.train', message: expect.stringMatching(/nowhere\/train\.json.*not found/) }]);
+    const escape = await http.post('/sweeps').set(AUTH).send({ ...focal('escape'), dataset: { train: 'coco:../etc/passwd', val: dataset.val } });
+    expect(escape.body.issues[0]).toMatchObject({ path: 'dataset.train', message: expect.stringMatching(/'\.\.' is not allowed/) });
+    // Synthetic shapes have 7 categories: a model with 3 outputs cannot train on them.
+    const classes = await http.post('/sweeps').set(AUTH).send({ ...focal('classes'), base: { model: { numClasses: 3 }, train: { steps: 20 } } });
+    expect(classes.status).toBe(400);
+    expect(classes.body.issues[0]).toMatchObject({ path: 'model.numClasses', message: expect.stringMatching(/is 3, but dataset.train .* has 7 categories/) });
+    const lone = await http.post('/runs').set(AUTH).send({ config: { dataset: { ...dataset, val: 'voc:nope' } } });
+    expect(lone.body.issues.map((i: { path: string }) => i.path)).toEqual(['config.model.numClasses', 'config.dataset.val']);
+    expect((await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length).toBe(before);
+  });
+
   it('400s bad run and evaluation bodies and ablation queries', async () => {
     const run = await http.post('/runs').set(AUTH).send({ config: { dataset, loss: { alpha: 2 } } });
     expect(run.status).toBe(400);
@@ -232,7 +254,7 @@ describe('runs, evaluations and ablation tables', () => {
   }
 
   it('posts a lone run, serves its details, checkpoint and detections, and evaluates a checkpoint', async () => {
-    const created = await http.post('/runs').set(AUTH).send({ name: 'lone', config: { dataset, loss: { gamma: 1 } }, priority: 3 });
+    const created = await http.post('/runs').set(AUTH).send({ name: 'lone', config: { dataset, model: { numClasses: 7 }, loss: { gamma: 1 } }, priority: 3 });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
     const job = await train.getJob(id);
@@ -269,10 +291,10 @@ describe('runs, evaluations and ablation tables', () => {
     const det = await http.get(`/runs/${id}/detections`).set(AUTH);
     expect(det.body).toEqual([{ image_id: 1, category_id: 1, bbox: [0, 0, 5, 5], score: 0.8 }]);
 
-    const ev = await http.post('/evaluations').set(AUTH).send({ runId: id, dataset: 'synthetic:shapes?n=4&seed=9' });
+    const ev = await http.post('/evaluations').set(AUTH).send({ runId: id, dataset: 'synthetic:shapes?images=4&size=32&seed=9&split=val' });
     expect(ev.status).toBe(202);
-    expect(ev.body).toMatchObject({ status: 'queued', step: 2, dataset: 'synthetic:shapes?n=4&seed=9' });
-    expect((await evaluate.getJob(ev.body.id))?.data).toEqual({ evaluationId: ev.body.id, runId: id, dataset: 'synthetic:shapes?n=4&seed=9', step: 2 });
+    expect(ev.body).toMatchObject({ status: 'queued', step: 2, dataset: 'synthetic:shapes?images=4&size=32&seed=9&split=val' });
+    expect((await evaluate.getJob(ev.body.id))?.data).toEqual({ evaluationId: ev.body.id, runId: id, dataset: 'synthetic:shapes?images=4&size=32&seed=9&split=val', step: 2 });
     expect((await http.post('/evaluations').set(AUTH).send({ runId: id, step: 5 })).status).toBe(409);
 
     // A bbox-only evaluation has no mask AP; a completed one with masks shows it under `segm`.
@@ -293,7 +315,7 @@ describe('runs, evaluations and ablation tables', () => {
   });
 
   it('cancels a lone queued run and removes its job', async () => {
-    const created = await http.post('/runs').set(AUTH).send({ config: { dataset } });
+    const created = await http.post('/runs').set(AUTH).send({ config: { dataset, model: { numClasses: 7 } } });
     const id: string = created.body.id;
     expect(await train.getJob(id)).toBeDefined();
     const res = await http.post(`/runs/${id}/cancel`).set(AUTH);
@@ -303,7 +325,7 @@ describe('runs, evaluations and ablation tables', () => {
   });
 
   it('builds the ablation table from seeded evaluations: mean ± std over seeds', async () => {
-    const res = await http.post('/sweeps').set(AUTH).send({ ...focal('table'), dataset: { ...dataset, train: `${dataset.train}&t=2` } });
+    const res = await http.post('/sweeps').set(AUTH).send({ ...focal('table'), dataset: { ...dataset, train: `${dataset.train}&images=9` } });
     const sweepId: string = res.body.id;
     const runs = await store.sweeps.runsOf(sweepId);
     // Expansion order (γ, α, seed): (0,.25,0) (0,.25,1) (0,.75,0) (0,.75,1) (2,.25,0) (2,.25,1) (2,.75,0) (2,.75,1)
@@ -340,7 +362,7 @@ describe('runs, evaluations and ablation tables', () => {
     expect(html.headers['content-type']).toMatch(/text\/html/);
     expect(html.text).toContain('<svg');
 
-    const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&t=2`, rows: 'gamma', cols: 'alpha' });
+    const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&images=9`, rows: 'gamma', cols: 'alpha' });
     expect(cross.status).toBe(200);
     expect(cross.body.samples).toBe(8);
     // These runs have no masks: a segm metric pivots to empty cells, an unknown one is a 400.

@@ -1,5 +1,6 @@
 import { DEFAULT_MAX_RUNS_PER_SWEEP, DEFAULT_QUEUE_PREFIX, DEFAULT_TRAIN_ATTEMPTS, DEFAULT_TRAIN_BACKOFF_MS } from '@ablate/jobs';
 import { DEFAULT_DATABASE_URL } from '@ablate/store';
+import { dataRootOf } from '@ablate/data';
 
 /**
  * The API key used when `ABLATE_API_KEYS` is unset, so `npm run demo` works out of the box.
@@ -31,6 +32,8 @@ export interface ApiConfig {
   artifactDir?: string;
   /** /health reports the queues down when the oldest waiting job is older. @defaultValue ABLATE_MAX_QUEUE_LAG_S or 86400 */
   maxQueueLagSeconds: number;
+  /** Where dataset files live; submitted dataset references are checked against it. @defaultValue ABLATE_DATA_ROOT or ./data */
+  dataRoot: string;
   /** Nest's logger on or off. @defaultValue true */
   logger: boolean;
 }
@@ -60,6 +63,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trainBackoffMs: int(env, 'ABLATE_TRAIN_BACKOFF_MS', DEFAULT_TRAIN_BACKOFF_MS),
     ...(env['ABLATE_ARTIFACT_DIR'] ? { artifactDir: env['ABLATE_ARTIFACT_DIR'] } : {}),
     maxQueueLagSeconds: int(env, 'ABLATE_MAX_QUEUE_LAG_S', 86_400),
+    dataRoot: dataRootOf(env['ABLATE_DATA_ROOT'] || undefined),
     logger: true,
   };
 }

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateEvaluationRequest } from '@ablate/jobs';
 import { ConflictError, evaluationView, Store } from '@ablate/store';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
+import { checkDatasets } from '../submit/dataset-checks';
 import { QueueService } from '../queue/queue.service';
 
 /** POST /evaluations: evaluate a run's checkpoint on a dataset, as an `evaluate` job. */
@@ -10,6 +12,7 @@ export class EvaluationsService {
   constructor(
     @Inject(Store) private readonly store: Store,
     @Inject(QueueService) private readonly queues: QueueService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   async create(body: unknown) {
@@ -20,6 +23,9 @@ export class EvaluationsService {
     const step = request.step ?? steps[steps.length - 1];
     if (!steps.includes(step)) throw new ConflictError(`run ${run.id} has no checkpoint at step ${step} (it has ${steps.join(', ')})`);
     const dataset = request.dataset ?? run.config.dataset.val;
+    if (request.dataset !== undefined) {
+      await checkDatasets([{ field: 'dataset', uri: dataset }], this.config.dataRoot, { field: 'dataset', values: [run.config.model.numClasses] });
+    }
     const { evaluation, created } = await this.store.evaluations.requestEvaluation(run.id, dataset, step);
     if (created) {
       await enqueueOr503(

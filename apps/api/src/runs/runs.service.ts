@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { validateRunRequest } from '@ablate/jobs';
 import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/store';
+import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
+import { checkDatasets } from '../submit/dataset-checks';
 import { QueueService } from '../queue/queue.service';
 
 /** A run in full (GET /runs/:id). */
@@ -42,10 +44,17 @@ export class RunsService {
   constructor(
     @Inject(Store) private readonly store: Store,
     @Inject(QueueService) private readonly queues: QueueService,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
   ) {}
 
   async create(body: unknown) {
     const request = validateRunRequest(body);
+    const { dataset, model } = request.config;
+    await checkDatasets(
+      [{ field: 'config.dataset.train', uri: dataset.train }, { field: 'config.dataset.val', uri: dataset.val }],
+      this.config.dataRoot,
+      { field: 'config.model.numClasses', values: [model.numClasses] },
+    );
     const run = await this.store.runs.createLone({ name: request.name, config: request.config, priority: request.priority });
     await enqueueOr503(() => this.queues.enqueueRun(run), `run ${run.id} was saved but not queued`);
     return runView(run);

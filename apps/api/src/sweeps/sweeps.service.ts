@@ -3,6 +3,7 @@ import { planSweep, ValidationError } from '@ablate/jobs';
 import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
+import { checkDatasets } from '../submit/dataset-checks';
 import { QueueService } from '../queue/queue.service';
 import { runLine, sweepDetail, sweepSummary } from './sweep-views';
 
@@ -24,6 +25,11 @@ export class SweepsService {
       throw new ValidationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 255 characters' }]);
     }
     const { spec, runs } = planSweep(body, { maxRuns: this.config.maxRunsPerSweep });
+    await checkDatasets(
+      [{ field: 'dataset.train', uri: spec.dataset.train }, { field: 'dataset.val', uri: spec.dataset.val }],
+      this.config.dataRoot,
+      { field: 'model.numClasses', values: [...new Set(runs.map((r) => r.config.model.numClasses))] },
+    );
     const result = await this.store.sweeps.createWithRuns({ spec, runs, idempotencyKey: idempotencyKey ?? null });
     if (result.created || result.sweep.enqueuedAt === null) {
       await enqueueOr503(

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { availableParallelism } from 'node:os';
 import { workerConfigFromEnv, workerConfigToEnv, WorkerConfigError } from './worker-config';
 
@@ -23,6 +24,17 @@ describe('workerConfigFromEnv', () => {
   it('names the variable of a bad value', () => {
     expect(() => workerConfigFromEnv({ ABLATE_CONCURRENCY: 'two' })).toThrow(new WorkerConfigError('ABLATE_CONCURRENCY', "expected a positive integer, got 'two'"));
     expect(() => workerConfigFromEnv({ ABLATE_LOCK_MS: '0' })).toThrow(/^ABLATE_LOCK_MS: /);
+  });
+
+  it('reads datasets under ./data by default, as the API and CLI do, never the working directory itself', () => {
+    const saved = process.env['ABLATE_DATA_ROOT'];
+    delete process.env['ABLATE_DATA_ROOT'];
+    try {
+      expect(workerConfigFromEnv({}).dataRoot).toBe(path.join(process.cwd(), 'data'));
+    } finally {
+      if (saved !== undefined) process.env['ABLATE_DATA_ROOT'] = saved;
+    }
+    expect(workerConfigFromEnv({ ABLATE_DATA_ROOT: '/srv/datasets' }).dataRoot).toBe('/srv/datasets');
   });
 
   it('round-trips through the environment a sandboxed child gets', () => {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { dataRootOf } from '@ablate/data';
 
 /** Everything a worker process needs to know, resolved once from the environment at start. */
 export interface WorkerConfig {
@@ -26,7 +27,7 @@ export interface WorkerConfig {
   metricsEvery: number;
   /** How often a running job polls the store's cancel flag, ms. Env `ABLATE_CANCEL_POLL_MS`. @defaultValue 1000 */
   cancelPollMs: number;
-  /** Root that relative dataset paths resolve against. Env `ABLATE_DATA_ROOT`. @defaultValue the working directory */
+  /** Root that dataset and weight paths resolve under (nothing outside it is read). Env `ABLATE_DATA_ROOT`. @defaultValue ./data, as the API and CLI */
   dataRoot: string;
 }
 
@@ -62,7 +63,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     lockMs: positiveInt(env, 'ABLATE_LOCK_MS', 30_000),
     metricsEvery: positiveInt(env, 'ABLATE_METRICS_EVERY', 10),
     cancelPollMs: positiveInt(env, 'ABLATE_CANCEL_POLL_MS', 1000),
-    dataRoot: env.ABLATE_DATA_ROOT || process.cwd(),
+    dataRoot: dataRootOf(env.ABLATE_DATA_ROOT || undefined),
   };
 }
 

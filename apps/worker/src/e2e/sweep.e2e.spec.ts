@@ -1,7 +1,27 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Queue } from 'bullmq';
+import { SHAPE_CLASSES } from '@ablate/data';
 import { queryDb } from '../testing/e2e-env';
 import { eventually, startStack, type Stack } from '../testing/stack';
 import { tinySweepSpec } from '../testing/tiny-sweep';
+
+/** A COCO training set under the data root whose one image is not an image. */
+const BROKEN_COCO = 'broken/train.json';
+
+function writeBrokenCoco(): string {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ablate-e2e-data-'));
+  fs.mkdirSync(path.join(root, 'broken'));
+  fs.writeFileSync(path.join(root, 'broken', 'broken.png'), 'not a png');
+  const coco = {
+    images: [{ id: 1, file_name: 'broken.png', width: 32, height: 32 }],
+    annotations: [{ id: 1, image_id: 1, category_id: 1, bbox: [4, 4, 10, 10], area: 100, iscrowd: 0 }],
+    categories: SHAPE_CLASSES.map((name, i) => ({ id: i + 1, name })),
+  };
+  fs.writeFileSync(path.join(root, BROKEN_COCO), JSON.stringify(coco));
+  return root;
+}
 
 /**
  * A sweep submitted over HTTP, trained by two real worker processes (one run at a time each),
@@ -13,6 +33,8 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
   let sweepId: string;
 
   beforeAll(async () => {
+    // The API and workers inherit this process's environment: one data root for both.
+    process.env['ABLATE_DATA_ROOT'] = writeBrokenCoco();
     stack = await startStack('sweep', { workers: 2 });
     // 2 γ × 2 α = 4 runs of 12 steps.
     const res = await stack.request<{ id: string }>('POST', '/sweeps', tinySweepSpec({ name: 'e2e γ×α', grid: { gamma: [0, 2], alpha: [0.25, 0.75] }, steps: 12 }));
@@ -185,9 +207,18 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     expect(attempts.map((a) => [a.run_id, a.status]).sort()).toEqual(ran.map((r) => [r, 'cancelled']).sort());
   });
 
-  it('fails a run whose config does not fit its dataset once, with the message, and still finishes the sweep', async () => {
+  it('refuses at submit a config that does not fit its dataset, naming the field', async () => {
     const spec = tinySweepSpec({ name: 'e2e bad config', grid: { gamma: [2] }, steps: 12 }) as { base: { model: Record<string, unknown> } };
     spec.base.model.numClasses = 3; // the synthetic shapes have 7 categories
+    const res = await stack.request<{ issues: { path: string; message: string }[] }>('POST', '/sweeps', spec);
+    expect(res.status).toBe(400);
+    expect(res.body.issues[0]).toMatchObject({ path: 'model.numClasses', message: expect.stringMatching(/is 3, but dataset.train .* has 7 categories/) });
+  });
+
+  it('fails a run whose dataset breaks at load once, with the message, and marks the sweep failed', async () => {
+    // The submit check sees the files exist; only loading finds the image unreadable.
+    const spec = tinySweepSpec({ name: 'e2e broken image', grid: { gamma: [2] }, steps: 12 }) as { dataset: Record<string, string> };
+    spec.dataset.train = `coco:${BROKEN_COCO}`;
     const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
     expect(res.status).toBe(201);
     await eventually('the sweep to fail', async () => {
@@ -200,7 +231,7 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
       [res.body.id],
     );
     expect(run).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(run!.error).toMatch(/^model\.numClasses: is 3, but the training set .* has 7 categories/);
+    expect(run!.error).toMatch(/broken\/broken\.png/);
     // Not retried: BullMQ failed the job on its first attempt although it allows 3.
     const queue = new Queue('train', { connection: { url: stack.env.redisUrl }, prefix: stack.env.prefix });
     try {

@@ -1,0 +1,33 @@
+import { checkDatasetReference, DatasetError } from '@ablate/data';
+import { ValidationError, type FieldIssue } from '@ablate/jobs';
+
+/** A dataset reference of a request and the field that named it (`dataset.train`, `config.dataset.val` …). */
+export interface NamedDataset {
+  field: string;
+  uri: string;
+}
+
+/**
+ * Checks at submit what would otherwise fail every run a second after it started: each dataset
+ * reference (scheme, parameters, files under the data root), and that the training and
+ * validation sets have `model.numClasses` categories where that is cheap to know.
+ *
+ * @param numClasses the distinct `model.numClasses` of the request's runs, with the field to name.
+ * @throws ValidationError (400) listing every offending field.
+ */
+export async function checkDatasets(datasets: NamedDataset[], dataRoot: string, numClasses: { field: string; values: number[] } | null): Promise<void> {
+  const issues: FieldIssue[] = [];
+  for (const { field, uri } of datasets) {
+    try {
+      const { categories } = await checkDatasetReference(uri, { dataRoot });
+      const wrong = numClasses?.values.filter((n) => categories !== null && n !== categories) ?? [];
+      for (const n of new Set(wrong)) {
+        issues.push({ path: numClasses!.field, message: `model.numClasses is ${n}, but ${field} (${uri}) has ${categories} categories` });
+      }
+    } catch (err) {
+      if (!(err instanceof DatasetError)) throw err;
+      issues.push({ path: field, message: err.message });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'dataset');
+}
