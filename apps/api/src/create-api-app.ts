@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
 import { AppModule } from './app.module';
 import { ApiKeyVerifier, apiKeyMiddleware } from './auth/api-key';
+import { failedAuthLimit } from './auth/failed-auth-limit';
 import { DEV_API_KEY, loadApiConfig, type ApiConfig } from './config/api-config';
 import { mountBullBoard } from './dashboard/bull-board';
 import { setupOpenApi } from './docs/openapi';
@@ -37,7 +38,8 @@ export async function createApiApp(options: ApiOptions = {}): Promise<ApiApp> {
     logger: config.logger ? ['error', 'warn', 'log'] : false,
   });
   app.disable('x-powered-by');
-  app.use(apiKeyMiddleware(new ApiKeyVerifier(config.apiKeys)));
+  if (config.authFailuresPerMinute > 0) app.use(failedAuthLimit(config.authFailuresPerMinute));
+  app.use(apiKeyMiddleware(new ApiKeyVerifier([...config.apiKeys, ...config.adminKeys]), config.adminKeys.length > 0 ? new ApiKeyVerifier(config.adminKeys) : null));
   app.use(jsonBodyParser(config.bodyLimit));
   mountBullBoard(app, app.get(QueueService));
   setupOpenApi(app);

@@ -16,8 +16,15 @@ export interface ApiConfig {
   databaseUrl: string;
   /** @defaultValue REDIS_URL or redis://127.0.0.1:6379 */
   redisUrl: string;
-  /** Accepted bearer tokens. @defaultValue ABLATE_API_KEYS (comma-separated) or [DEV_API_KEY] */
+  /**
+   * Accepted bearer tokens. @defaultValue ABLATE_API_KEYS (comma-separated); [DEV_API_KEY] only
+   * when the variable is unset outside production (see {@link readApiKeys}).
+   */
   apiKeys: string[];
+  /** Keys that may also change the queues from the dashboard (/queues/admin). @defaultValue ABLATE_ADMIN_KEYS (comma-separated) or none */
+  adminKeys: string[];
+  /** Failed authentications a client may make per minute before every request of it gets 429; 0 turns the limit off. @defaultValue ABLATE_AUTH_FAILURES_PER_MINUTE or 60 */
+  authFailuresPerMinute: number;
   /** @defaultValue ABLATE_MAX_RUNS_PER_SWEEP or 1000 */
   maxRunsPerSweep: number;
   /** Largest accepted request body, in bytes or with a unit ('1mb'). @defaultValue ABLATE_BODY_LIMIT or '1mb' */
@@ -46,16 +53,46 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return n;
 }
 
-/** Reads the API's configuration from the environment, with the documented defaults. */
-export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const keys = (env['ABLATE_API_KEYS'] ?? '')
+/** A configuration the API must not start with; names the variable. */
+export class ApiConfigError extends Error {
+  override readonly name = 'ApiConfigError';
+  constructor(
+    readonly variable: string,
+    reason: string,
+  ) {
+    super(`${variable}: ${reason}`);
+  }
+}
+
+function keyList(raw: string | undefined): string[] {
+  return (raw ?? '')
     .split(',')
     .map((k) => k.trim())
     .filter((k) => k.length > 0);
+}
+
+/**
+ * The API keys. The public development key stands in only when ABLATE_API_KEYS is unset and
+ * NODE_ENV is not production; a variable that is set but holds no usable key (`' , '`) is a
+ * mistake that must not open the API to that public key, so the API refuses to start.
+ */
+export function readApiKeys(env: NodeJS.ProcessEnv): string[] {
+  const raw = env['ABLATE_API_KEYS'];
+  const keys = keyList(raw);
+  if (keys.length > 0) return keys;
+  if (raw !== undefined) throw new ApiConfigError('ABLATE_API_KEYS', 'is set but holds no key (expected comma-separated keys)');
+  if (env['NODE_ENV'] === 'production') throw new ApiConfigError('ABLATE_API_KEYS', 'must be set when NODE_ENV=production');
+  return [DEV_API_KEY];
+}
+
+/** Reads the API's configuration from the environment, with the documented defaults. */
+export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
   return {
     databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL,
     redisUrl: env['REDIS_URL'] || DEFAULT_REDIS_URL,
-    apiKeys: keys.length > 0 ? keys : [DEV_API_KEY],
+    apiKeys: readApiKeys(env),
+    adminKeys: keyList(env['ABLATE_ADMIN_KEYS']),
+    authFailuresPerMinute: int(env, 'ABLATE_AUTH_FAILURES_PER_MINUTE', 60),
     maxRunsPerSweep: int(env, 'ABLATE_MAX_RUNS_PER_SWEEP', DEFAULT_MAX_RUNS_PER_SWEEP),
     bodyLimit: env['ABLATE_BODY_LIMIT'] || '1mb',
     queuePrefix: env['ABLATE_QUEUE_PREFIX'] || DEFAULT_QUEUE_PREFIX,
