@@ -146,6 +146,13 @@ describe('request errors', () => {
     const classes = await http.post('/sweeps').set(AUTH).send({ ...focal('classes'), base: { model: { numClasses: 3 }, train: { steps: 20 } } });
     expect(classes.status).toBe(400);
     expect(classes.body.issues[0]).toMatchObject({ path: 'model.numClasses', message: expect.stringMatching(/is 3, but dataset.train .* has 7 categories/) });
+    // A config names no file outside the data root: /etc/passwd was once read by the worker and echoed in GET /runs/:id.
+    for (const file of ['/etc/passwd', '/proc/self/environ', '../../etc/passwd']) {
+      const weights = await http.post('/sweeps').set(AUTH).send({ ...focal('weights'), base: { model: { numClasses: 7, backboneWeights: file } } });
+      expect(weights.status).toBe(400);
+      expect(weights.body.issues).toEqual([{ path: 'model.backboneWeights', message: expect.stringMatching(/outside the data root|'\.\.' is not allowed/) }]);
+      expect(weights.body.message).not.toMatch(/root:/);
+    }
     const lone = await http.post('/runs').set(AUTH).send({ config: { dataset: { ...dataset, val: 'voc:nope' } } });
     expect(lone.body.issues.map((i: { path: string }) => i.path)).toEqual(['config.model.numClasses', 'config.dataset.val']);
     expect((await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length).toBe(before);

@@ -3,7 +3,7 @@ import { validateRunRequest } from '@ablate/jobs';
 import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
-import { checkDatasets } from '../submit/dataset-checks';
+import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
 import { QueueService } from '../queue/queue.service';
 
 /** A run in full (GET /runs/:id). */
@@ -55,6 +55,7 @@ export class RunsService {
       this.config.dataRoot,
       { field: 'config.model.numClasses', values: [model.numClasses] },
     );
+    checkWeightFiles([model.backboneWeights], this.config.dataRoot, 'config.model.backboneWeights');
     const run = await this.store.runs.createLone({ name: request.name, config: request.config, priority: request.priority });
     await enqueueOr503(() => this.queues.enqueueRun(run), `run ${run.id} was saved but not queued`);
     return runView(run);

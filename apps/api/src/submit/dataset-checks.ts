@@ -1,4 +1,4 @@
-import { checkDatasetReference, DatasetError } from '@ablate/data';
+import { checkDatasetReference, DatasetError, resolveWeightsPath } from '@ablate/data';
 import { ValidationError, type FieldIssue } from '@ablate/jobs';
 
 /** A dataset reference of a request and the field that named it (`dataset.train`, `config.dataset.val` …). */
@@ -30,4 +30,24 @@ export async function checkDatasets(datasets: NamedDataset[], dataRoot: string, 
     }
   }
   if (issues.length > 0) throw new ValidationError(issues, 'dataset');
+}
+
+/**
+ * Checks that every weights file the runs name (`model.backboneWeights`) exists under the weights
+ * root (ABLATE_WEIGHTS_ROOT, else the data root): a config never makes a worker read a file
+ * outside it. The message names the path as given, never the file's contents.
+ *
+ * @throws ValidationError (400) naming `field` for each bad path.
+ */
+export function checkWeightFiles(paths: (string | undefined)[], dataRoot: string, field = 'model.backboneWeights'): void {
+  const issues: FieldIssue[] = [];
+  for (const given of new Set(paths.filter((p): p is string => p !== undefined))) {
+    try {
+      resolveWeightsPath(given, { dataRoot });
+    } catch (err) {
+      if (!(err instanceof DatasetError)) throw err;
+      issues.push({ path: field, message: `${given}: ${err.reason}` });
+    }
+  }
+  if (issues.length > 0) throw new ValidationError(issues, 'config');
 }

@@ -3,7 +3,7 @@ import { planSweep, ValidationError } from '@ablate/jobs';
 import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
-import { checkDatasets } from '../submit/dataset-checks';
+import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
 import { QueueService } from '../queue/queue.service';
 import { runLine, sweepDetail, sweepSummary } from './sweep-views';
 
@@ -30,6 +30,7 @@ export class SweepsService {
       this.config.dataRoot,
       { field: 'model.numClasses', values: [...new Set(runs.map((r) => r.config.model.numClasses))] },
     );
+    checkWeightFiles(runs.map((r) => r.config.model.backboneWeights), this.config.dataRoot);
     const result = await this.store.sweeps.createWithRuns({ spec, runs, idempotencyKey: idempotencyKey ?? null });
     if (result.created || result.sweep.enqueuedAt === null) {
       await enqueueOr503(

@@ -17,6 +17,7 @@ type Service = {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
   profiles?: string[];
+  volumes?: string[];
   deploy?: { replicas?: number | string; resources?: { reservations?: { devices?: { driver: string; count: number; capabilities: string[] }[] } } };
 };
 const services = compose.services as Record<string, Service>;
@@ -54,6 +55,15 @@ describe('docker-compose.yml', () => {
       expect(env.ABLATE_QUEUE_PREFIX, name).toBe(services.api.environment!.ABLATE_QUEUE_PREFIX);
     }
     expect(services.api.environment!.ABLATE_API_KEYS).toMatch(/^\$\{ABLATE_API_KEYS/);
+  });
+
+  it('mounts one dataset volume at the data root of the API and of every worker', () => {
+    for (const name of ['api', 'worker-gpu', 'worker-cpu']) {
+      const root = services[name].environment!.ABLATE_DATA_ROOT;
+      expect(root, name).toBe('/data');
+      expect(services[name].volumes, name).toContain(`datasets:${root}:ro`);
+    }
+    expect(Object.keys(compose.volumes)).toContain('datasets');
   });
 
   it('health-checks every service and starts each only after what it needs is healthy', () => {

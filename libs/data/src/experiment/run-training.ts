@@ -11,6 +11,7 @@ import {
 import type { Dataset } from '../dataset/dataset';
 import { createTrainSource } from '../pipeline/train-source';
 import { loadDataset } from '../uri/load-dataset';
+import { resolveWeightsPath } from '../uri/weights-path';
 import { evalSourceOf } from './eval-source';
 import { ExperimentError } from './experiment-error';
 
@@ -59,7 +60,8 @@ export async function runTraining(config: RunConfig, options: RunTrainingOptions
     loadDataset(config.dataset.val, { dataRoot: options.dataRoot }),
   ]);
   checkClasses(config, train, val);
-  const { model, anchors, matcher, loss, rpn, roi, mask } = config;
+  const { anchors, matcher, loss, rpn, roi, mask } = config;
+  const model = confineWeights(config.model, options.dataRoot);
   const detector = buildDetector({ model, anchors, matcher, loss, rpn, roi, mask }, { seed: config.seed });
   try {
     const inputSize = detector.inputSize;
@@ -115,4 +117,9 @@ function countParameters(variables: Map<string, { size: number }>): number {
   let n = 0;
   for (const v of variables.values()) n += v.size;
   return n;
+}
+
+/** The model section with `backboneWeights` resolved under the weights root (never a file outside it). */
+function confineWeights(model: RunConfig['model'], dataRoot: string | undefined): RunConfig['model'] {
+  return model.backboneWeights === undefined ? model : { ...model, backboneWeights: resolveWeightsPath(model.backboneWeights, { dataRoot }) };
 }

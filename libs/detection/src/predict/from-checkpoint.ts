@@ -26,7 +26,8 @@ export async function detectorFromCheckpoint(
   try {
     const config = DetectorConfigSchema.safeParse(ckpt.state.detectorConfig);
     if (!config.success) throw new CheckpointError('checkpoint: its detector config does not validate');
-    detector = buildDetector(config.data, { seed: ckpt.state.seed });
+    // The checkpoint holds every weight: the backbone file the run started from is not read again.
+    detector = buildDetector(config.data, { seed: ckpt.state.seed, loadBackboneWeights: false });
     const useEma = (options.weights ?? 'ema') === 'ema' && ckpt.ema.size > 0;
     assignVariables(detector.allVariables(), useEma ? ckpt.ema : ckpt.model);
     return { detector, state: ckpt.state };

@@ -40,11 +40,19 @@ export interface LoadedWeights {
  * @throws ModelConfigError naming the file or entry if it is unreadable or malformed.
  */
 export function readWeightsFile(path: string): Map<string, tf.Tensor> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ModelConfigError(path, `cannot read weights manifest (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
   let manifest: WeightsManifestFile;
   try {
-    manifest = JSON.parse(readFileSync(path, 'utf8')) as WeightsManifestFile;
+    manifest = JSON.parse(text) as WeightsManifestFile;
   } catch (e) {
-    throw new ModelConfigError(path, `cannot read weights manifest: ${(e as Error).message}`);
+    // JSON.parse quotes the text around the error: never echo a file's contents to the user.
+    const at = /position \d+/.exec((e as Error).message)?.[0];
+    throw new ModelConfigError(path, `weights manifest is not valid JSON${at ? ` (at ${at})` : ''}`);
   }
   if (!Array.isArray(manifest?.weightsManifest)) throw new ModelConfigError(path, 'no "weightsManifest" array');
   const out = new Map<string, tf.Tensor>();

@@ -126,4 +126,13 @@ describe('loadBackboneWeights', () => {
     expect(() => buildDetector(tinyRetinaNet({ backboneWeights: join(dir, 'absent.json') }))).toThrow(/absent\.json/);
     for (const d of [a, b, wide, restored]) d.dispose();
   });
+
+  it('never echoes the contents of a file that is not a weights manifest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ablate-weights-'));
+    writeFileSync(join(dir, 'passwd'), 'root:x:0:0:root:/root:/bin/bash\n');
+    const variables = new Map<string, tf.Variable>();
+    expect(() => loadBackboneWeights(variables, join(dir, 'passwd'))).toThrow(/passwd: weights manifest is not valid JSON/);
+    expect(() => loadBackboneWeights(variables, join(dir, 'passwd'))).not.toThrow(/root:x/);
+    expect(() => loadBackboneWeights(variables, join(dir, 'absent'))).toThrow(/absent: cannot read weights manifest \(ENOENT\)/);
+  });
 });
