@@ -158,6 +158,21 @@ describe('request errors', () => {
     expect((await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length).toBe(before);
   });
 
+  it('400s text PostgreSQL cannot store and hostile nesting, naming the field, instead of a 500', async () => {
+    const post = (raw: string) => http.post('/sweeps').set(AUTH).set('Content-Type', 'application/json').send(raw);
+    const nul = await post(JSON.stringify({ ...focal('nul\u0000name') }));
+    expect(nul.status).toBe(400);
+    expect(nul.body.issues).toEqual([{ path: 'name', message: 'contains a NUL character (\\u0000)' }]);
+    const surrogate = await post(JSON.stringify(focal('x')).replace('"name":"x"', '"name":"\\ud800"'));
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.issues[0].path).toBe('name');
+    const inGrid = await post(JSON.stringify({ ...focal('grid'), grid: { 'model.norm': ['batch\u0000'] } }));
+    expect(inGrid.body.issues[0].path).toBe('grid.model.norm[0]');
+    const deep = await post(JSON.stringify({ ...focal('deep'), grid: { gamma: [JSON.parse('['.repeat(500) + ']'.repeat(500))] } }));
+    expect(deep.status).toBe(400);
+    expect(deep.body.issues[0].message).toMatch(/nests deeper than 32 levels/);
+  });
+
   it('400s bad run and evaluation bodies and ablation queries', async () => {
     const run = await http.post('/runs').set(AUTH).send({ config: { dataset, loss: { alpha: 2 } } });
     expect(run.status).toBe(400);
