@@ -23,3 +23,16 @@ export function queuePrefixFromEnv(env: NodeJS.ProcessEnv = process.env): string
 export const DEFAULT_TRAIN_ATTEMPTS = 3;
 /** First retry delay; BullMQ doubles it on each further attempt (exponential backoff). @defaultValue 2000 ms */
 export const DEFAULT_TRAIN_BACKOFF_MS = 2000;
+
+/**
+ * Redis pub/sub channel on which the API announces runs whose cancellation was requested while
+ * they train (a JSON array of run ids). Workers abort those jobs at once, so a run stops at its
+ * next step instead of at the next poll of the store's cancel flag (which stays as a fallback:
+ * pub/sub delivers only to workers connected at that moment).
+ */
+export function cancelChannel(prefix: string): string {
+  return `${prefix}:cancel-runs`;
+}
+
+/** The abort reason of a job cancelled by a user (BullMQ `worker.cancelJob(id, reason)`); any other reason is a shutdown. */
+export const CANCEL_ABORT_REASON = 'cancelled';

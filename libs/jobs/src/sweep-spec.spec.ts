@@ -90,6 +90,13 @@ describe('validateSweepSpec', () => {
     );
   });
 
+  it('accepts only priorities BullMQ will queue (1 … 2^21 − 1): 2^21 was once stored and never queued', () => {
+    expect(issuesOf({ name: 'p', dataset, grid: { gamma: [0] }, priority: 2 ** 21 })).toEqual([
+      { path: 'priority', message: expect.stringMatching(/<=2097151/) },
+    ]);
+    expect(validateSweepSpec({ name: 'p', dataset, grid: { gamma: [0] }, priority: 2 ** 21 - 1 }).priority).toBe(2097151);
+  });
+
   it('caps the number of runs: 5 γ × 3 α × 7 seeds = 105 > 100', () => {
     const issues = issuesOf(
       { name: 'big', dataset, grid: { gamma: [0, 0.5, 1, 2, 5], alpha: [0.25, 0.5, 0.75] }, seeds: 7 },

@@ -1,3 +1,4 @@
+import { PRIORITY_LIMIT } from 'bullmq';
 import { z } from 'zod';
 import { RunConfigSchema, type RunConfig } from '@ablate/detection';
 import { GRID_ALIASES, getPath, resolveConfigPath, setPath, type ConfigPath } from './config-paths';
@@ -7,10 +8,11 @@ import { formatPath, issuesFromZod, ValidationError, type FieldIssue } from './v
 export const DEFAULT_MAX_RUNS_PER_SWEEP = 1000;
 
 /**
- * BullMQ priorities: 1 is the most urgent, 2^21 the least; jobs without a priority run before
- * all prioritised ones (BullMQ docs, "Prioritized").
+ * BullMQ priorities: 1 is the most urgent, PRIORITY_LIMIT (2^21 − 1) the least; jobs without a
+ * priority run before all prioritised ones (BullMQ docs, "Prioritized"). Read from BullMQ itself:
+ * a value it would refuse must be refused at the API edge, not stored and never queued.
  */
-export const MAX_PRIORITY = 2 ** 21;
+export const MAX_PRIORITY = PRIORITY_LIMIT;
 
 /** Dataset URIs of a run (see @ablate/data): `synthetic:shapes?…`, `coco:…`, `voc:…`. */
 export const DatasetRefSchema = z.object({ train: z.string().min(1), val: z.string().min(1) }).strict();
@@ -39,7 +41,7 @@ export const SweepSpecInputSchema = z
     grid: z.record(z.string(), z.array(z.unknown())),
     /** Seeds to repeat every grid point with: a list, or a count n for seeds 0..n−1. @defaultValue [base.seed ?? 0] */
     seeds: z.union([z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1), z.number().int().min(1).max(100)]).optional(),
-    /** BullMQ priority of the sweep's train jobs, 1 (most urgent) … 2^21. */
+    /** BullMQ priority of the sweep's train jobs, 1 (most urgent) … 2^21 − 1. */
     priority: z.number().int().min(1).max(MAX_PRIORITY).optional(),
   })
   .strict();

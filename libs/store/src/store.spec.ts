@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { planSweep } from '@ablate/jobs';
 import { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
 import { EVALUATION_STAT_NAMES, segmStatsOf, type EvaluationStats } from './entities';
-import { NotFoundError } from './errors';
+import { ConflictError, NotFoundError } from './errors';
 import { MIGRATIONS } from './migrations';
 import { openStore, type Store } from './store';
 import { createTemporaryDatabase, type TemporaryDatabase } from './testing/temporary-database';
@@ -141,6 +141,20 @@ describe('store (real PostgreSQL)', () => {
     expect(await store.runs.markRunStarted(runs[1].id, { attempt: 1, ...worker })).toBeNull();
     await store.runs.finishRun(runs[0].id, 'cancelled', { step: 3 });
     expect((await store.sweeps.get(sweep.id)).status).toBe('cancelled');
+  });
+
+  it('refuses to cancel an ended sweep or run, and changes nothing (a completed sweep once became "cancelled")', async () => {
+    const { sweep, runs } = await store.sweeps.createWithRuns(focalSweep('ended'));
+    for (const run of runs) {
+      await store.runs.markRunStarted(run.id, { attempt: 1, ...worker });
+      await store.runs.finishRun(run.id, 'completed', { step: 10 });
+    }
+    expect((await store.sweeps.get(sweep.id)).status).toBe('completed');
+    await expect(store.sweeps.requestCancel(sweep.id)).rejects.toThrow(new ConflictError(`sweep ${sweep.id} has already ended (completed): nothing to cancel`));
+    await expect(store.runs.requestCancel(runs[0].id)).rejects.toThrow(/has already ended \(completed\)/);
+    const after = await store.sweeps.get(sweep.id);
+    expect([after.status, after.cancelRequestedAt]).toEqual(['completed', null]);
+    expect((await store.runs.get(runs[0].id)).status).toBe('completed');
   });
 
   it('stores evaluations, detections, and builds the ablation table from final evaluations', async () => {

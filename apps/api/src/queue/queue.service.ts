@@ -1,6 +1,6 @@
 import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
-import { QUEUE_NAMES, type EvaluateJobData, type QueueName, type SweepJobData, type TrainJobData } from '@ablate/jobs';
+import { cancelChannel, QUEUE_NAMES, type EvaluateJobData, type QueueName, type SweepJobData, type TrainJobData } from '@ablate/jobs';
 import type { RunEntity, SweepEntity } from '@ablate/store';
 
 export interface QueueServiceOptions {
@@ -108,6 +108,16 @@ export class QueueService {
       removed += results.reduce((a: number, b: number) => a + b, 0);
     }
     return removed;
+  }
+
+  /**
+   * Tells every connected worker to stop these training runs at their next step (see
+   * `cancelChannel`). Best effort: a worker that misses it sees the store's cancel flag at its
+   * next poll.
+   */
+  async announceCancel(runIds: string[]): Promise<void> {
+    if (runIds.length === 0) return;
+    await this.connection.publish(cancelChannel(this.options.prefix), JSON.stringify(runIds)).catch(() => undefined);
   }
 
   /** Job counts by state for each queue. */

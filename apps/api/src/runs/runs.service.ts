@@ -94,6 +94,7 @@ export class RunsService {
   async cancel(id: string) {
     const outcome = await this.store.runs.requestCancel(id);
     const removedJobs = outcome.cancelled ? await this.queues.removeTrainJobs([id]) : 0;
+    if (outcome.stopping) await this.queues.announceCancel([id]);
     return { run: runView(outcome.run), cancelled: outcome.cancelled, stopping: outcome.stopping, removedJobs };
   }
 

@@ -57,11 +57,13 @@ export class SweepsService {
 
   /**
    * Cancels: queued runs are marked cancelled and their jobs removed; running runs are flagged
-   * and stopped by their worker at the next step (then marked cancelled).
+   * and announced to the workers, which stop them at their next step (then mark them cancelled).
+   * An ended sweep is a 409 (ConflictError from the store): its status stays what its runs earned.
    */
   async cancel(id: string) {
     const outcome = await this.store.sweeps.requestCancel(id);
     const removedJobs = await this.queues.removeTrainJobs(outcome.cancelledRunIds);
+    await this.queues.announceCancel(outcome.stoppingRunIds);
     return {
       sweep: sweepSummary(outcome.sweep),
       cancelledRuns: outcome.cancelledRunIds.length,

@@ -2,9 +2,10 @@ import { getSharedConfigToken } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Worker, type Job, type QueueOptions } from 'bullmq';
+import IORedis, { type Redis } from 'ioredis';
 import { WORKER_CONFIG } from '../config/worker-config.token';
 import { workerConfigToEnv, type WorkerConfig } from '../config/worker-config';
-import { QUEUE_NAMES, type QueueName } from '../glue/jobs.glue';
+import { CANCEL_ABORT_REASON, cancelChannel, QUEUE_NAMES, type QueueName } from '../glue/jobs.glue';
 import { resolveHandlers } from '../handlers/handler-registry';
 import { QueueHandler } from '../handlers/queue-handler';
 
@@ -16,6 +17,7 @@ import { QueueHandler } from '../handlers/queue-handler';
 export class WorkerPool implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('WorkerPool');
   private readonly workers = new Map<QueueName, Worker>();
+  private cancelSubscriber: Redis | undefined;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -34,6 +36,30 @@ export class WorkerPool implements OnApplicationBootstrap, OnApplicationShutdown
       this.workers.set(queue, this.createWorker(queue, handler));
     }
     this.logger.log(`consuming ${[...this.workers.keys()].join(', ')} (prefix '${this.bull.prefix}', concurrency ${this.config.concurrency})`);
+    this.listenForCancels();
+  }
+
+  /**
+   * Aborts the train jobs of runs the API announces cancelled (see `cancelChannel`), so they stop
+   * at their next step; cancelJob is a no-op for jobs this process does not hold.
+   */
+  private listenForCancels(): void {
+    const train = this.workers.get('train');
+    if (!train) return;
+    const subscriber = new IORedis(this.config.redisUrl, { maxRetriesPerRequest: null });
+    subscriber.on('error', () => undefined); // reconnects by itself; the store's cancel flag covers the gap
+    subscriber.on('message', (_channel: string, message: string) => {
+      let runIds: unknown;
+      try {
+        runIds = JSON.parse(message);
+      } catch {
+        return;
+      }
+      if (!Array.isArray(runIds)) return;
+      for (const id of runIds) if (typeof id === 'string') train.cancelJob(id, CANCEL_ABORT_REASON);
+    });
+    void subscriber.subscribe(cancelChannel(this.config.queuePrefix)).catch((err: Error) => this.logger.warn(`cancel channel: ${err.message}`));
+    this.cancelSubscriber = subscriber;
   }
 
   /** The queues this process consumes. */
@@ -52,6 +78,7 @@ export class WorkerPool implements OnApplicationBootstrap, OnApplicationShutdown
    */
   shutdown(): Promise<void> {
     this.closing ??= (async () => {
+      this.cancelSubscriber?.disconnect();
       const closed = [...this.workers.values()].map((w) => w.close());
       for (const worker of this.workers.values()) worker.cancelAllJobs('shutdown');
       await Promise.all(closed);

@@ -1,3 +1,4 @@
+import { CANCEL_ABORT_REASON } from '../glue/jobs.glue';
 /**
  * Why a running job is asked to stop at its next step:
  * - 'shutdown': this worker is going away (SIGTERM, or BullMQ aborted the job on close); the run
@@ -41,7 +42,9 @@ export interface StopSources {
  * because the database blinked.
  */
 export function watchStopSources(latch: StopLatch, sources: StopSources): () => void {
-  const onAbort = (): void => latch.request('shutdown');
+  // BullMQ aborts a job for two reasons: the worker closes (shutdown), or the API announced the
+  // run's cancellation and the worker called cancelJob(id, CANCEL_ABORT_REASON).
+  const onAbort = (): void => latch.request(sources.signal?.reason === CANCEL_ABORT_REASON ? 'cancelled' : 'shutdown');
   const onSignal = (): void => latch.request('shutdown');
   if (sources.signal?.aborted) onAbort();
   sources.signal?.addEventListener('abort', onAbort, { once: true });

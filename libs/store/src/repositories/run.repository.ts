@@ -2,7 +2,7 @@ import { mutateReturning } from '../sql';
 import type { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import type { RunConfig } from '@ablate/detection';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { RUN_STATUSES, RunAttemptEntity, RunEntity, type EndedRunStatus, type RunStatus } from '../entities';
 import type { SweepRepository } from './sweep.repository';
 import { newQueuedRun } from './new-run';
@@ -193,7 +193,8 @@ export class RunRepository {
 
   /**
    * Cancels one run: a queued run becomes 'cancelled' at once (`cancelled: true`; remove its job),
-   * a running one is flagged for its worker (`stopping: true`); an ended run is left alone.
+   * a running one is flagged for its worker (`stopping: true`); an ended run is left alone and
+   * ConflictError (409) says so.
    */
   async requestCancel(runId: string): Promise<{ run: RunEntity; cancelled: boolean; stopping: boolean }> {
     const cancelled = await mutateReturning(this.ds,
@@ -208,6 +209,9 @@ export class RunRepository {
       [runId],
     );
     const run = await this.get(runId);
+    if (cancelled.length === 0 && stopping.length === 0) {
+      throw new ConflictError(`run ${runId} has already ended (${run.status}): nothing to cancel`);
+    }
     if (run.sweepId) await this.sweeps.refreshStatus(run.sweepId);
     return { run, cancelled: cancelled.length > 0, stopping: stopping.length > 0 };
   }

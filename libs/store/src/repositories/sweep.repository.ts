@@ -4,9 +4,9 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import type { PlannedRun, SweepSpec } from '@ablate/jobs';
 import { pgErrorCode } from '../data-source';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
 import { newQueuedRun } from './new-run';
-import { RUN_STATUSES, RunEntity, SweepEntity, type RunStatus, type SweepStatus } from '../entities';
+import { ENDED_SWEEP_STATUSES, RUN_STATUSES, RunEntity, SweepEntity, type RunStatus, type SweepStatus } from '../entities';
 
 export interface NewSweep {
   spec: SweepSpec;
@@ -160,7 +160,8 @@ export class SweepRepository {
   /**
    * Rolls the sweep's status up from its runs, atomically: queued (no run started) → running →
    * once every run has ended, completed (no failure), completed_with_failures (some runs failed or
-   * diverged) or failed (no run completed); or cancelling → cancelled after a cancel request. Sets started_at / finished_at once. Returns the new status.
+   * diverged) or failed (no run completed); cancelled after a cancel request (cancelling
+   * meanwhile) or when each of its runs was cancelled one by one. Sets started_at / finished_at once. Returns the new status.
    */
   async refreshStatus(id: string, manager: EntityManager = this.ds.manager): Promise<SweepStatus> {
     const rows = await mutateReturning<{ status: SweepStatus }>(manager,
@@ -175,6 +176,7 @@ export class SweepRepository {
          status = CASE
            WHEN c.ended = c.total THEN (CASE
              WHEN s.cancel_requested_at IS NOT NULL THEN 'cancelled'
+             WHEN c.failed = 0 AND c.completed = 0 THEN 'cancelled'
              WHEN c.failed = 0 THEN 'completed'
              WHEN c.completed = 0 THEN 'failed'
              ELSE 'completed_with_failures' END)
@@ -194,15 +196,22 @@ export class SweepRepository {
   /**
    * Cancels a sweep: queued runs become 'cancelled' at once, running runs get
    * `cancel_requested_at` (the worker polls `RunRepository.isCancelRequested` and ends them as
-   * 'cancelled'). Idempotent. The caller removes the cancelled runs' jobs from the queue.
+   * 'cancelled'). Idempotent while it runs; ConflictError (409) once the sweep has ended. The
+   * caller removes the cancelled runs' jobs from the queue.
    */
   async requestCancel(id: string): Promise<CancelOutcome> {
     return this.ds.transaction(async (m) => {
       const updated = await mutateReturning(m,
-        `UPDATE sweeps SET cancel_requested_at = coalesce(cancel_requested_at, now()) WHERE id = $1 RETURNING id`,
-        [id],
+        `UPDATE sweeps SET cancel_requested_at = coalesce(cancel_requested_at, now())
+          WHERE id = $1 AND status <> ALL($2::text[]) RETURNING id`,
+        [id, ENDED_SWEEP_STATUSES],
       );
-      if (updated.length === 0) throw new NotFoundError('sweep', id);
+      if (updated.length === 0) {
+        // An ended sweep keeps the status its runs earned: cancelling it changes nothing.
+        const sweep = await m.getRepository(SweepEntity).findOneBy({ id });
+        if (!sweep) throw new NotFoundError('sweep', id);
+        throw new ConflictError(`sweep ${id} has already ended (${sweep.status}): nothing to cancel`);
+      }
       const cancelled = await mutateReturning<{ id: string }>(m,
         `UPDATE runs SET status = 'cancelled', finished_at = now(), updated_at = now(), cancel_requested_at = now(),
                 error = 'cancelled before it started'
