@@ -211,11 +211,16 @@ describe('sweeps', () => {
     expect(first.data.config.loss).toMatchObject({ gamma: 0, alpha: 0.25 });
     expect(first.parent?.id).toBe(sweep.id);
 
-    // The same Idempotency-Key returns the first sweep and enqueues nothing new.
-    const again = await http.post('/sweeps').set(AUTH).set('Idempotency-Key', 'sweep-a').send(focal('flow-again'));
+    // The same Idempotency-Key with the same body (keys in another order) returns the first sweep and enqueues nothing new…
+    const { grid, ...rest } = focal('flow');
+    const again = await http.post('/sweeps').set(AUTH).set('Idempotency-Key', 'sweep-a').send({ grid, ...rest });
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(sweep.id);
     expect(again.body.name).toBe('flow');
+    // …with another body it is refused, not answered with the first sweep.
+    const other = await http.post('/sweeps').set(AUTH).set('Idempotency-Key', 'sweep-a').send(focal('flow-again'));
+    expect(other.status).toBe(422);
+    expect(other.body.issues).toEqual([{ path: 'headers.idempotency-key', message: 'used before with a different body' }]);
     expect((await train.getJobs(['prioritized', 'waiting'])).length).toBe(jobs.length);
     const count: { n: number }[] = await store.dataSource.query('SELECT count(*)::int AS n FROM sweeps');
     expect(count[0].n).toBe(1);

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Response } from 'express';
 import { ValidationError, type FieldIssue } from '@ablate/jobs';
-import { AblationQueryError, ConflictError, NotFoundError } from '@ablate/store';
+import { AblationQueryError, ConflictError, IdempotencyKeyReusedError, NotFoundError } from '@ablate/store';
 
 /** Body of every error response. */
 export interface ErrorBody {
@@ -21,7 +21,7 @@ export interface ErrorBody {
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 export function errorBody(statusCode: number, message: string, issues?: FieldIssue[]): ErrorBody {
@@ -34,6 +34,7 @@ export function toErrorBody(e: unknown): ErrorBody {
   if (e instanceof AblationQueryError) return errorBody(400, e.message, [{ path: e.field, message: e.message.slice(e.field.length + 2) }]);
   if (e instanceof NotFoundError) return errorBody(404, e.message);
   if (e instanceof ConflictError) return errorBody(409, e.message);
+  if (e instanceof IdempotencyKeyReusedError) return errorBody(422, e.message, [{ path: 'headers.idempotency-key', message: 'used before with a different body' }]);
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const response = e.getResponse();

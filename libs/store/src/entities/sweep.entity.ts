@@ -18,6 +18,8 @@ export class SweepEntity {
   @Column({ name: 'run_count', type: 'int' }) runCount!: number;
   /** The client's `Idempotency-Key`; a repeated POST with it returns this sweep. */
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true }) idempotencyKey!: string | null;
+  /** SHA-256 (hex) of the canonical JSON of the spec the key came with; null for older sweeps. */
+  @Column({ name: 'idempotency_body_sha256', type: 'char', length: 64, nullable: true }) idempotencyBodySha256!: string | null;
   /** Set once the BullMQ flow was added; null means the request died between commit and enqueue. */
   @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt!: Date | null;
   @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true }) cancelRequestedAt!: Date | null;

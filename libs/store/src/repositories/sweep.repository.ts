@@ -1,10 +1,10 @@
 import { mutateReturning } from '../sql';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
 import type { PlannedRun, SweepSpec } from '@ablate/jobs';
 import { pgErrorCode } from '../data-source';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../errors';
 import { newQueuedRun } from './new-run';
 import { ENDED_SWEEP_STATUSES, RUN_STATUSES, RunEntity, SweepEntity, type RunStatus, type SweepStatus } from '../entities';
 
@@ -60,12 +60,14 @@ export class SweepRepository {
    */
   async createWithRuns(input: NewSweep): Promise<CreatedSweep> {
     const key = input.idempotencyKey ?? null;
+    const bodyHash = key === null ? null : specHash(input.spec);
     if (key !== null) {
-      const existing = await this.existingByKey(key);
+      const existing = await this.existingByKey(key, bodyHash);
       if (existing) return existing;
     }
     const now = new Date();
     const sweep = this.newSweep(input.spec, input.runs.length, key, now);
+    sweep.idempotencyBodySha256 = bodyHash;
     const runs = input.runs.map((run) => newSweepRun(sweep, run, now));
     try {
       await this.ds.transaction(async (m) => {
@@ -74,7 +76,7 @@ export class SweepRepository {
       });
     } catch (e) {
       if (key !== null && pgErrorCode(e) === '23505') {
-        const existing = await this.existingByKey(key);
+        const existing = await this.existingByKey(key, bodyHash);
         if (existing) return existing;
       }
       throw e;
@@ -95,6 +97,7 @@ export class SweepRepository {
       priority: spec.priority ?? null,
       runCount,
       idempotencyKey: key,
+      idempotencyBodySha256: null,
       enqueuedAt: null,
       cancelRequestedAt: null,
       createdAt: now,
@@ -103,9 +106,12 @@ export class SweepRepository {
     });
   }
 
-  private async existingByKey(key: string): Promise<CreatedSweep | null> {
+  /** The sweep created with `key`, or null; IdempotencyKeyReusedError if it came with another body. */
+  private async existingByKey(key: string, bodyHash: string | null): Promise<CreatedSweep | null> {
     const sweep = await this.ds.getRepository(SweepEntity).findOneBy({ idempotencyKey: key });
-    return sweep ? { sweep, runs: await this.runsOf(sweep.id), created: false } : null;
+    if (!sweep) return null;
+    if (sweep.idempotencyBodySha256 !== null && sweep.idempotencyBodySha256 !== bodyHash) throw new IdempotencyKeyReusedError(key);
+    return { sweep, runs: await this.runsOf(sweep.id), created: false };
   }
 
   /** The sweep, or NotFoundError. */
@@ -243,6 +249,20 @@ function newSweepRun(sweep: SweepEntity, run: PlannedRun, now: Date): RunEntity 
     },
     now,
   );
+}
+
+/** SHA-256 of the spec's canonical JSON (keys sorted), so key order and whitespace do not matter. */
+function specHash(spec: SweepSpec): string {
+  return createHash('sha256').update(canonicalJson(spec)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 const ENDED = new Set<RunStatus>(['completed', 'failed', 'diverged', 'cancelled']);
