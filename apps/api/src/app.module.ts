@@ -11,6 +11,7 @@ import { AllExceptionsFilter } from './http/http-errors';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { QueueService } from './queue/queue.service';
+import { ReconcilerService } from './reconciler/reconciler.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { SweepsController } from './sweeps/sweeps.controller';
@@ -53,6 +54,7 @@ export class AppModule {
             }),
         },
         QueueCloser,
+        ReconcilerService,
         SweepsService,
         RunsService,
         EvaluationsService,

@@ -14,6 +14,11 @@ export const TrainJobDataSchema = z
     /** null for a run posted on its own (POST /runs). */
     sweepId: z.uuid().nullable(),
     config: RunConfigSchema,
+    /**
+     * Attempts the run had before this job (a job re-enqueued by the API's reconciler after its
+     * first was lost): the worker numbers this job's attempts after them. @defaultValue 0
+     */
+    attemptOffset: z.number().int().min(0).optional(),
   })
   .strict();
 

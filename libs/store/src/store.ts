@@ -66,6 +66,26 @@ export class Store {
     await this.dataSource.query('SELECT 1');
   }
 
+  /**
+   * Runs `fn` only if this process gets the session advisory lock `key` at once (held on one
+   * connection for the duration); resolves to undefined when another process holds it. Several
+   * API replicas thus run a periodic job one at a time.
+   */
+  async whileHoldingLock<T>(key: number, fn: () => Promise<T>): Promise<T | undefined> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      const [{ locked }] = (await runner.query('SELECT pg_try_advisory_lock($1) AS locked', [key])) as { locked: boolean }[];
+      if (!locked) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [key]).catch(() => undefined);
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

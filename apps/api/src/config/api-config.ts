@@ -39,6 +39,10 @@ export interface ApiConfig {
   artifactDir?: string;
   /** /health reports the queues down when the oldest waiting job is older. @defaultValue ABLATE_MAX_QUEUE_LAG_S or 86400 */
   maxQueueLagSeconds: number;
+  /** Period of the reconciler's passes (queued/running runs whose job vanished); 0 turns it off. @defaultValue ABLATE_RECONCILE_EVERY_MS or 30000 */
+  reconcileEveryMs: number;
+  /** Runs younger than this are left to the request that is enqueueing them. @defaultValue ABLATE_RECONCILE_GRACE_S or 30 */
+  reconcileGraceSeconds: number;
   /** Where dataset files live; submitted dataset references are checked against it. @defaultValue ABLATE_DATA_ROOT or ./data */
   dataRoot: string;
   /** Nest's logger on or off. @defaultValue true */
@@ -100,6 +104,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     trainBackoffMs: int(env, 'ABLATE_TRAIN_BACKOFF_MS', DEFAULT_TRAIN_BACKOFF_MS),
     ...(env['ABLATE_ARTIFACT_DIR'] ? { artifactDir: env['ABLATE_ARTIFACT_DIR'] } : {}),
     maxQueueLagSeconds: int(env, 'ABLATE_MAX_QUEUE_LAG_S', 86_400),
+    reconcileEveryMs: int(env, 'ABLATE_RECONCILE_EVERY_MS', 30_000),
+    reconcileGraceSeconds: int(env, 'ABLATE_RECONCILE_GRACE_S', 30),
     dataRoot: dataRootOf(env['ABLATE_DATA_ROOT'] || undefined),
     logger: true,
   };

@@ -4,6 +4,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { QueueService } from '../queue/queue.service';
+import { ReconcilerService } from '../reconciler/reconciler.service';
 
 /** Bound on each probe, so /health answers even when a dependency hangs. */
 const PROBE_TIMEOUT_MS = 2000;
@@ -15,7 +16,10 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
   ]);
 }
 
-/** GET /health (no auth): PostgreSQL, Redis and queue lag; 503 when one is down. */
+/**
+ * GET /health (no auth): PostgreSQL, Redis, queue lag and the reconciler, each named with its
+ * state; 503 when one is down, the body's `error` naming which (Terminus' format).
+ */
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
@@ -25,6 +29,7 @@ export class HealthController {
     @Inject(Store) private readonly store: Store,
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(ReconcilerService) private readonly reconciler: ReconcilerService,
   ) {}
 
   @Get()
@@ -45,7 +50,17 @@ export class HealthController {
           return s.down({ message: (e as Error).message });
         }
       },
+      () => this.reconcilerState(),
     ]);
+  }
+
+  /** Down while the last reconciler pass of this process left runs it could not check or repair. */
+  private reconcilerState() {
+    const s = this.indicators.check('reconciler');
+    const last = this.reconciler.lastReport();
+    if (!last) return s.up({ lastPassAt: null });
+    const data = { lastPassAt: last.at.toISOString(), checked: last.checked, requeued: last.requeued, failed: last.failed, unrepaired: last.unrepaired, ...(last.error ? { message: last.error } : {}) };
+    return last.unrepaired > 0 || last.error ? s.down(data) : s.up(data);
   }
 
   private async probe(key: string, ping: () => Promise<void>) {

@@ -74,6 +74,24 @@ export class QueueService {
     await this.queues.train.add('train', data, this.trainOptions(run.id, run.priority));
   }
 
+  /**
+   * Adds a train job again for a run whose job was lost (job id = run id, so a second call is a
+   * no-op), as a job of its own: the sweep's parent job may be gone too, and the store rolls the
+   * sweep up on every run end anyway. Its attempts are numbered after the run's earlier ones.
+   */
+  async reenqueueRun(run: RunEntity): Promise<void> {
+    const data: TrainJobData = { runId: run.id, sweepId: run.sweepId, config: run.config, attemptOffset: run.attempts };
+    await this.queues.train.add('train', data, this.trainOptions(run.id, run.priority));
+  }
+
+  /** The state of a run's train job and, when it failed, why; `missing` when Redis has no such job. */
+  async trainJobState(runId: string): Promise<{ state: string; failedReason?: string }> {
+    const job = await this.queues.train.getJob(runId);
+    if (!job) return { state: 'missing' };
+    const state = await job.getState();
+    return state === 'failed' ? { state, failedReason: job.failedReason } : { state };
+  }
+
   /** Adds an evaluate job (id = evaluation id), replacing a finished job of the same id (a retried evaluation). */
   async enqueueEvaluation(data: EvaluateJobData): Promise<void> {
     const previous = await this.queues.evaluate.getJob(data.evaluationId);

@@ -29,7 +29,7 @@ export default async function processTrainJob(
     config: payload.config,
     // attemptsStarted counts every start, including a stalled job's recovery and a requeue after
     // SIGTERM, which attemptsMade (failures only) would not tell apart.
-    attempt: Math.max(job.attemptsStarted, job.attemptsMade + 1),
+    attempt: (payload.attemptOffset ?? 0) + Math.max(job.attemptsStarted, job.attemptsMade + 1),
     store: ctx.store,
     training: ctx.training,
     backend: ctx.backend,

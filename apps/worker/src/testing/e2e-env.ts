@@ -28,8 +28,11 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates a fresh database `ablate_e2e_<label>_<random>` and a unique BullMQ prefix. */
-export async function createE2eEnv(label: string): Promise<E2eEnv> {
+/**
+ * Creates a fresh database `ablate_e2e_<label>_<random>` and a unique BullMQ prefix, on the shared
+ * Redis unless `redisUrl` names another (a fault test's throw-away server).
+ */
+export async function createE2eEnv(label: string, redisUrl: string = E2E_REDIS_URL): Promise<E2eEnv> {
   const suffix = `${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
   const dbName = `ablate_e2e_${suffix}`;
   await admin((c) => c.query(`CREATE DATABASE "${dbName}"`));
@@ -39,12 +42,12 @@ export async function createE2eEnv(label: string): Promise<E2eEnv> {
   const prefix = `e2e-${suffix}`;
   return {
     databaseUrl,
-    redisUrl: E2E_REDIS_URL,
+    redisUrl,
     prefix,
-    env: { DATABASE_URL: databaseUrl, REDIS_URL: E2E_REDIS_URL, ABLATE_QUEUE_PREFIX: prefix },
+    env: { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, ABLATE_QUEUE_PREFIX: prefix },
     dispose: async () => {
       for (const name of QUEUE_NAMES) {
-        const queue = new Queue(name, { connection: { url: E2E_REDIS_URL }, prefix });
+        const queue = new Queue(name, { connection: { url: redisUrl }, prefix });
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
       }

@@ -23,6 +23,10 @@ export interface StackOptions {
   workers?: number;
   /** Environment of every worker (e.g. ABLATE_LOCK_MS). */
   workerEnv?: Record<string, string>;
+  /** Environment of the API (e.g. ABLATE_RECONCILE_EVERY_MS). */
+  apiEnv?: Record<string, string>;
+  /** Redis of the stack. @defaultValue the shared one (REDIS_URL or localhost:6379) */
+  redisUrl?: string;
   /** Print the processes' output as it comes (debugging). */
   echo?: boolean;
 }
@@ -33,11 +37,11 @@ export interface StackOptions {
  * production; the test talks to them over HTTP and reads PostgreSQL to assert.
  */
 export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
-  const env = await createE2eEnv(label);
+  const env = await createE2eEnv(label, options.redisUrl);
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const echo = options.echo ?? process.env.ABLATE_E2E_ECHO === '1';
-  const api = spawnApp('api', 'api', { ...env.env, PORT: String(port), ABLATE_API_KEYS: E2E_API_KEY, ABLATE_TRAIN_BACKOFF_MS: '200' }, { echo });
+  const api = spawnApp('api', 'api', { ...env.env, PORT: String(port), ABLATE_API_KEYS: E2E_API_KEY, ABLATE_TRAIN_BACKOFF_MS: '200', ...options.apiEnv }, { echo });
   const workers: AppProcess[] = [];
   const addWorker = async (extraEnv: Record<string, string> = {}): Promise<AppProcess> => {
     const w = spawnApp(`worker-${workers.length + 1}`, 'worker', { ABLATE_CONCURRENCY: '1', ...env.env, ...options.workerEnv, ...extraEnv }, { echo });

@@ -216,6 +216,41 @@ export class RunRepository {
     return { run, cancelled: cancelled.length > 0, stopping: stopping.length > 0 };
   }
 
+  /**
+   * Runs that should have a train job, for the reconciler: queued ones older than `graceSeconds`
+   * (younger ones may be in the middle of being enqueued), and running ones silent for as long
+   * (a training run writes its progress every second; one that is still writing is in a worker's
+   * hands even if its job's lock was lost).
+   */
+  async openRuns(graceSeconds: number): Promise<RunEntity[]> {
+    return this.ds
+      .getRepository(RunEntity)
+      .createQueryBuilder('r')
+      .where(
+        `(r.status = 'queued' AND r.created_at < now() - make_interval(secs => :grace))
+          OR (r.status = 'running' AND r.updated_at < now() - make_interval(secs => :grace))`,
+        { grace: graceSeconds },
+      )
+      .orderBy('r.created_at')
+      .getMany();
+  }
+
+  /**
+   * A running run whose job vanished from the queue: its open attempt is closed as failed with
+   * `reason` and the run goes back to 'queued', keeping its step (the new job resumes from its
+   * latest checkpoint).
+   */
+  async requeueLost(runId: string, reason: string): Promise<void> {
+    await this.ds.transaction(async (m) => {
+      await m.query(
+        `UPDATE run_attempts SET status = 'failed', error = $2, end_step = (SELECT step FROM runs WHERE id = $1), ended_at = now()
+          WHERE run_id = $1 AND status = 'running'`,
+        [runId, reason],
+      );
+      await m.query(`UPDATE runs SET status = 'queued', updated_at = now() WHERE id = $1 AND status = 'running'`, [runId]);
+    });
+  }
+
   /** Number of runs in each status (all sweeps): the `runs by status` gauge. */
   async countByStatus(): Promise<Record<RunStatus, number>> {
     const rows: { status: RunStatus; n: number }[] = await this.ds.query(

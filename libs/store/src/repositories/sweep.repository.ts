@@ -200,6 +200,21 @@ export class SweepRepository {
   }
 
   /**
+   * Sweeps whose runs have all ended but whose status is not final (a roll-up lost to an outage):
+   * refreshes each; returns their ids.
+   */
+  async refreshStale(): Promise<string[]> {
+    const rows: { id: string }[] = await this.ds.query(
+      `SELECT s.id FROM sweeps s
+        WHERE s.status <> ALL($1::text[])
+          AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.sweep_id = s.id AND r.status IN ('queued', 'running'))`,
+      [ENDED_SWEEP_STATUSES],
+    );
+    for (const { id } of rows) await this.refreshStatus(id);
+    return rows.map((r) => r.id);
+  }
+
+  /**
    * Cancels a sweep: queued runs become 'cancelled' at once, running runs get
    * `cancel_requested_at` (the worker polls `RunRepository.isCancelRequested` and ends them as
    * 'cancelled'). Idempotent while it runs; ConflictError (409) once the sweep has ended. The
