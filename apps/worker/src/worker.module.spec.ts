@@ -11,7 +11,7 @@ import { WorkerPool } from './queue/worker-pool.service';
 import { HANDLERS, WorkerModule } from './worker.module';
 
 /** The store is not what these tests are about (the e2e tests use the real one): an inert stand-in. */
-const inertStore: SweepStorePort = { failRunIfOpen: async () => {}, failEvaluationIfOpen: async () => {}, finishSweep: async () => {}, close: async () => {} };
+const inertStore: SweepStorePort = { failRunIfOpen: async () => {}, failEvaluationIfOpen: async () => {}, finishSweep: async () => {}, ping: async () => {}, close: async () => {} };
 
 async function boot(handlers: unknown[]) {
   const config = { ...workerConfigFromEnv({}), queuePrefix: `spec-${randomBytes(4).toString('hex')}`, concurrency: 1 };

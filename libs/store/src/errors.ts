@@ -24,3 +24,24 @@ export class IdempotencyKeyReusedError extends Error {
     super(`Idempotency-Key ${JSON.stringify(key)} was used before with a different body; use a new key for a new sweep`);
   }
 }
+
+/** Socket-level failures: the server is not there (yet) or went away mid-request. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+/** SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart). */
+const UNAVAILABLE_SQLSTATE = /^(08|57P)/;
+/** What node-postgres says when a connection dies under it (no code attached). */
+const TERMINATED = /Connection terminated|connection (is )?closed|terminating connection|the database system is (starting up|shutting down)|Client has encountered a connection error/i;
+
+/**
+ * Whether an error means PostgreSQL could not be reached — an outage to wait out, not a fault of
+ * the work that was being done. Looks through TypeORM's QueryFailedError (`driverError`) and
+ * `cause` chains.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === 'string' && (NETWORK_CODES.has(e.code) || UNAVAILABLE_SQLSTATE.test(e.code))) return true;
+    if (typeof e.message === 'string' && TERMINATED.test(e.message)) return true;
+    e = (e.driverError ?? e.cause) as typeof e;
+  }
+  return false;
+}

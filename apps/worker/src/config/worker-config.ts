@@ -27,6 +27,12 @@ export interface WorkerConfig {
   metricsEvery: number;
   /** How often a running job polls the store's cancel flag, ms. Env `ABLATE_CANCEL_POLL_MS`. @defaultValue 1000 */
   cancelPollMs: number;
+  /**
+   * Longest PostgreSQL outage a running job waits out (retrying with backoff, then resuming from
+   * its checkpoint) before it fails; an outage within it consumes none of the run's attempts.
+   * Env `ABLATE_OUTAGE_BUDGET_MS`. @defaultValue 600000 (10 minutes)
+   */
+  outageBudgetMs: number;
   /** Root that dataset and weight paths resolve under (nothing outside it is read). Env `ABLATE_DATA_ROOT`. @defaultValue ./data, as the API and CLI */
   dataRoot: string;
 }
@@ -63,6 +69,7 @@ export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
     lockMs: positiveInt(env, 'ABLATE_LOCK_MS', 30_000),
     metricsEvery: positiveInt(env, 'ABLATE_METRICS_EVERY', 10),
     cancelPollMs: positiveInt(env, 'ABLATE_CANCEL_POLL_MS', 1000),
+    outageBudgetMs: positiveInt(env, 'ABLATE_OUTAGE_BUDGET_MS', 600_000),
     dataRoot: dataRootOf(env.ABLATE_DATA_ROOT || undefined),
   };
 }
@@ -78,6 +85,7 @@ export function workerConfigToEnv(config: WorkerConfig): Record<string, string> 
     ABLATE_LOCK_MS: String(config.lockMs),
     ABLATE_METRICS_EVERY: String(config.metricsEvery),
     ABLATE_CANCEL_POLL_MS: String(config.cancelPollMs),
+    ABLATE_OUTAGE_BUDGET_MS: String(config.outageBudgetMs),
     ABLATE_DATA_ROOT: config.dataRoot,
   };
 }

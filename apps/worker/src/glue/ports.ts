@@ -85,6 +85,8 @@ export interface RunStorePort {
    * the attempt is recorded as failed with `reason`, the run goes back to 'queued'.
    */
   requeueRun(runId: string, attempt: number, step: number, reason: string): Promise<void>;
+  /** Resolves when PostgreSQL answers (waiting out an outage). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,6 +98,8 @@ export interface SweepStorePort {
   failEvaluationIfOpen(evaluationId: string, error: string): Promise<void>;
   /** Marks the sweep done; its status follows from its runs' fates. */
   finishSweep(sweepId: string): Promise<void>;
+  /** Resolves when PostgreSQL answers (waiting out an outage). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,4 @@
-import { openStore, storeOptionsFromEnv, type EvaluationResult } from '@ablate/store';
+import { NotFoundError, openStore, storeOptionsFromEnv, type EvaluationResult } from '@ablate/store';
 import type { EvaluationStorePort, RunStorePort, SweepStorePort } from './ports';
 
 const ENDED = new Set(['completed', 'failed', 'diverged', 'cancelled']);
@@ -49,6 +49,7 @@ export async function createRunStore(databaseUrl: string): Promise<RunStorePort 
       await r.evaluations.completeEvaluation(id, result as Omit<EvaluationResult, 'dataset' | 'step'>);
     },
     failEvaluation: (id, error) => r.evaluations.failEvaluation(id, error),
+    ping: () => r.ping(),
     close: () => r.close(),
   };
 }
@@ -58,16 +59,23 @@ export async function createSweepStore(databaseUrl: string): Promise<SweepStoreP
   const r = await openRepositories(databaseUrl, 2);
   return {
     failRunIfOpen: async (runId, error) => {
-      const run = await r.runs.get(runId).catch(() => null);
+      // Only a run that does not exist is skipped: an outage must surface, so the caller retries it.
+      const run = await r.runs.get(runId).catch(nullIfNotFound);
       if (run && !ENDED.has(run.status)) await r.runs.finishRun(runId, 'failed', { error });
     },
     failEvaluationIfOpen: async (id, error) => {
-      const evaluation = await r.evaluations.get(id).catch(() => null);
+      const evaluation = await r.evaluations.get(id).catch(nullIfNotFound);
       if (evaluation && evaluation.status !== 'completed') await r.evaluations.failEvaluation(id, error);
     },
     finishSweep: async (sweepId) => {
       await r.sweeps.refreshStatus(sweepId);
     },
+    ping: () => r.ping(),
     close: () => r.close(),
   };
+}
+
+function nullIfNotFound(err: unknown): null {
+  if (err instanceof NotFoundError) return null;
+  throw err;
 }

@@ -6,6 +6,7 @@ import type { WorkerConfig } from '../config/worker-config';
 import { parseTrainPayload } from '../glue/jobs.glue';
 import type { SweepStorePort } from '../glue/ports';
 import { SWEEP_STORE } from '../glue/store.token';
+import { rideOutStoreOutages } from '../sandbox/store-outage';
 import { QueueHandler, type HandlerSpec } from './queue-handler';
 
 /** The `train` queue: each job trains one run in a sandboxed child (see sandbox/train.processor.ts). */
@@ -30,6 +31,9 @@ export class TrainHandler extends QueueHandler {
    */
   override async onFailed(job: Job, error: Error): Promise<void> {
     if ((await job.getState()) !== 'failed') return; // a retry is coming
-    await this.store.failRunIfOpen(parseTrainPayload(job.data).runId, error.message);
+    const { runId } = parseTrainPayload(job.data);
+    // Recorded even across an outage of PostgreSQL (within the budget; past it, the API's
+    // reconciler records it from the failed job's reason).
+    await rideOutStoreOutages(() => this.store.failRunIfOpen(runId, error.message), { budgetMs: this.config.outageBudgetMs, ping: () => this.store.ping() });
   }
 }

@@ -3,6 +3,7 @@ import { createBackendPort } from '../glue/backend.glue';
 import type { BackendPort, EvaluationStorePort, EvaluatorPort, RunStorePort, TrainingPort } from '../glue/ports';
 import { createRunStore } from '../glue/store.glue';
 import { createEvaluatorPort, createTrainingPort } from '../glue/training.glue';
+import { rideOutStoreOutages } from './store-outage';
 
 /** What a sandboxed child keeps for its whole life: one store connection, one backend. */
 export interface ChildContext {
@@ -22,13 +23,20 @@ let context: Promise<ChildContext> | undefined;
 export function childContext(): Promise<ChildContext> {
   context ??= (async () => {
     const config = workerConfigFromEnv();
-    return {
-      config,
-      store: await createRunStore(config.databaseUrl),
-      training: createTrainingPort(),
-      evaluator: createEvaluatorPort(),
-      backend: createBackendPort(),
-    };
+    // PostgreSQL may be down when the child starts: wait it out like any store call of a job.
+    const store = await rideOutStoreOutages(() => createRunStore(config.databaseUrl), {
+      budgetMs: config.outageBudgetMs,
+      ping: () => probeStore(config.databaseUrl),
+    });
+    return { config, store, training: createTrainingPort(), evaluator: createEvaluatorPort(), backend: createBackendPort() };
   })();
+  // A context that failed to open is not kept: the next job tries again.
+  context.catch(() => (context = undefined));
   return context;
+}
+
+/** Resolves when a fresh connection to `databaseUrl` answers. */
+async function probeStore(databaseUrl: string): Promise<void> {
+  const store = await createRunStore(databaseUrl);
+  await store.close();
 }

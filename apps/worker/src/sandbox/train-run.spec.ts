@@ -40,6 +40,7 @@ class RecordingStore implements RunStorePort {
   async requeueRun(_: string, attempt: number, step: number) {
     this.calls.push(`requeued attempt ${attempt} at ${step}`);
   }
+  async ping(): Promise<void> {}
   async close() {}
 }
 

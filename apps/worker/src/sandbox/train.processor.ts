@@ -1,6 +1,7 @@
 import { UnrecoverableError, WaitingError, type SandboxedJob } from 'bullmq';
 import { parseTrainPayload, type TrainJobResult } from '../glue/jobs.glue';
 import { childContext } from './child-context';
+import { rideOutStoreOutages } from './store-outage';
 import { executeTrainRun, type TrainJobProgress } from './train-run';
 
 /**
@@ -24,7 +25,9 @@ export default async function processTrainJob(
     // A malformed payload stays malformed on every retry.
     throw new UnrecoverableError(err instanceof Error ? err.message : String(err));
   }
-  const outcome = await executeTrainRun({
+  // A PostgreSQL outage is waited out inside this attempt and the run resumed from its checkpoint:
+  // it must not consume the run's attempts (three used to go within seconds of a restart).
+  const outcome = await rideOutStoreOutages(() => executeTrainRun({
     runId: payload.runId,
     config: payload.config,
     // attemptsStarted counts every start, including a stalled job's recovery and a requeue after
@@ -39,6 +42,10 @@ export default async function processTrainJob(
     metricsEvery: ctx.config.metricsEvery,
     cancelPollMs: ctx.config.cancelPollMs,
     dataRoot: ctx.config.dataRoot,
+  }), {
+    budgetMs: ctx.config.outageBudgetMs,
+    ping: () => ctx.store.ping(),
+    onOutage: (err) => console.warn(`run ${payload.runId}: PostgreSQL unreachable (${(err as Error).message}); waiting up to ${ctx.config.outageBudgetMs / 1000} s, then resuming from the checkpoint`),
   });
   switch (outcome.kind) {
     case 'completed':

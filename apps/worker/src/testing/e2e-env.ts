@@ -18,8 +18,8 @@ export interface E2eEnv {
   dispose(): Promise<void>;
 }
 
-async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: ADMIN_DATABASE_URL });
+async function admin<T>(fn: (c: Client) => Promise<T>, adminUrl = ADMIN_DATABASE_URL): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
     return await fn(client);
@@ -30,13 +30,13 @@ async function admin<T>(fn: (c: Client) => Promise<T>): Promise<T> {
 
 /**
  * Creates a fresh database `ablate_e2e_<label>_<random>` and a unique BullMQ prefix, on the shared
- * Redis unless `redisUrl` names another (a fault test's throw-away server).
+ * Redis and PostgreSQL unless `redisUrl` / `adminUrl` name others (a fault test's throw-away servers).
  */
-export async function createE2eEnv(label: string, redisUrl: string = E2E_REDIS_URL): Promise<E2eEnv> {
+export async function createE2eEnv(label: string, redisUrl: string = E2E_REDIS_URL, adminUrl: string = ADMIN_DATABASE_URL): Promise<E2eEnv> {
   const suffix = `${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
   const dbName = `ablate_e2e_${suffix}`;
-  await admin((c) => c.query(`CREATE DATABASE "${dbName}"`));
-  const url = new URL(ADMIN_DATABASE_URL);
+  await admin((c) => c.query(`CREATE DATABASE "${dbName}"`), adminUrl);
+  const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   const databaseUrl = url.toString();
   const prefix = `e2e-${suffix}`;
@@ -51,7 +51,7 @@ export async function createE2eEnv(label: string, redisUrl: string = E2E_REDIS_U
         await queue.obliterate({ force: true }).catch(() => undefined);
         await queue.close();
       }
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`));
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`), adminUrl).catch(() => undefined);
     },
   };
 }

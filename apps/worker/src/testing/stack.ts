@@ -27,6 +27,8 @@ export interface StackOptions {
   apiEnv?: Record<string, string>;
   /** Redis of the stack. @defaultValue the shared one (REDIS_URL or localhost:6379) */
   redisUrl?: string;
+  /** A PostgreSQL server's admin URL to create the stack's database on. @defaultValue the shared one */
+  postgresAdminUrl?: string;
   /** Print the processes' output as it comes (debugging). */
   echo?: boolean;
 }
@@ -37,7 +39,7 @@ export interface StackOptions {
  * production; the test talks to them over HTTP and reads PostgreSQL to assert.
  */
 export async function startStack(label: string, options: StackOptions = {}): Promise<Stack> {
-  const env = await createE2eEnv(label, options.redisUrl);
+  const env = await createE2eEnv(label, options.redisUrl, options.postgresAdminUrl);
   const port = await freePort();
   const apiUrl = `http://127.0.0.1:${port}`;
   const echo = options.echo ?? process.env.ABLATE_E2E_ECHO === '1';
