@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -38,10 +39,10 @@ export class RunsController {
     const s = step === undefined ? undefined : intQuery('step', step, 0, 0, 2 ** 31 - 1);
     const ckpt = await this.runs.checkpoint(id, s);
     res.setHeader('X-Checkpoint-Step', String(ckpt.step));
-    return new StreamableFile(Buffer.from(ckpt.bytes), {
+    return new StreamableFile(Readable.from(ckpt.chunks), {
       type: 'application/octet-stream',
       disposition: `attachment; filename="${id}-step${ckpt.step}.ckpt"`,
-      length: ckpt.bytes.byteLength,
+      length: ckpt.size,
     });
   }
 

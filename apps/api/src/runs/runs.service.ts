@@ -98,10 +98,10 @@ export class RunsService {
     return { run: runView(outcome.run), cancelled: outcome.cancelled, stopping: outcome.stopping, removedJobs };
   }
 
-  /** The newest checkpoint, or the one of `step`. */
+  /** The newest checkpoint, or the one of `step`, as a chunked read (never whole in memory). */
   async checkpoint(id: string, step: number | undefined) {
     await this.store.runs.get(id);
-    const ckpt = step === undefined ? await this.store.checkpoints.latestCheckpoint(id) : await this.store.checkpoints.checkpointAt(id, step);
+    const ckpt = await this.store.checkpoints.openCheckpoint(id, step);
     if (!ckpt) throw new NotFoundError('checkpoint of run', step === undefined ? id : `${id} at step ${step}`);
     return ckpt;
   }

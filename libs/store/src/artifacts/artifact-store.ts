@@ -10,6 +10,18 @@ export interface StoredArtifact {
   bytes: Uint8Array;
 }
 
+/** An artifact read piece by piece: memory stays at one chunk however large the artifact. */
+export interface ArtifactReadStream {
+  step: number;
+  /** Total bytes (for Content-Length). */
+  size: number;
+  /** The bytes in order, a chunk at a time. */
+  chunks: AsyncIterable<Uint8Array>;
+}
+
+/** Bytes a streamed read holds at once. */
+export const ARTIFACT_CHUNK_BYTES = 4 * 1024 * 1024;
+
 /**
  * Where run artifacts (checkpoints) live. `PgArtifactStore` (the default) keeps them in
  * PostgreSQL, so workers on other machines need nothing shared but the database;
@@ -22,6 +34,8 @@ export interface ArtifactStore {
   get(ref: ArtifactRef): Promise<Uint8Array | null>;
   /** The artifact of this kind with the highest step, or null. */
   latest(runId: string, kind: string): Promise<StoredArtifact | null>;
+  /** A chunked read of (run, kind) at `step`, or of its highest step when `step` is undefined; null when absent. */
+  openRead(runId: string, kind: string, step?: number): Promise<ArtifactReadStream | null>;
   /** Steps held for (run, kind), ascending. */
   steps(runId: string, kind: string): Promise<number[]>;
   /** Deletes all but the `keep` highest steps of (run, kind); returns how many were deleted. */

@@ -1,4 +1,4 @@
-import type { ArtifactStore, StoredArtifact } from './artifact-store';
+import type { ArtifactReadStream, ArtifactStore, StoredArtifact } from './artifact-store';
 
 /** Checkpoints kept per run after each save. @defaultValue 2 (the newest, and one in case it is torn) */
 export const DEFAULT_CHECKPOINTS_KEPT = 2;
@@ -25,6 +25,11 @@ export class CheckpointStore {
   async checkpointAt(runId: string, step: number): Promise<StoredArtifact | null> {
     const bytes = await this.artifacts.get({ runId, kind: 'checkpoint', step });
     return bytes ? { step, bytes } : null;
+  }
+
+  /** The newest checkpoint (or that of `step`) as a chunked read, for downloads; null when absent. */
+  openCheckpoint(runId: string, step?: number): Promise<ArtifactReadStream | null> {
+    return this.artifacts.openRead(runId, 'checkpoint', step);
   }
 
   /** Steps with a checkpoint, ascending. */

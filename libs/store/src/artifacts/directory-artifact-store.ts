@@ -1,6 +1,7 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ArtifactRef, ArtifactStore, StoredArtifact } from './artifact-store';
+import { ARTIFACT_CHUNK_BYTES, type ArtifactReadStream, type ArtifactRef, type ArtifactStore, type StoredArtifact } from './artifact-store';
 
 const FILE = /^(\d+)\.bin$/;
 
@@ -31,6 +32,20 @@ export class DirectoryArtifactStore implements ArtifactStore {
   async get(ref: ArtifactRef): Promise<Uint8Array | null> {
     try {
       return new Uint8Array(await readFile(this.file(ref)));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw e;
+    }
+  }
+
+  /** A file stream: the file was renamed into place whole, and an open descriptor survives a prune. */
+  async openRead(runId: string, kind: string, step?: number): Promise<ArtifactReadStream | null> {
+    const found = step ?? (await this.steps(runId, kind)).at(-1);
+    if (found === undefined) return null;
+    const file = this.file({ runId, kind, step: found });
+    try {
+      const { size } = await stat(file);
+      return { step: found, size, chunks: createReadStream(file, { highWaterMark: ARTIFACT_CHUNK_BYTES }) };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;

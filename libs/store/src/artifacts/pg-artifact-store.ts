@@ -1,7 +1,7 @@
 import { mutateReturning } from '../sql';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { ArtifactRef, ArtifactStore, StoredArtifact } from './artifact-store';
+import { ARTIFACT_CHUNK_BYTES, type ArtifactReadStream, type ArtifactRef, type ArtifactStore, type StoredArtifact } from './artifact-store';
 
 /** Artifacts as bytea rows of `artifacts`, keyed (run_id, kind, step). */
 export class PgArtifactStore implements ArtifactStore {
@@ -32,6 +32,34 @@ export class PgArtifactStore implements ArtifactStore {
       [runId, kind],
     );
     return rows.length > 0 ? { step: rows[0].step, bytes: new Uint8Array(rows[0].bytes) } : null;
+  }
+
+  /**
+   * Reads the bytea in slices (`substring`), one query per chunk, so a 67 MB checkpoint never sits
+   * whole in the API's memory. The column is stored uncompressed (migration
+   * 1765400000000), which lets PostgreSQL fetch a slice without decompressing the whole value.
+   */
+  async openRead(runId: string, kind: string, step?: number): Promise<ArtifactReadStream | null> {
+    const rows: { step: number; size: string }[] = await this.ds.query(
+      `SELECT step, octet_length(bytes) AS size FROM artifacts WHERE run_id = $1 AND kind = $2 ${step === undefined ? '' : 'AND step = $3'}
+        ORDER BY step DESC LIMIT 1`,
+      step === undefined ? [runId, kind] : [runId, kind, step],
+    );
+    if (rows.length === 0) return null;
+    const found = rows[0].step;
+    const size = Number(rows[0].size);
+    const ds = this.ds;
+    async function* chunks(): AsyncIterable<Uint8Array> {
+      for (let offset = 0; offset < size; offset += ARTIFACT_CHUNK_BYTES) {
+        const part: { chunk: Buffer }[] = await ds.query(
+          `SELECT substring(bytes FROM $4 FOR $5) AS chunk FROM artifacts WHERE run_id = $1 AND kind = $2 AND step = $3`,
+          [runId, kind, found, offset + 1, ARTIFACT_CHUNK_BYTES],
+        );
+        if (part.length === 0) throw new Error(`artifact ${runId}/${kind}/${found} was deleted while being read`);
+        yield new Uint8Array(part[0].chunk.buffer, part[0].chunk.byteOffset, part[0].chunk.byteLength);
+      }
+    }
+    return { step: found, size, chunks: chunks() };
   }
 
   async steps(runId: string, kind: string): Promise<number[]> {
