@@ -1,4 +1,4 @@
-import { DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
+import { BackendOutOfMemoryError, DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
 import { evaluateCoco, evaluateCocoSegm, type CocoEvalResult, type CocoSegmDetection } from '@ablate/detection';
 import { ValidationError } from '@ablate/jobs';
 import type { EvaluationRecord, EvaluatorPort, TrainingPort } from './ports';
@@ -7,12 +7,28 @@ import { prCurvesOf } from './pr-curves';
 /** User errors: retrying cannot fix a bad dataset, a config that does not fit it, or a bad payload. */
 const USER_ERRORS = new Set([DatasetError.name, ExperimentError.name, ValidationError.name, 'DatasetError', 'ExperimentError', 'ValidationError']);
 
+/** Time for the failure to be recorded and reported before a retiring sandboxed child exits. */
+const RETIRE_AFTER_MS = 3000;
+
+/**
+ * A WebAssembly module that aborted cannot run another kernel: a sandboxed child whose backend
+ * died exits once the run's failure has been recorded, and BullMQ starts a fresh child for the
+ * next job. (`ablate train` exits anyway.)
+ */
+function retireThisProcess(): void {
+  if (process.send === undefined) return;
+  setTimeout(() => process.exit(1), RETIRE_AFTER_MS);
+}
+
 /** Training, evaluation and their errors, from @ablate/data's `runTraining`. */
 export function createTrainingPort(): TrainingPort {
   return {
     isUserError: (err) => err instanceof DatasetError || err instanceof ExperimentError || (err instanceof Error && USER_ERRORS.has(err.name)),
     async run(config, { hooks, resumeFrom, dataRoot }) {
-      const { result, evaluation } = await runTraining(config, { hooks, resumeFrom, dataRoot });
+      const { result, evaluation } = await runTraining(config, { hooks, resumeFrom, dataRoot }).catch((err: unknown) => {
+        if (err instanceof BackendOutOfMemoryError) retireThisProcess();
+        throw err;
+      });
       return {
         status: result.status,
         step: result.step,

@@ -13,6 +13,7 @@ import { createTrainSource } from '../pipeline/train-source';
 import { loadDataset } from '../uri/load-dataset';
 import { resolveWeightsPath } from '../uri/weights-path';
 import { evalSourceOf } from './eval-source';
+import { failClearlyOnBackendAbort } from './backend-abort';
 import { ExperimentError } from './experiment-error';
 
 /** Options of {@link runTraining}. */
@@ -54,6 +55,10 @@ export interface RunTrainingResult {
  *   when the model's classes do not match the training set's.
  */
 export async function runTraining(config: RunConfig, options: RunTrainingOptions = {}): Promise<RunTrainingResult> {
+  return failClearlyOnBackendAbort(() => trainAndEvaluate(config, options));
+}
+
+async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions): Promise<RunTrainingResult> {
   await initBackend();
   const [train, val] = await Promise.all([
     loadDataset(config.dataset.train, { dataRoot: options.dataRoot }),
