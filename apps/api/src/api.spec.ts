@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
-import IORedis from 'ioredis';
 import request from 'supertest';
-import { createTemporaryDatabase, EVALUATION_STAT_NAMES, openStore, type EvaluationStats, type Store, type TemporaryDatabase } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, EVALUATION_STAT_NAMES, type EvaluationStats, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
 import { createApiApp, type ApiApp } from './create-api-app';
 
 const KEY = 'test-key-1';
@@ -55,10 +54,7 @@ afterAll(async () => {
   await api?.close();
   await store?.close();
   await db?.drop();
-  const redis = new IORedis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefix(redisUrl, prefix);
 });
 
 describe('auth', () => {

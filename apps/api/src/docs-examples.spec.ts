@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import IORedis from 'ioredis';
 import request from 'supertest';
-import { createTemporaryDatabase, type TemporaryDatabase } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store';
 import { createApiApp, type ApiApp } from './create-api-app';
 
 /**
@@ -84,10 +83,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await db?.drop();
-  const redis = new IORedis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefix(redisUrl, prefix);
 });
 
 describe('the examples of README.md and docs/', () => {

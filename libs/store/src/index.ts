@@ -16,5 +16,5 @@ export * from './repositories/ablation.repository';
 export * from './store';
 export * from './store.module';
 export * from './testing/temporary-database';
-export { freeTcpPort, startThrowawayPostgres, startThrowawayRedis, type ThrowawayPostgres, type ThrowawayRedis } from './testing/throwaway-servers';
+export { dropRedisPrefix, freeTcpPort, startThrowawayPostgres, startThrowawayRedis, type ThrowawayPostgres, type ThrowawayRedis } from './testing/throwaway-servers';
 export { MIGRATIONS } from './migrations';

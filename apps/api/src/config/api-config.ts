@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_RUNS_PER_SWEEP, DEFAULT_QUEUE_PREFIX, DEFAULT_TRAIN_ATTEMPTS, DEFAULT_TRAIN_BACKOFF_MS } from '@ablate/jobs';
 import { DEFAULT_DATABASE_URL } from '@ablate/store';
 import { dataRootOf } from '@ablate/data';
+import { WASM_RUN_MEMORY_LIMIT_BYTES } from '@ablate/detection';
 
 /**
  * The API key used when `ABLATE_API_KEYS` is unset, so `npm run demo` works out of the box.
@@ -45,6 +46,12 @@ export interface ApiConfig {
   reconcileGraceSeconds: number;
   /** Where dataset files live; submitted dataset references are checked against it. @defaultValue ABLATE_DATA_ROOT or ./data */
   dataRoot: string;
+  /**
+   * Runs estimated to need more memory than this are refused at submit. The API does not know
+   * which worker will train a run, so it assumes the CPU workers' wasm heap; deployments whose
+   * workers all have GPUs raise it. @defaultValue ABLATE_RUN_MEMORY_LIMIT_MB or the wasm limit (3584 MB)
+   */
+  runMemoryLimitBytes: number;
   /** Nest's logger on or off. @defaultValue true */
   logger: boolean;
 }
@@ -107,6 +114,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     reconcileEveryMs: int(env, 'ABLATE_RECONCILE_EVERY_MS', 30_000),
     reconcileGraceSeconds: int(env, 'ABLATE_RECONCILE_GRACE_S', 30),
     dataRoot: dataRootOf(env['ABLATE_DATA_ROOT'] || undefined),
+    runMemoryLimitBytes: int(env, 'ABLATE_RUN_MEMORY_LIMIT_MB', WASM_RUN_MEMORY_LIMIT_BYTES / 2 ** 20) * 2 ** 20,
     logger: true,
   };
 }

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import request from 'supertest';
-import { createTemporaryDatabase, type TemporaryDatabase } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store';
 import { createApiApp, type ApiApp } from '../create-api-app';
 
 const USER = { Authorization: 'Bearer dashboard-user-key' };
@@ -37,10 +36,7 @@ afterAll(async () => {
   await train?.close();
   await api?.close();
   await db?.drop();
-  const redis = new IORedis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefix(redisUrl, prefix);
 });
 
 describe('the queues dashboard', () => {

@@ -2,9 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import IORedis from 'ioredis';
 import { planSweep } from '@ablate/jobs';
-import { ARTIFACT_CHUNK_BYTES, createTemporaryDatabase, DirectoryArtifactStore, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
+import { ARTIFACT_CHUNK_BYTES, createTemporaryDatabase, DirectoryArtifactStore, dropRedisPrefix, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
 import { createApiApp, type ApiApp } from '../create-api-app';
 
 const KEY = 'ckpt-key';
@@ -35,10 +34,7 @@ afterAll(async () => {
   await api?.close();
   await store?.close();
   await db?.drop();
-  const redis = new IORedis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefix(redisUrl, prefix);
 });
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<{ sizes: number[]; all: Buffer }> {

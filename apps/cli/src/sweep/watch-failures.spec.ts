@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import IORedis from 'ioredis';
-import { createTemporaryDatabase, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
 import { portOrFree, spawnApp, waitForHttp, type ChildApp } from '../demo/child-apps';
 
 const KEY = 'watch-test-key';
@@ -63,10 +62,7 @@ afterAll(async () => {
   await api?.stop();
   await store?.close();
   await db?.drop();
-  const redis = new IORedis(redisUrl);
-  const keys = await redis.keys(`${prefix}:*`);
-  if (keys.length > 0) await redis.del(...keys);
-  await redis.quit();
+  await dropRedisPrefix(redisUrl, prefix);
 });
 
 describe('ablate sweep watch on a sweep with failures', () => {

@@ -128,3 +128,15 @@ export async function startThrowawayPostgres(): Promise<ThrowawayPostgres> {
     },
   };
 }
+
+/** Deletes every key of a test's BullMQ prefix from a shared Redis (a test file's cleanup). */
+export async function dropRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const { default: IORedis } = await import('ioredis');
+  const redis = new IORedis(redisUrl);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    await redis.quit();
+  }
+}
