@@ -17,6 +17,26 @@ export interface ErrorBody {
   message: string;
   /** For 400s: each offending field (dotted path) and what is wrong with it. */
   issues?: FieldIssue[];
+  /** For /health's 503: every dependency with its state (Terminus' `details`). */
+  details?: Record<string, unknown>;
+}
+
+/** The body @nestjs/terminus puts in the 503 of a failed health check. */
+interface HealthCheckFailure {
+  status: 'error';
+  error: Record<string, { message?: string }>;
+  details: Record<string, unknown>;
+}
+
+function isHealthCheckFailure(response: unknown): response is HealthCheckFailure {
+  const r = response as Partial<HealthCheckFailure> | null;
+  return typeof r === 'object' && r !== null && r.status === 'error' && typeof r.details === 'object' && typeof r.error === 'object';
+}
+
+/** `down: redis (connect ECONNREFUSED …), reconciler` — which dependency failed, in the message itself. */
+function healthMessage(failure: HealthCheckFailure): string {
+  const down = Object.entries(failure.error).map(([name, state]) => (state?.message ? `${name} (${state.message})` : name));
+  return `down: ${down.join(', ')}`;
 }
 
 const REASONS: Record<number, string> = {
@@ -38,6 +58,7 @@ export function toErrorBody(e: unknown): ErrorBody {
   if (e instanceof HttpException) {
     const status = e.getStatus();
     const response = e.getResponse();
+    if (isHealthCheckFailure(response)) return { ...errorBody(status, healthMessage(response)), details: response.details };
     const message =
       typeof response === 'string'
         ? response
