@@ -20,11 +20,14 @@ let train: Queue;
 let sweepQueue: Queue;
 let evaluate: Queue;
 
+/** A model a CPU worker can train (the paper default, 512 px ResNet-50, is refused at submit: it cannot fit). */
+const cpuModel = { numClasses: 7, inputSize: 128, backbone: 'resnet18', backboneWidth: 0.5 };
+
 /** γ ∈ {0, 2} × α ∈ {0.25, 0.75} × 2 seeds = 8 runs. */
 const focal = (name: string) => ({
   name,
   dataset,
-  base: { model: { numClasses: 7 }, train: { steps: 20 } },
+  base: { model: cpuModel, train: { steps: 20 } },
   grid: { gamma: [0, 2], alpha: [0.25, 0.75] },
   seeds: 2,
   priority: 7,
@@ -154,6 +157,29 @@ describe('request errors', () => {
     expect((await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length).toBe(before);
   });
 
+  it('400s runs that cannot fit in memory, naming the grid point, the estimate, the limit and the knobs (the 512 px RetinaNet once aborted its worker)', async () => {
+    const before = (await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length;
+    const paper = await http.post('/sweeps').set(AUTH).send({ ...focal('paper default'), base: { model: { numClasses: 7 } } });
+    expect(paper.status).toBe(400);
+    expect(paper.body.issues).toHaveLength(4);
+    expect(paper.body.issues[0]).toEqual({
+      path: 'grid',
+      message: expect.stringMatching(
+        /^grid point loss\.gamma=0, loss\.alpha=0\.25 does not fit in memory: needs about \d+ MB \(36\.5 M parameters.* at 512 px × batch 8\), the limit is 3584 MB .*; reduce model\.inputSize, train\.batchSize, model\.backboneWidth, model\.backbone/,
+      ),
+    });
+    const grid = await http.post('/sweeps').set(AUTH).send({ ...focal('sizes'), grid: { 'model.inputSize': [128, 1024], gamma: [0, 2] } });
+    expect(grid.status).toBe(400);
+    expect(grid.body.issues.map((i: { message: string }) => i.message.split(' does not fit')[0])).toEqual([
+      'grid point model.inputSize=1024, loss.gamma=0',
+      'grid point model.inputSize=1024, loss.gamma=2',
+    ]);
+    const lone = await http.post('/runs').set(AUTH).send({ config: { dataset, model: { ...cpuModel, inputSize: 1024 } } });
+    expect(lone.status).toBe(400);
+    expect(lone.body.issues).toEqual([{ path: 'config', message: expect.stringMatching(/^the run does not fit in memory: .* at 1024 px × batch 8/) }]);
+    expect((await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length).toBe(before);
+  });
+
   it('400s text PostgreSQL cannot store and hostile nesting, naming the field, instead of a 500', async () => {
     const post = (raw: string) => http.post('/sweeps').set(AUTH).set('Content-Type', 'application/json').send(raw);
     const nul = await post(JSON.stringify({ ...focal('nul\u0000name') }));
@@ -277,7 +303,7 @@ describe('runs, evaluations and ablation tables', () => {
   }
 
   it('posts a lone run, serves its details, checkpoint and detections, and evaluates a checkpoint', async () => {
-    const created = await http.post('/runs').set(AUTH).send({ name: 'lone', config: { dataset, model: { numClasses: 7 }, loss: { gamma: 1 } }, priority: 3 });
+    const created = await http.post('/runs').set(AUTH).send({ name: 'lone', config: { dataset, model: cpuModel, loss: { gamma: 1 } }, priority: 3 });
     expect(created.status).toBe(201);
     const id: string = created.body.id;
     const job = await train.getJob(id);
@@ -338,7 +364,7 @@ describe('runs, evaluations and ablation tables', () => {
   });
 
   it('cancels a lone queued run and removes its job', async () => {
-    const created = await http.post('/runs').set(AUTH).send({ config: { dataset, model: { numClasses: 7 } } });
+    const created = await http.post('/runs').set(AUTH).send({ config: { dataset, model: cpuModel } });
     const id: string = created.body.id;
     expect(await train.getJob(id)).toBeDefined();
     const res = await http.post(`/runs/${id}/cancel`).set(AUTH);

@@ -16,3 +16,4 @@ export * from './predict';
 export * from './engine';
 export * from './roi';
 export * from './masks';
+export * from './memory';

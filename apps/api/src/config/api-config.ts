@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_RUNS_PER_SWEEP, DEFAULT_QUEUE_PREFIX, DEFAULT_TRAIN_ATTEMPTS, DEFAULT_TRAIN_BACKOFF_MS } from '@ablate/jobs';
 import { DEFAULT_DATABASE_URL } from '@ablate/store';
 import { dataRootOf } from '@ablate/data';
-import { WASM_RUN_MEMORY_LIMIT_BYTES } from '@ablate/detection';
+import { RUN_MEMORY_LIMIT_VARIABLE, WASM_RUN_MEMORY_LIMIT_BYTES } from '@ablate/detection';
 
 /**
  * The API key used when `ABLATE_API_KEYS` is unset, so `npm run demo` works out of the box.
@@ -114,7 +114,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     reconcileEveryMs: int(env, 'ABLATE_RECONCILE_EVERY_MS', 30_000),
     reconcileGraceSeconds: int(env, 'ABLATE_RECONCILE_GRACE_S', 30),
     dataRoot: dataRootOf(env['ABLATE_DATA_ROOT'] || undefined),
-    runMemoryLimitBytes: int(env, 'ABLATE_RUN_MEMORY_LIMIT_MB', WASM_RUN_MEMORY_LIMIT_BYTES / 2 ** 20) * 2 ** 20,
+    runMemoryLimitBytes: int(env, RUN_MEMORY_LIMIT_VARIABLE, WASM_RUN_MEMORY_LIMIT_BYTES / 2 ** 20) * 2 ** 20,
     logger: true,
   };
 }

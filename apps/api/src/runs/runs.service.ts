@@ -4,6 +4,7 @@ import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/st
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
+import { checkRunMemory } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
 
 /** A run in full (GET /runs/:id). */
@@ -56,6 +57,7 @@ export class RunsService {
       { field: 'config.model.numClasses', values: [model.numClasses] },
     );
     checkWeightFiles([model.backboneWeights], this.config.dataRoot, 'config.model.backboneWeights');
+    await checkRunMemory([{ path: 'config', subject: 'the run', config: request.config }], this.config.runMemoryLimitBytes);
     const run = await this.store.runs.createLone({ name: request.name, config: request.config, priority: request.priority });
     await enqueueOr503(() => this.queues.enqueueRun(run), `run ${run.id} was saved but not queued`);
     return runView(run);

@@ -4,6 +4,7 @@ import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
+import { checkRunMemory, gridPointConfigs } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
 import { runLine, sweepDetail, sweepSummary } from './sweep-views';
 
@@ -31,6 +32,7 @@ export class SweepsService {
       { field: 'model.numClasses', values: [...new Set(runs.map((r) => r.config.model.numClasses))] },
     );
     checkWeightFiles(runs.map((r) => r.config.model.backboneWeights), this.config.dataRoot);
+    await checkRunMemory(gridPointConfigs(runs), this.config.runMemoryLimitBytes);
     const result = await this.store.sweeps.createWithRuns({ spec, runs, idempotencyKey: idempotencyKey ?? null });
     if (result.created || result.sweep.enqueuedAt === null) {
       await enqueueOr503(

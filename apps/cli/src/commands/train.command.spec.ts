@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../../../..');
-const ablate = (args: string[]) =>
-  spawnSync(process.execPath, [path.join(ROOT, 'bin/ablate.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ABLATE_BACKEND: 'wasm' } });
+const ablate = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(process.execPath, [path.join(ROOT, 'bin/ablate.js'), ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ABLATE_BACKEND: 'wasm', ...env } });
 
 describe('ablate train / predict', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ablate-train-cli-'));
@@ -17,6 +17,24 @@ describe('ablate train / predict', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/train\.lr/);
     expect(r.stdout).toBe('');
+  });
+
+  it('refuses a config that cannot fit the backend, naming the estimate, the limit and the knobs, exit status 2', () => {
+    // The paper-default RetinaNet (512 px, ResNet-50, batch 8) once aborted the wasm heap after 32 s.
+    const paper = path.join(dir, 'paper.json');
+    writeFileSync(paper, JSON.stringify({ dataset: { train: 'synthetic:shapes', val: 'synthetic:shapes?split=val' }, model: { numClasses: 7 } }));
+    const r = ablate(['train', '--config', paper, '--out', path.join(dir, 'paper')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /paper\.json does not fit in memory: needs about \d+ MB \(36\.5 M parameters: .* at 512 px × batch 8\), the limit is 3584 MB \(the wasm backend's heap.*\); reduce model\.inputSize, train\.batchSize, model\.backboneWidth, model\.backbone/,
+    );
+    expect(r.stderr).not.toMatch(/Aborted|    at /);
+    // A deployment sets its own limit; a small run over it is refused the same way.
+    const small = path.join(dir, 'small.json');
+    writeFileSync(small, JSON.stringify({ dataset: { train: 'synthetic:shapes', val: 'synthetic:shapes?split=val' }, model: { numClasses: 7, inputSize: 128, backbone: 'resnet18', backboneWidth: 0.5 } }));
+    const limited = ablate(['train', '--config', small, '--out', path.join(dir, 'small')], { ABLATE_RUN_MEMORY_LIMIT_MB: '100' });
+    expect(limited.status).toBe(2);
+    expect(limited.stderr).toMatch(/small\.json does not fit in memory: .* the limit is 100 MB \(ABLATE_RUN_MEMORY_LIMIT_MB\)/);
   });
 
   it('trains, checkpoints, evaluates, resumes with more steps, and predicts from the checkpoint', () => {

@@ -6,12 +6,17 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DatasetError, ExperimentError, runTraining } from '@ablate/data';
 import {
+  assertFitsMemory,
   CheckpointError,
+  estimateRunMemory,
   formatCocoSummary,
+  initBackend,
   ModelConfigError,
   parseRunConfig,
   readCheckpointFile,
   RunConfigError,
+  runMemoryLimit,
+  RunMemoryError,
   writeCheckpointFile,
   type RunConfig,
   type TrainProgress,
@@ -41,7 +46,8 @@ export function isUserError(err: unknown): err is Error {
     err instanceof DatasetError ||
     err instanceof ExperimentError ||
     err instanceof CheckpointError ||
-    err instanceof ModelConfigError
+    err instanceof ModelConfigError ||
+    err instanceof RunMemoryError
   );
 }
 
@@ -64,6 +70,22 @@ function readConfig(file: string): RunConfig {
     if (err instanceof RunConfigError) throw new BadInput(`${file}: ${err.message}`);
     throw err;
   }
+}
+
+/**
+ * Refuses, before any data is loaded, a config whose estimated memory exceeds what this process's
+ * backend can hold (the paper-default RetinaNet aborted the wasm heap after 32 s): the message
+ * names the estimate, the limit and the knobs that reduce it.
+ */
+async function checkFitsHere(config: RunConfig, file: string): Promise<void> {
+  const { backend } = await initBackend();
+  let limit;
+  try {
+    limit = runMemoryLimit(backend);
+  } catch (err) {
+    throw new BadInput((err as Error).message);
+  }
+  if (limit !== undefined) assertFitsMemory(await estimateRunMemory(config), limit.bytes, file, limit.source);
 }
 
 async function readCheckpoint(file: string): Promise<Uint8Array> {
@@ -113,6 +135,7 @@ function describe(p: TrainProgress): string {
 
 async function runTrain(opts: TrainCommandOptions): Promise<number> {
   const config = readConfig(opts.config);
+  await checkFitsHere(config, opts.config);
   const resumeFrom = opts.resume !== undefined ? await readCheckpoint(opts.resume) : undefined;
   const out = path.resolve(opts.out ?? path.join('runs', path.basename(opts.config).replace(/\.json$/, '')));
   await fs.mkdir(out, { recursive: true });

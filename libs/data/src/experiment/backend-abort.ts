@@ -1,3 +1,4 @@
+import { MEMORY_KNOBS } from '@ablate/detection';
 import { ExperimentError } from './experiment-error';
 
 /**
@@ -22,7 +23,7 @@ export class BackendOutOfMemoryError extends ExperimentError {
     super(
       'model',
       `the compute backend aborted (${String((cause as Error).message).split('.')[0]}): the run most likely does not fit in memory — ` +
-        'the WebAssembly backend has a 4 GB heap. Reduce model.inputSize, train.batchSize, model.backboneWidth or model.backbone, ' +
+        `the WebAssembly backend has a 4 GB heap. Reduce ${MEMORY_KNOBS.join(', ')}, ` +
         'or train on a GPU worker (ABLATE_BACKEND=tensorflow)',
     );
   }

