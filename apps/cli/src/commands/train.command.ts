@@ -6,16 +6,14 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DatasetError, ExperimentError, runTraining } from '@ablate/data';
 import {
-  assertFitsMemory,
+  assertFitsBackend,
   CheckpointError,
-  estimateRunMemory,
   formatCocoSummary,
   initBackend,
   ModelConfigError,
   parseRunConfig,
   readCheckpointFile,
   RunConfigError,
-  runMemoryLimit,
   RunMemoryError,
   writeCheckpointFile,
   type RunConfig,
@@ -79,13 +77,13 @@ function readConfig(file: string): RunConfig {
  */
 async function checkFitsHere(config: RunConfig, file: string): Promise<void> {
   const { backend } = await initBackend();
-  let limit;
   try {
-    limit = runMemoryLimit(backend);
+    await assertFitsBackend(config, backend, file);
   } catch (err) {
-    throw new BadInput((err as Error).message);
+    // ABLATE_RUN_MEMORY_LIMIT_MB that is not a number of MB.
+    if (err instanceof RangeError) throw new BadInput(err.message);
+    throw err;
   }
-  if (limit !== undefined) assertFitsMemory(await estimateRunMemory(config), limit.bytes, file, limit.source);
 }
 
 async function readCheckpoint(file: string): Promise<Uint8Array> {

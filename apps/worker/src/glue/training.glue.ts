@@ -1,11 +1,11 @@
 import { BackendOutOfMemoryError, DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
-import { evaluateCoco, evaluateCocoSegm, type CocoEvalResult, type CocoSegmDetection } from '@ablate/detection';
+import { evaluateCoco, evaluateCocoSegm, RunMemoryError, type CocoEvalResult, type CocoSegmDetection } from '@ablate/detection';
 import { ValidationError } from '@ablate/jobs';
 import type { EvaluationRecord, EvaluatorPort, TrainingPort } from './ports';
 import { prCurvesOf } from './pr-curves';
 
-/** User errors: retrying cannot fix a bad dataset, a config that does not fit it, or a bad payload. */
-const USER_ERRORS = new Set([DatasetError.name, ExperimentError.name, ValidationError.name, 'DatasetError', 'ExperimentError', 'ValidationError']);
+/** User errors: retrying cannot fix a bad dataset, a config that does not fit it or the backend's memory, or a bad payload. */
+const USER_ERRORS = new Set([DatasetError.name, ExperimentError.name, ValidationError.name, RunMemoryError.name, 'DatasetError', 'ExperimentError', 'ValidationError', 'RunMemoryError']);
 
 /** Time for the failure to be recorded and reported before a retiring sandboxed child exits. */
 const RETIRE_AFTER_MS = 3000;

@@ -1,4 +1,5 @@
 import {
+  assertFitsBackend,
   buildDetector,
   evaluateDetector,
   initBackend,
@@ -52,14 +53,17 @@ export interface RunTrainingResult {
  * per-class AP, PR arrays; for Mask R-CNN the segm stats too, `evaluation.segm`). The detector is disposed before returning.
  *
  * @throws DatasetError for a dataset the URIs cannot give; ExperimentError ('model.numClasses')
- *   when the model's classes do not match the training set's.
+ *   when the model's classes do not match the training set's; RunMemoryError when the run's
+ *   estimated memory exceeds the backend's limit (checked before the datasets are loaded).
  */
 export async function runTraining(config: RunConfig, options: RunTrainingOptions = {}): Promise<RunTrainingResult> {
   return failClearlyOnBackendAbort(() => trainAndEvaluate(config, options));
 }
 
 async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions): Promise<RunTrainingResult> {
-  await initBackend();
+  const { backend } = await initBackend();
+  // A run that cannot fit this backend fails now, by its estimate, not by an abort minutes in.
+  await assertFitsBackend(config, backend);
   const [train, val] = await Promise.all([
     loadDataset(config.dataset.train, { dataRoot: options.dataRoot }),
     loadDataset(config.dataset.val, { dataRoot: options.dataRoot }),

@@ -9,6 +9,7 @@ export {
   type MemoryEstimate,
 } from './memory-estimate';
 export {
+  assertFitsBackend,
   assertFitsMemory,
   describeEstimate,
   formatMegabytes,

@@ -1,4 +1,4 @@
-import type { MemoryEstimate } from './memory-estimate';
+import { estimateRunMemory, type EstimatedConfig, type MemoryEstimate } from './memory-estimate';
 
 /**
  * The most a wasm32 heap can grow to: `getHeapMax()` of @tensorflow/tfjs-backend-wasm 4.22's
@@ -90,4 +90,16 @@ export function assertFitsMemory(estimate: MemoryEstimate, limitBytes: number, s
     subject,
     `needs about ${formatMegabytes(estimate.bytes.total)} (${describeEstimate(estimate)}), the limit is ${formatMegabytes(limitBytes)} (${limitName})`,
   );
+}
+
+/**
+ * Refuses, before training starts, a run that cannot fit the backend this process trains on
+ * ({@link runMemoryLimit}; nothing is checked where there is no limit). For `ablate train` and the
+ * workers, which know their backend; the API checks against its configured limit instead.
+ *
+ * @throws RunMemoryError naming `subject`, the estimate, the limit and the knobs.
+ */
+export async function assertFitsBackend(config: EstimatedConfig, backend: string, subject = 'run', env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const limit = runMemoryLimit(backend, env);
+  if (limit !== undefined) assertFitsMemory(await estimateRunMemory(config), limit.bytes, subject, limit.source);
 }
