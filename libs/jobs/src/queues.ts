@@ -36,3 +36,15 @@ export function cancelChannel(prefix: string): string {
 
 /** The abort reason of a job cancelled by a user (BullMQ `worker.cancelJob(id, reason)`); any other reason is a shutdown. */
 export const CANCEL_ABORT_REASON = 'cancelled';
+
+/**
+ * Failures of a job that say nothing about its run: BullMQ's sandbox handed it to a child still
+ * busy with a job Redis lost, or the job's lock was lost. The worker does not record them as the
+ * run's failure, and the API's reconciler enqueues such a run again instead of failing it.
+ */
+export const INFRASTRUCTURE_FAILURE = /cannot start a not idling child process|could not renew lock|Missing lock for job|Lock mismatch/i;
+
+/** Whether a job's failure reason is one of INFRASTRUCTURE_FAILURE. */
+export function isInfrastructureFailure(reason: string | undefined): boolean {
+  return reason !== undefined && INFRASTRUCTURE_FAILURE.test(reason);
+}

@@ -84,6 +84,13 @@ export class QueueService {
     await this.queues.train.add('train', data, this.trainOptions(run.id, run.priority));
   }
 
+  /** Removes a run's failed train job and adds a new one (same id) in its place. */
+  async replaceFailedTrainJob(run: RunEntity): Promise<void> {
+    const job = await this.queues.train.getJob(run.id);
+    if (job && (await job.isFailed())) await job.remove();
+    await this.reenqueueRun(run);
+  }
+
   /** The state of a run's train job and, when it failed, why; `missing` when Redis has no such job. */
   async trainJobState(runId: string): Promise<{ state: string; failedReason?: string }> {
     const job = await this.queues.train.getJob(runId);

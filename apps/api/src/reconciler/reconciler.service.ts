@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { isInfrastructureFailure } from '@ablate/jobs';
 import { Store, type RunEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { QueueService } from '../queue/queue.service';
@@ -105,6 +106,13 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
         report.requeued += 1;
         return;
       case 'failed':
+        if (isInfrastructureFailure(job.failedReason)) {
+          // Not the run's fault (a busy sandbox child, a lost lock): give it another job.
+          if (run.status === 'running') await this.store.runs.requeueLost(run.id, `its job failed for the queue's sake (${job.failedReason}); enqueued again`);
+          await this.queues.replaceFailedTrainJob(run);
+          report.requeued += 1;
+          return;
+        }
         await this.store.runs.finishRun(run.id, 'failed', { error: job.failedReason || 'its job failed in the queue without a recorded reason' });
         report.failed += 1;
         return;

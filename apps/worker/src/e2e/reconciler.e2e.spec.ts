@@ -10,8 +10,9 @@ const WORKER_ENV = { ABLATE_LOCK_MS: '2000', ABLATE_METRICS_EVERY: '1' };
 const API_ENV = { ABLATE_RECONCILE_EVERY_MS: '1000', ABLATE_RECONCILE_GRACE_S: '3' };
 
 async function expectEveryRunCompletedOnce(stack: Stack, sweepId: string): Promise<void> {
-  expect(await sweepEnd(stack, sweepId)).toBe('completed');
+  const status = await sweepEnd(stack, sweepId);
   const runs = await runsOf(stack, sweepId);
+  expect(status, JSON.stringify(runs)).toBe('completed');
   expect(runs.map((r) => [r.status, r.step])).toEqual(runs.map(() => ['completed', STEPS]));
   const metrics = await metricStepsPerRun(stack, sweepId);
   for (const run of runs) expect(metrics.get(run.id), run.id).toEqual(stepsUpTo(STEPS));

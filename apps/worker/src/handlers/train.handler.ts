@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { WORKER_CONFIG } from '../config/worker-config.token';
 import type { WorkerConfig } from '../config/worker-config';
-import { parseTrainPayload } from '../glue/jobs.glue';
+import { isInfrastructureFailure, parseTrainPayload } from '../glue/jobs.glue';
 import type { SweepStorePort } from '../glue/ports';
 import { SWEEP_STORE } from '../glue/store.token';
 import { rideOutStoreOutages } from '../sandbox/store-outage';
@@ -31,6 +31,8 @@ export class TrainHandler extends QueueHandler {
    */
   override async onFailed(job: Job, error: Error): Promise<void> {
     if ((await job.getState()) !== 'failed') return; // a retry is coming
+    // Not the run's failure: the API's reconciler gives the run another job.
+    if (isInfrastructureFailure(error.message)) return;
     const { runId } = parseTrainPayload(job.data);
     // Recorded even across an outage of PostgreSQL (within the budget; past it, the API's
     // reconciler records it from the failed job's reason).

@@ -113,6 +113,11 @@ export class WorkerPool implements OnApplicationBootstrap, OnApplicationShutdown
       handler.onFailed?.(job, error).catch((err: unknown) => this.logger.error(`recording failure of ${job.id}: ${String(err)}`));
     });
     worker.on('error', (err: Error) => this.logger.error(`${queue} worker: ${err.message}`));
+    // A job whose lock is lost (Redis lost it, or it was removed) is stopped in its sandboxed child
+    // at the next step, so the child is free again; the API's reconciler re-enqueues the run.
+    worker.on('lockRenewalFailed', (jobIds: string[]) => {
+      for (const id of jobIds) worker.cancelJob(id, 'lock lost');
+    });
     return worker;
   }
 }
