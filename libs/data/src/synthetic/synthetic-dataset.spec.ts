@@ -27,12 +27,14 @@ describe('synthetic shapes', () => {
     expect(digest(syntheticShapes({ images: 12, size: 64, seed: 5, split: 'val' }))).not.toBe(a);
   });
 
-  it('keeps train and val disjoint: no val image equals a train image', () => {
+  it('keeps train, val and the held-out test split disjoint: no image of one equals an image of another', () => {
     const hash = (ds: ReturnType<typeof syntheticShapes>): Set<string> =>
       new Set(ds.images.map((i) => createHash('sha1').update(i.render!().data).digest('hex')));
     const train = hash(syntheticShapes({ images: 40, size: 64, seed: 1, split: 'train' }));
     const val = hash(syntheticShapes({ images: 40, size: 64, seed: 1, split: 'val' }));
+    const test = hash(syntheticShapes({ images: 40, size: 64, seed: 1, split: 'test' }));
     expect([...val].filter((v) => train.has(v))).toEqual([]);
+    expect([...test].filter((v) => train.has(v) || val.has(v))).toEqual([]);
   });
 
   it('renders image i independently of the others (a prefix of a larger set is the smaller set)', () => {

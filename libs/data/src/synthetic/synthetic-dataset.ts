@@ -7,7 +7,8 @@ import { instanceRles } from './instance-rles';
 import { layoutScene } from './scene';
 import { SHAPE_CLASSES } from './shapes';
 
-export type SyntheticSplit = 'train' | 'val';
+/** `test` is held out: a stream no choice of settings is made on (choose on `val`, report on `test`). */
+export type SyntheticSplit = 'train' | 'val' | 'test';
 
 /** Parameters of `synthetic:shapes?images=512&size=128&seed=1&split=train`. */
 export interface SyntheticOptions {
@@ -22,7 +23,7 @@ export interface SyntheticOptions {
 }
 
 /** Salts that keep the splits' streams (and layout vs. colour draws) apart. */
-const SPLIT_SALT: Record<SyntheticSplit, number> = { train: 0x7a11, val: 0x0a1d };
+const SPLIT_SALT: Record<SyntheticSplit, number> = { train: 0x7a11, val: 0x0a1d, test: 0x7e57 };
 const LAYOUT_STREAM = 1;
 const RENDER_STREAM = 2;
 

@@ -47,7 +47,7 @@ export function parseDatasetUri(uri: string): DatasetRef {
       if (target !== 'shapes') fail(uri, `unknown synthetic dataset '${target}' (known: shapes)`);
       checkKeys(uri, params, ['images', 'size', 'seed', 'split']);
       const split = params.get('split') ?? 'train';
-      if (split !== 'train' && split !== 'val') fail(uri, `split must be 'train' or 'val', got '${split}'`, 'split');
+      if (split !== 'train' && split !== 'val' && split !== 'test') fail(uri, `split must be 'train', 'val' or 'test', got '${split}'`, 'split');
       const options = {
         images: intParam(uri, params, 'images', 512),
         size: intParam(uri, params, 'size', 128),
