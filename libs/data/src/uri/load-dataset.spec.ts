@@ -12,6 +12,7 @@ describe('parseDatasetUri', () => {
       kind: 'synthetic',
       options: { images: 16, size: 64, seed: 3, split: 'val' },
     });
+    expect(parseDatasetUri('synthetic:shapes?split=test')).toMatchObject({ options: { split: 'test' } });
     expect(parseDatasetUri('coco:a/b.json?images=a/img')).toEqual({ kind: 'coco', annotations: 'a/b.json', images: 'a/img' });
     expect(parseDatasetUri('coco:a/b.json')).toEqual({ kind: 'coco', annotations: 'a/b.json' });
     expect(parseDatasetUri('voc:VOC2007')).toEqual({ kind: 'voc', root: 'VOC2007', split: 'trainval' });
@@ -26,7 +27,7 @@ describe('parseDatasetUri', () => {
     ['synthetic:shapes?images=1.5', 'images'],
     ['synthetic:shapes?size=16', 'size'],
     ['synthetic:shapes?seed=-1', 'seed'],
-    ['synthetic:shapes?split=test', 'split'],
+    ['synthetic:shapes?split=holdout', 'split'],
     ['synthetic:shapes?colour=red', 'colour'],
     ['coco:', undefined],
     ['coco:a.json?imgs=x', 'imgs'],
