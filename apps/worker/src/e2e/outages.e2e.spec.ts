@@ -64,6 +64,26 @@ describe('a sweep through outages', () => {
     for (const run of runs) expect(metrics.get(run.id), run.id).toEqual(stepsUpTo(STEPS));
   }, 300_000);
 
+  it('Redis down longer than the job lock, twice, with ABLATE_MAX_ATTEMPTS=2: BullMQ sees stalls, the run spends no attempt on them', async () => {
+    redis = await startThrowawayRedis({ appendOnly: true });
+    const env = { ...WORKER_ENV, ABLATE_MAX_ATTEMPTS: '2' };
+    stack = await startStack('redis-long', { workers: 1, workerEnv: env, redisUrl: redis.url, apiEnv: { ABLATE_RECONCILE_EVERY_MS: '1000', ABLATE_RECONCILE_GRACE_S: '5' } });
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', tinySweepSpec({ name: 'redis long', grid: { gamma: [2] }, steps: 400 }));
+    expect(res.status).toBe(201);
+    for (const past of [6, 150]) {
+      await runningPast(stack, res.body.id, past);
+      await redis.stop();
+      await new Promise((r) => setTimeout(r, 5000)); // 2.5 × the 2 s lock
+      await redis.start();
+    }
+    const status = await sweepEnd(stack, res.body.id);
+    const runs = await runsOf(stack, res.body.id);
+    expect(status, JSON.stringify(runs)).toBe('completed');
+    expect(runs.map((r) => [r.status, r.step])).toEqual([['completed', 400]]);
+    const metrics = await metricStepsPerRun(stack, res.body.id);
+    expect(metrics.get(runs[0]!.id)).toEqual(stepsUpTo(400));
+  }, 300_000);
+
   it('the sandboxed training child SIGKILLed: the run resumes from its checkpoint', async () => {
     stack = await startStack('child-kill', { workers: 1, workerEnv: WORKER_ENV });
     const res = await stack.request<{ id: string }>('POST', '/sweeps', tinySweepSpec({ name: 'child kill', grid: { gamma: [2] }, steps: STEPS }));

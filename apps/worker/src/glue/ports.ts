@@ -70,6 +70,8 @@ export interface RunStorePort {
    * (killed, crashed) and never recorded their end. Returns how many it closed.
    */
   closeLostAttempts(runId: string, attempt: number): Promise<number>;
+  /** How many of the run's attempts ended with their worker lost (killed or crashed, never recording an end). */
+  lostWorkerCount(runId: string): Promise<number>;
   recordMetrics(runId: string, rows: MetricRow[]): Promise<void>;
   /** The run's live step, loss and throughput (what `GET /sweeps/:id` shows between metric rows). */
   recordProgress(runId: string, progress: { step: number; loss: number; imagesPerSecond: number }): Promise<void>;

@@ -3,6 +3,9 @@ import type { EvaluationStorePort, RunStorePort, SweepStorePort } from './ports'
 
 const ENDED = new Set(['completed', 'failed', 'diverged', 'cancelled']);
 
+/** What a lost attempt's error says (and how lostWorkerCount finds them). */
+const LOST_WORKER = 'lost (no heartbeat)';
+
 /**
  * The store over `databaseUrl`. Checkpoints go to PostgreSQL (workers elsewhere need only the
  * database), or to `ABLATE_ARTIFACT_DIR` on shared storage when that is set. The API runs the
@@ -23,9 +26,10 @@ export async function createRunStore(databaseUrl: string): Promise<RunStorePort 
     },
     closeLostAttempts: async (runId, attempt) => {
       const lost = (await r.runs.attemptsOf(runId)).filter((a) => a.status === 'running' && a.attempt < attempt);
-      for (const a of lost) await r.runs.failAttempt(runId, a.attempt, { error: `worker ${a.workerHost}:${a.workerPid} lost (no heartbeat); resumed by attempt ${attempt}` });
+      for (const a of lost) await r.runs.failAttempt(runId, a.attempt, { error: `worker ${a.workerHost}:${a.workerPid} ${LOST_WORKER}; resumed by attempt ${attempt}` });
       return lost.length;
     },
+    lostWorkerCount: async (runId) => (await r.runs.attemptsOf(runId)).filter((a) => a.error?.includes(LOST_WORKER)).length,
     recordMetrics: (runId, rows) =>
       r.metrics.recordMany(
         runId,

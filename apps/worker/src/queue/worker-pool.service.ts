@@ -9,6 +9,9 @@ import { CANCEL_ABORT_REASON, cancelChannel, QUEUE_NAMES, type QueueName } from 
 import { resolveHandlers } from '../handlers/handler-registry';
 import { QueueHandler } from '../handlers/queue-handler';
 
+/** BullMQ's stalled-job limit, high enough never to be what fails a run (see createWorker). */
+const STALLS_BEYOND_COUNTING = 1000;
+
 /**
  * Owns the BullMQ workers of this process: one per queue, built from the queue's one handler.
  * Connection and prefix come from `BullModule.forRoot` (@nestjs/bullmq's shared configuration).
@@ -98,9 +101,11 @@ export class WorkerPool implements OnApplicationBootstrap, OnApplicationShutdown
       concurrency: spec.concurrency,
       lockDuration: this.config.lockMs,
       stalledInterval: this.config.lockMs,
-      // A run whose worker died comes back through the stalled check; this bounds how often,
-      // like `attempts` bounds retries after errors.
-      maxStalledCount: Math.max(0, this.config.maxAttempts - 1),
+      // A run whose worker died comes back through the stalled check. BullMQ cannot tell a dead
+      // worker from a Redis outage longer than the lock (both look like a stall), so its limit is
+      // set out of the way and the run's lost workers are counted in the store instead
+      // (train-run.ts, maxLostWorkers = ABLATE_MAX_ATTEMPTS): an outage consumes no attempt.
+      maxStalledCount: STALLS_BEYOND_COUNTING,
       name: `${queue}@${process.pid}`,
     };
     const worker =

@@ -41,6 +41,10 @@ class RecordingStore implements RunStorePort {
     this.calls.push(`requeued attempt ${attempt} at ${step}`);
   }
   async ping(): Promise<void> {}
+  lost = 0;
+  async lostWorkerCount(): Promise<number> {
+    return this.lost;
+  }
   async close() {}
 }
 
@@ -150,6 +154,19 @@ describe('executeTrainRun', () => {
     const training = fakeTraining(10, 5);
     expect(await executeTrainRun(context(store, training))).toEqual({ kind: 'skipped', status: 'cancelled', step: 3 });
     expect(training.resumedFrom).toEqual([]);
+  });
+
+  it('fails a run whose worker was lost ABLATE_MAX_ATTEMPTS times, counting in the store (not BullMQ stalls, which a Redis outage also makes)', async () => {
+    const store = new RecordingStore();
+    store.lost = 2;
+    const training = fakeTraining(10, 5);
+    expect((await executeTrainRun(context(store, training, { attempt: 3, maxLostWorkers: 3 }))).kind).toBe('completed');
+    store.lost = 3;
+    const again = new RecordingStore();
+    again.lost = 3;
+    const outcome = await executeTrainRun(context(again, fakeTraining(10, 5), { attempt: 4, maxLostWorkers: 3 }));
+    expect(outcome).toEqual({ kind: 'user-error', message: 'its worker was lost 3 times (killed or crashed; ABLATE_MAX_ATTEMPTS=3)' });
+    expect(again.calls).toEqual(['finished attempt 4 failed']);
   });
 
   it('fails a user error (bad dataset) for good, with its message', async () => {

@@ -29,6 +29,12 @@ export interface TrainRunContext {
   proc?: NodeJS.Process;
   metricsEvery: number;
   cancelPollMs: number;
+  /**
+   * Starts a run may get after losing its worker (killed, crashed) before it is failed: what
+   * BullMQ's stalled-job limit used to bound. Counted in the store, so a Redis outage that makes
+   * BullMQ see a stall while the worker lives on consumes none. @defaultValue no limit
+   */
+  maxLostWorkers?: number;
   dataRoot: string;
   /** Minimum time between two progress reports, ms (every step would flood Redis). @defaultValue 250 */
   progressEveryMs?: number;
@@ -73,6 +79,12 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
   const checkpoint = await store.latestCheckpoint(runId);
   const startStep = checkpoint?.step ?? 0;
   await store.closeLostAttempts(runId, ctx.attempt);
+  const lost = await store.lostWorkerCount(runId);
+  if (ctx.maxLostWorkers !== undefined && lost >= ctx.maxLostWorkers) {
+    const message = `its worker was lost ${lost} times (killed or crashed; ABLATE_MAX_ATTEMPTS=${ctx.maxLostWorkers})`;
+    await store.finishRun(runId, ctx.attempt, { status: 'failed', error: message });
+    return { kind: 'user-error', message };
+  }
   const start = await store.markRunStarted(runId, { attempt: ctx.attempt, host: hostname(), pid: workerPid(), backend, device, startStep });
   // Ended meanwhile (cancelled while queued, or finished by an earlier attempt): nothing to train.
   if (!start.started) return { kind: 'skipped', status: start.status, step: start.step };

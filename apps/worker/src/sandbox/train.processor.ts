@@ -41,6 +41,7 @@ export default async function processTrainJob(
     proc: process,
     metricsEvery: ctx.config.metricsEvery,
     cancelPollMs: ctx.config.cancelPollMs,
+    maxLostWorkers: ctx.config.maxAttempts,
     dataRoot: ctx.config.dataRoot,
   }), {
     budgetMs: ctx.config.outageBudgetMs,
