@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTrainSource, loadDataset, syntheticShapes, writeSyntheticCoco, type Dataset } from '@ablate/data';
 import { initBackend, type TrainBatch } from '@ablate/detection';
+import { finishBench } from './record';
 
 const SIZES = [128, 256, 512] as const;
 const BATCH = 8;
@@ -181,7 +182,13 @@ async function main(): Promise<void> {
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
-  console.log(JSON.stringify(figures));
+  finishBench('data', SIZES.map((size) => ({
+    figure: `input pipeline at ${size} px (PNG → augmented batch 8, prefetch 2, 1 worker thread): trainer's wait for data`,
+    value: pct(Number(figures[`waitSharePrefetch2Worker1_${size}`])),
+    baseline: `same trainer alone on a cached batch (${figures[`trainStepMs_${size}`]} ms a step); without prefetch ${pct(Number(figures[`waitShareNoPrefetch_${size}`]))}`,
+    goal: null,
+    met: null,
+  })), figures);
 }
 
 main().catch((err: unknown) => {

@@ -28,6 +28,7 @@ import {
   type CocoStats,
 } from '@ablate/detection';
 import { mulberry32 } from './prng';
+import { finishBench } from './record';
 
 const ROOT = join(__dirname, '..');
 const GOAL_S = 1;
@@ -223,7 +224,22 @@ async function main(): Promise<void> {
       AP: stats.AP,
       ...(typeof ops === 'string' ? {} : { ops }),
     };
-    console.log(JSON.stringify(figures));
+    finishBench('eval', [
+      {
+        figure: `ablate eval --json, ${gt.images.length} images × ${gt.categories.length} classes (COCO val2017's size), median of 3`,
+        value: `${round(cliMs)} ms wall, ${round(cliCpuMs)} ms CPU`,
+        baseline: `JSON.parse of the two files ${round(parseMs)} ms; CLI start-up ${round(startupCpuMs)} ms CPU`,
+        goal: `< ${GOAL_S * 1000} ms`,
+        met: cliMs < GOAL_S * 1000,
+      },
+      {
+        figure: 'ablate eval vs the official COCO API (pycocotools, C extension), same files',
+        value: official ? `${round((official.seconds * 1000) / cliMs)}× faster` : 'not measured (pycocotools not importable)',
+        baseline: official ? `pycocotools ${round(official.seconds, 2)} s` : 'not measured',
+        goal: null,
+        met: null,
+      },
+    ], figures);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -26,6 +26,7 @@ import {
 import { loadavg } from 'node:os';
 import { createTrainSource, evalSourceOf, loadDataset, type Dataset } from '@ablate/data';
 import { ARMS, SIZE, TEST_DATASET, mergeConfig } from './learn-arms';
+import { finishBench, type Headline } from './record';
 
 const MINUTES = Number(process.env.LEARN_MINUTES ?? 15);
 const EVAL_EVERY = Number(process.env.LEARN_EVAL_EVERY ?? 3);
@@ -197,7 +198,21 @@ async function main(): Promise<void> {
       config: { model: config.model, anchors: config.anchors, matcher: config.matcher, train: { ...config.train, steps: r.schedule } },
     };
   }
-  console.log(JSON.stringify(figures));
+  finishBench('learn', learnHeadlines(figures), figures);
+}
+
+/** Each arm's held-out test AP50 and AP against its untrained test AP (the same run's baseline). */
+function learnHeadlines(figures: Record<string, unknown>): Headline[] {
+  return ARMS.filter((arm) => figures[arm.name] !== undefined).map((arm) => {
+    const f = figures[arm.name] as { AP: number; AP50: number; untrainedAP50: number; met: boolean; budgetMinutes: number; steps: number; val: { AP50: number } };
+    return {
+      figure: `${arm.name} learns synthetic shapes in ${f.budgetMinutes} CPU min (${f.steps} steps): held-out test split`,
+      value: `AP50 ${f.AP50.toFixed(3)}, AP ${f.AP.toFixed(3)} (val AP50 ${f.val.AP50.toFixed(3)})`,
+      baseline: `untrained test AP50 ${f.untrainedAP50.toFixed(3)}`,
+      goal: Object.entries(arm.goal).map(([metric, at]) => `${metric} ≥ ${at}`).join(', '),
+      met: f.met,
+    };
+  });
 }
 
 main().catch((err: unknown) => {

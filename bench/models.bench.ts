@@ -19,10 +19,11 @@
  *    step (forward on the tape + backward), to show where training time goes.
  *
  * Alternatives are interleaved (A B A B …) and medians of 7 reported, so a busy machine slows
- * both alike. Ends with one line of JSON.
+ * both alike. Ends with its headlines and one line of JSON (bench/record.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { DetectorConfigSchema, buildDetector, initBackend, nn } from '@ablate/detection';
+import { finishBench, times } from './record';
 
 const RUNS = 7;
 
@@ -163,7 +164,18 @@ async function main(): Promise<void> {
   for (const [k, v] of Object.entries(det)) {
     console.log(`${k}: ${v.params} params, inference ${v.inferMsPerImage} ms/image, training step ${v.stepMsPerImage} ms/image (×${v.stepOverInfer} inference)`);
   }
-  console.log(JSON.stringify({ backend: tf.getBackend(), foldBatchNorm: fold, batchNormTraining: bnTrain, channelSum: colSum, swish: sw, upsample: up, detectors128: det }));
+  const foldRange = Object.values(fold).map((v) => v.speedup);
+  finishBench('models', [
+    { figure: 'batch norm folded into the conv at inference (3 layers, batch 8)', value: `${times(Math.min(...foldRange))}–${times(Math.max(...foldRange))}`, baseline: 'conv then a separate batch norm kernel', goal: null, met: null },
+    { figure: 'batch norm training step [8,32,32,144], hand-written gradient', value: times(bnTrain.speedup), baseline: `tfjs autodiff of moments + batchNorm: ${bnTrain.autodiffMs} ms`, goal: null, met: null },
+    { figure: 'per-channel sum [8192,96] as ones·x', value: times(colSum.speedup), baseline: `tf.sum(x, 0): ${colSum.sumAxis0Ms} ms`, goal: null, met: null },
+    { figure: 'swish forward + backward [8,32,32,144], hand-written gradient', value: times(sw.speedup), baseline: `autodiff of x·σ(x): ${sw.autodiffMs} ms`, goal: null, met: null },
+    { figure: 'nearest ×2 upsampling [8,16,16,64] by reshape + broadcast (time ratio)', value: times(up.ratio), baseline: `resizeNearestNeighbor: ${up.resizeMs} ms`, goal: null, met: null },
+    ...Object.entries(det).map(([k, v]) => ({ figure: `${k} at 128 px, batch 8: training step / inference`, value: times(v.stepOverInfer), baseline: `inference ${v.inferMsPerImage} ms/image`, goal: null, met: null })),
+  ], { backend: tf.getBackend(), foldBatchNorm: fold, batchNormTraining: bnTrain, channelSum: colSum, swish: sw, upsample: up, detectors128: det });
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -16,6 +16,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { Queue, type Job } from 'bullmq';
 import { queryDb } from '../apps/worker/src/testing/e2e-env';
 import { eventually, startStack, type Stack } from '../apps/worker/src/testing/stack';
+import { finishBench } from './record';
 
 const STEPS = Number(process.env.BENCH_SWEEP_STEPS ?? 120);
 const GAMMAS = Number(process.env.BENCH_SWEEP_RUNS ?? 8) === 6 ? [0, 1, 2] : [0, 0.5, 1, 2];
@@ -159,24 +160,31 @@ async function main(): Promise<void> {
   const slowdown = two.meanRunSeconds / one.meanRunSeconds;
   console.log(`a run took ${slowdown.toFixed(2)}× as long with 2 workers as with 1: 2 / ${slowdown.toFixed(2)} = ${(2 / slowdown).toFixed(2)}× is what the cores allowed`);
   const all = [one, two];
-  console.log(
-    JSON.stringify({
-      bench: 'sweep',
-      runs: one.runs,
-      stepsPerRun: STEPS,
-      wallSeconds1Worker: round(one.wallSeconds, 1),
-      wallSeconds2Workers: round(two.wallSeconds, 1),
-      speedup: round(speedup),
-      cpuParallelCeiling: round(ceiling),
-      speedupVsCeiling: round(speedup / ceiling),
-      runSlowdown2Workers: round(slowdown),
-      loadAverage: round(Math.max(one.loadAverage, two.loadAverage), 1),
-      enqueueToPickupMsMedian: median(all.flatMap((p) => p.enqueueToPickupMs)),
-      enqueueToStartMsMedian: median(all.flatMap((p) => p.enqueueToStartMs)),
-      finishToRecordedMsMedian: median(all.flatMap((p) => p.finishToRecordedMs)),
-      sweepRollupMsMedian: median(all.map((p) => p.sweepRollupMs)),
-    }),
-  );
+  const figures = {
+    bench: 'sweep',
+    runs: one.runs,
+    stepsPerRun: STEPS,
+    wallSeconds1Worker: round(one.wallSeconds, 1),
+    wallSeconds2Workers: round(two.wallSeconds, 1),
+    speedup: round(speedup),
+    cpuParallelCeiling: round(ceiling),
+    speedupVsCeiling: round(speedup / ceiling),
+    runSlowdown2Workers: round(slowdown),
+    loadAverage: round(Math.max(one.loadAverage, two.loadAverage), 1),
+    enqueueToPickupMsMedian: median(all.flatMap((p) => p.enqueueToPickupMs)),
+    enqueueToStartMsMedian: median(all.flatMap((p) => p.enqueueToStartMs)),
+    finishToRecordedMsMedian: median(all.flatMap((p) => p.finishToRecordedMs)),
+    sweepRollupMsMedian: median(all.map((p) => p.sweepRollupMs)),
+  };
+  finishBench('sweep', [
+    {
+      figure: `${one.runs} RetinaNet runs through API, Redis and PostgreSQL: 2 workers over 1`,
+      value: `${speedup.toFixed(2)}× (${((100 * speedup) / ceiling).toFixed(0)}% of what the cores allowed)`,
+      baseline: `1 worker, same run: ${one.wallSeconds.toFixed(1)} s; two plain CPU-bound processes over one: ${ceiling.toFixed(2)}×`,
+      goal: '≥ 1.8×',
+      met: speedup >= 1.8,
+    },
+  ], figures);
 }
 
 main().then(
