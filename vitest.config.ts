@@ -35,6 +35,7 @@ export default defineConfig({
       project('api', 'apps/api'),
       project('worker', 'apps/worker'),
       project('cli', 'apps/cli'),
+      project('bench', 'bench'),
     ],
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
   },

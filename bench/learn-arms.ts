@@ -35,7 +35,7 @@ export const TRAIN = {
 
 /**
  * The two-stage arms' common config. lr 4e-3: at 8e-3 both arms stalled (box AP50 0.03 after 1,150–1,570 steps, where
- * 4e-3 has 0.12 by step 280; docs/benchmarks.md, Two-stage).
+ * 4e-3 has 0.12 by step 280; docs/notes/benchmarks-history.md, Two-stage).
  */
 const FASTER_RCNN: RunConfigInput = {
   dataset: DATASET,
@@ -63,9 +63,9 @@ export const ARMS: Arm[] = [
       anchors: SHAPE_ANCHORS,
       // Low-quality matches (detectron2's and mmdetection's RetinaNet matcher) and IoU thresholds 0.4 / 0.3 instead of the
       // paper's 0.5 / 0.4 (more positive anchors per shape; the 8–16 px shapes have few that reach 0.5): AP50 0.923 / AP
-      // 0.668 in 15 CPU minutes (3,282 steps), against 0.890 / 0.62 in three runs at 0.5 / 0.4 (docs/benchmarks.md, Learning).
+      // 0.668 in 15 CPU minutes (3,282 steps), against 0.890 / 0.62 in three runs at 0.5 / 0.4 (docs/notes/benchmarks-history.md, Learning).
       matcher: { lowQualityMatches: true, fgIou: 0.4, bgIou: 0.3 },
-      // lr 1.2e-2 measured best of 2e-3 / 4e-3 / 8e-3 / 1.2e-2 (docs/benchmarks.md, Learning).
+      // lr 1.2e-2 measured best of 2e-3 / 4e-3 / 8e-3 / 1.2e-2 (docs/notes/benchmarks-history.md, Learning).
       train: { ...TRAIN, lr: 1.2e-2 } as RunConfigInput['train'],
     },
     goal: { AP50: 0.9, AP: 0.6 },
@@ -77,13 +77,13 @@ export const ARMS: Arm[] = [
       // φ=0 of EfficientDet Table 1 (BiFPN 64 ×3, D_class 3) but B0 at width 0.5, and on RetinaNet's levels here, P2–P6
       // (the paper's P3–P7 shifted down one octave): 44 % of the shapes are small (< 32²), and on P3–P7 27 % of those have no
       // anchor of IoU ≥ 0.5. With the engine's SIMD kernels a P2 step costs ~0.6 CPU s, and in 15 CPU minutes P2–P6 reached
-      // AP50 0.913 in 1,181 steps against 0.793 in 1,564 on P3–P7 (docs/benchmarks.md, Learning). Low-quality matches
+      // AP50 0.913 in 1,181 steps against 0.793 in 1,564 on P3–P7 (docs/notes/benchmarks-history.md, Learning). Low-quality matches
       // (detectron2's and mmdetection's RetinaNet matcher) give every box its best anchors.
       model: { arch: 'efficientdet', phi: 0, backboneWidth: 0.5, numClasses: 7, inputSize: SIZE },
       anchors: SHAPE_ANCHORS,
       matcher: { lowQualityMatches: true },
       // lr 1.2e-2: AP50 0.203 at step 236 and 0.262 at step 356 (end), against 0.214 at step 385 and 0.285 at step 560 for
-      // 4e-3 (docs/benchmarks.md, Learning): more per step, which is what a CPU budget is short of.
+      // 4e-3 (docs/notes/benchmarks-history.md, Learning): more per step, which is what a CPU budget is short of.
       train: { ...TRAIN, lr: 1.2e-2 } as RunConfigInput['train'],
     },
     goal: { AP50: 0.85 },

@@ -31,7 +31,7 @@ export interface RunTrainingOptions {
   /**
    * Worker threads that decode, augment and rasterise batches off the trainer's thread. With a
    * core to spare (a lone `ablate train`) one thread cuts the trainer's wait for data from 10–28 %
-   * to 1–6 % of its time (docs/benchmarks.md, Data); a sweep worker, one process per core, has
+   * to 1–6 % of its time (docs/notes/benchmarks-history.md, Data); a sweep worker, one process per core, has
    * none to spare. @defaultValue 0 (the trainer's thread, overlapped by prefetch)
    */
   dataWorkers?: number;

@@ -7,7 +7,7 @@ export type Activation = 'linear' | 'relu' | 'swish';
 /**
  * swish(x) = x·σ(x) with a hand-written gradient σ·(1 + x·(1 − σ)): five elementwise passes
  * backward where tfjs's autodiff of mul and sigmoid takes more (×1.1 forward + backward on wasm,
- * docs/benchmarks.md, "Models").
+ * docs/notes/benchmarks-history.md, "Models").
  */
 const swishOp = tf.customGrad((...args: Array<tf.Tensor | tf.GradSaveFunc>) => {
   const x = args[0] as tf.Tensor;

@@ -33,7 +33,7 @@ function columnSums(flat: tf.Tensor2D): tf.Tensor2D {
  * tfjs's composite gradient of `moments` + `batchNorm` takes many more full-size passes; here there
  * are four per-channel sums of `[N, C]` over N, which the engine's wasm Sum computes as an average
  * pool (the wasm backend's own transposes the tensor first). A training step of the CPU-sized
- * detectors is ~1.2× faster than with tfjs's composite (docs/benchmarks.md, "Models").
+ * detectors is ~1.2× faster than with tfjs's composite (docs/notes/benchmarks-history.md, "Models").
  */
 export function batchNormTraining(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number, moving?: MovingStatistics): BatchNormTrainingResult {
   if (prefersFusedBatchNorm(x)) return batchNormByFusedKernels(x, gamma, beta, epsilon, moving);

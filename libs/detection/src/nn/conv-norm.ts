@@ -12,7 +12,7 @@ export interface AffineFoldable {
  * act(norm(conv(x))). In inference a batch norm is an affine map per channel, so it is folded into
  * the convolution's filter and bias and the whole runs as one fused kernel (bias and ReLU inside);
  * on wasm that saves the separate BatchNorm pass: ×1.3–1.7 on MBConv's expansion and depthwise
- * layers, nothing measurable on a 3×3 ResNet conv (docs/benchmarks.md, "Models"). In training, and for group norm or none, the layers run one
+ * layers, nothing measurable on a 3×3 ResNet conv (docs/notes/benchmarks-history.md, "Models"). In training, and for group norm or none, the layers run one
  * after the other.
  */
 export function convNormAct(conv: AffineFoldable, norm: Norm, x: tf.Tensor4D, training: boolean, activation: Activation = 'linear'): tf.Tensor4D {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * Gather kernels move one element at a time (flipping a 3×3×256×256 filter took 22 ms), and its
  * Transpose of a filter's two channel axes costs 4–8 ms per 590 K weights; a RetinaNet step
  * rearranges every one of its ~20 M weights. Here the flip is kh·kw block copies, and the channel
- * swap a tiled transpose of each C×O tap (tfjs-backend-wasm 4.22; docs/benchmarks.md, `## Engine`).
+ * swap a tiled transpose of each C×O tap (tfjs-backend-wasm 4.22; docs/notes/benchmarks-history.md, `## Engine`).
  */
 
 /** Tile side of the host transposes: 32×32 floats (4 KiB) of source and destination fit in L1. */

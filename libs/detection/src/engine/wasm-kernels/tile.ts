@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
  * The batch-norm gradient tiles the per-channel 1/σ to the whole activation
  * ([1, 1, 1, C] → [B, H, W, C]), and the wasm backend's Tile kernel computes an index per element:
  * 59 ms for [1,1,1,64] → [2,64,64,64], where a broadcast Add of the same size takes a few ms
- * (tfjs-backend-wasm 4.22; see docs/benchmarks.md, `## Engine`).
+ * (tfjs-backend-wasm 4.22; see docs/notes/benchmarks-history.md, `## Engine`).
  */
 export function tileByBroadcast(x: tf.Tensor, reps: readonly number[]): tf.Tensor {
   return tf.tidy(() => {
