@@ -5,7 +5,10 @@ import { Queue } from 'bullmq';
 import { SHAPE_CLASSES } from '@ablate/data';
 import { queryDb } from '../testing/e2e-env';
 import { eventually, startStack, type Stack } from '../testing/stack';
-import { tinySweepSpec } from '../testing/tiny-sweep';
+import { LEARNING_SWEEP_VAL, learningSweepSpec, tinySweepSpec } from '../testing/tiny-sweep';
+
+/** Steps of the main sweep's runs: enough that their APs differ (learningSweepSpec). */
+const STEPS = 60;
 
 /** A COCO training set under the data root whose one image is not an image. */
 const BROKEN_COCO = 'broken/train.json';
@@ -36,8 +39,8 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     // The API and workers inherit this process's environment: one data root for both.
     process.env['ABLATE_DATA_ROOT'] = writeBrokenCoco();
     stack = await startStack('sweep', { workers: 2 });
-    // 2 γ × 2 α = 4 runs of 12 steps.
-    const res = await stack.request<{ id: string }>('POST', '/sweeps', tinySweepSpec({ name: 'e2e γ×α', grid: { gamma: [0, 2], alpha: [0.25, 0.75] }, steps: 12 }));
+    // 2 γ × 2 α = 4 runs of 60 steps, whose APs differ.
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', learningSweepSpec({ name: 'e2e γ×α', grid: { gamma: [0, 2], alpha: [0.25, 0.75] }, steps: STEPS }));
     expect(res.status).toBe(201);
     sweepId = res.body.id;
     await eventually('the sweep to complete', async () => {
@@ -58,7 +61,7 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     );
     expect(runs).toHaveLength(4);
     for (const run of runs) {
-      expect(run).toMatchObject({ status: 'completed', step: 12, attempts: 1 });
+      expect(run).toMatchObject({ status: 'completed', step: STEPS, attempts: 1 });
       expect(run.final_evaluation_id).not.toBeNull();
     }
     const pids = new Set(runs.map((r) => r.worker_pid));
@@ -96,39 +99,41 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
       `SELECT count(*)::int AS rows, count(DISTINCT (m.run_id, m.step))::int AS steps FROM metrics m JOIN runs r ON r.id = m.run_id WHERE r.sweep_id = $1`,
       [sweepId],
     );
-    // ABLATE_METRICS_EVERY defaults to 10: steps 10 and 12 (the last) of each of 4 runs = 8 rows, none twice.
-    expect(counts[0]).toEqual({ rows: 8, steps: 8 });
+    // ABLATE_METRICS_EVERY defaults to 10: steps 10, 20, …, 60 of each of 4 runs = 24 rows, none twice.
+    expect(counts[0]).toEqual({ rows: 24, steps: 24 });
     const evals = await queryDb<{ ap: number; ap50: number }>(
       stack.env.databaseUrl,
       'SELECT e.ap, e.ap50 FROM evaluations e JOIN runs r ON r.final_evaluation_id = e.id WHERE r.sweep_id = $1',
       [sweepId],
     );
     expect(evals).toHaveLength(4);
-    for (const e of evals) {
-      expect(e.ap).toBeGreaterThanOrEqual(0);
-      expect(e.ap50).toBeGreaterThanOrEqual(e.ap);
-    }
+    for (const e of evals) expect(e.ap50).toBeGreaterThanOrEqual(e.ap);
+    // The runs learned (best AP50 ≈ 0.13 when measured) and differ from each other: four γ × α
+    // settings, four different results.
+    expect(Math.max(...evals.map((e) => e.ap50))).toBeGreaterThan(0.05);
+    expect(new Set(evals.map((e) => e.ap50)).size).toBe(4);
   });
 
-  it('serves the ablation table: AP by γ (rows) and α (columns), equal to the runs\' evaluations', async () => {
-    const evals = await queryDb<{ gamma: number; alpha: number; ap: number }>(
+  it('serves the ablation table: AP50 by γ (rows) and α (columns), each cell its own run\'s evaluation', async () => {
+    const evals = await queryDb<{ gamma: number; alpha: number; ap50: number }>(
       stack.env.databaseUrl,
-      `SELECT (r.config->'loss'->>'gamma')::float8 AS gamma, (r.config->'loss'->>'alpha')::float8 AS alpha, e.ap
+      `SELECT (r.config->'loss'->>'gamma')::float8 AS gamma, (r.config->'loss'->>'alpha')::float8 AS alpha, e.ap50
          FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.sweep_id = $1`,
       [sweepId],
     );
+    // Four different values (checked above), so a run placed in another run's cell fails here.
     const json = await stack.request<{ mode: string; columns: string[]; entries: { key: Record<string, number>; cells: Record<string, { mean: number; n: number }> }[] }>(
       'GET',
-      `/sweeps/${sweepId}/ablation?rows=loss.gamma&cols=loss.alpha&metric=AP&format=json`,
+      `/sweeps/${sweepId}/ablation?rows=loss.gamma&cols=loss.alpha&metric=AP50&format=json`,
     );
     expect(json.status).toBe(200);
     expect(json.body.mode).toBe('pivot');
     expect(json.body.columns).toEqual(['0.25', '0.75']);
     expect(json.body.entries.map((e) => e.key['loss.gamma'])).toEqual([0, 2]);
-    // One seed: each cell is the mean of one run, its AP.
+    // One seed: each cell is the mean of one run, its AP50.
     for (const e of evals) {
       const row = json.body.entries.find((r) => r.key['loss.gamma'] === e.gamma)!;
-      expect(row.cells[JSON.stringify(e.alpha)]).toMatchObject({ mean: e.ap, n: 1 });
+      expect(row.cells[JSON.stringify(e.alpha)]).toMatchObject({ mean: e.ap50, n: 1 });
     }
 
     const md = await stack.request<string>('GET', `/sweeps/${sweepId}/ablation?rows=loss.gamma&cols=loss.alpha&metric=AP&format=md`);
@@ -142,14 +147,16 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
   });
 
   it('evaluates a checkpoint on request (POST /evaluations) in the evaluate queue, matching the final evaluation', async () => {
+    // The run with the best AP50: it has detections above the score threshold to compare.
     const [run] = await queryDb<{ id: string; ap: number; ap50: number }>(
       stack.env.databaseUrl,
-      'SELECT r.id, e.ap, e.ap50 FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.sweep_id = $1 ORDER BY r.index LIMIT 1',
+      'SELECT r.id, e.ap, e.ap50 FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.sweep_id = $1 ORDER BY e.ap50 DESC LIMIT 1',
       [sweepId],
     );
     // The validation split under a differently written URI: a new evaluation of the same images,
     // with the same last checkpoint, so it must reproduce the final evaluation's numbers.
-    const dataset = 'synthetic:shapes?split=val&seed=0&size=32&images=8';
+    const dataset = 'synthetic:shapes?split=val&seed=0&size=64&images=8';
+    expect(dataset).not.toBe(LEARNING_SWEEP_VAL);
     const posted = await stack.request<{ id: string; status: string }>('POST', '/evaluations', { runId: run!.id, dataset });
     expect(posted.status).toBe(202);
     const done = await eventually('the evaluation to complete', async () => {
@@ -157,18 +164,18 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
       if (e.body.status === 'failed') throw new Error(`evaluation failed: ${e.body.error}`);
       return e.body.status === 'completed' ? e.body : undefined;
     });
-    expect(done.step).toBe(12);
+    expect(done.step).toBe(STEPS);
     expect(done.AP).toBeCloseTo(run!.ap, 6);
     expect(done.AP50).toBeCloseTo(run!.ap50, 6);
-    // And the same detections, box for box. (A 12-step net scores every anchor near its 0.01
-    // prior, under the 0.05 threshold, so both lists are typically empty: this checks the
-    // plumbing — the evaluate queue's job, checkpoint loading, the row filled — not the model.)
+    // And the same detections, box for box: a checkpoint loaded wrongly, or the untrained
+    // weights, would give other boxes (or none: an untrained net scores under the 0.05 threshold).
     const rows = await queryDb<{ detections: { image_id: number; score: number }[] }>(
       stack.env.databaseUrl,
       'SELECT e.detections FROM evaluations e WHERE e.id IN ($1, (SELECT final_evaluation_id FROM runs WHERE id = $2))',
       [posted.body.id, run!.id],
     );
     expect(rows).toHaveLength(2);
+    expect(rows[0]!.detections.length).toBeGreaterThan(0);
     expect(rows[0]!.detections).toEqual(rows[1]!.detections);
   });
 
