@@ -10,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createTrainSource, loadDataset, syntheticShapes, writeSyntheticCoco, type Dataset } from '@ablate/data';
-import { initBackend, type TrainBatch } from '@ablate/detection';
+import { type TrainBatch } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import { finishBench } from './record';
 
 const SIZES = [128, 256, 512] as const;

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:engine`: training on the wasm backend (with the gradient kernels of
- * libs/detection/src/engine) against its own forward pass and against the tfjs cpu backend, in
+ * libs/engine, @ablate/engine) against its own forward pass and against the tfjs cpu backend, in
  * one run, on three training graphs:
  *
  * 1. a plain conv stack like the issue's measurement: 4 convolutions 3×3 (3→16/1, 16→32/2,
@@ -23,7 +23,8 @@
  * after building (it takes tens of seconds to minutes). `--no-cpu` skips the cpu baseline. Ends with its headlines and one line of JSON (bench/record.ts; `--record` keeps them).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DetectorConfigSchema, Optimizer, backendInfo, buildDetector, initBackend, useSimdKernels } from '@ablate/detection';
+import { DetectorConfigSchema, Optimizer, buildDetector } from '@ablate/detection';
+import { backendInfo, initBackend, useSimdKernels } from '@ablate/engine';
 import { finishBench, times, type Headline } from './record';
 
 /** The goals of issue 3: a wasm step at most 3× its forward pass, at least 300× faster than cpu. */

@@ -16,13 +16,13 @@
 import {
   buildDetector,
   evaluateDetector,
-  initBackend,
   parseRunConfig,
   trainDetector,
   type Detector,
   type RunConfig,
   type TrainConfig,
 } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import { loadavg } from 'node:os';
 import { createTrainSource, evalSourceOf, loadDataset, type Dataset } from '@ablate/data';
 import { ARMS, SIZE, TEST_DATASET, mergeConfig } from './learn-arms';

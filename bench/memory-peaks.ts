@@ -8,7 +8,8 @@
 import { spawnSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { runTraining } from '@ablate/data';
-import { estimateRunMemory, featureDensity, initBackend, parseRunConfig, type RunConfigInput } from '@ablate/detection';
+import { estimateRunMemory, featureDensity, parseRunConfig, type RunConfigInput } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 
 const CONFIGS: Array<{ name: string; model: Record<string, unknown>; batchSize: number }> = [
   { name: 'retinanet r18×0.25 64px b2', model: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 64 }, batchSize: 2 },

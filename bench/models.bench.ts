@@ -22,7 +22,8 @@
  * both alike. Ends with its headlines and one line of JSON (bench/record.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { DetectorConfigSchema, buildDetector, initBackend, nn } from '@ablate/detection';
+import { DetectorConfigSchema, buildDetector, nn } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import { finishBench, times } from './record';
 
 const RUNS = 7;

@@ -12,7 +12,8 @@
  *   STEPS_ONLY=5 node --cpu-prof --cpu-prof-dir=/tmp/prof -r ./scripts/register.js bench/step-profile.ts efficientdet  (a V8 profile)
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { buildDetector, initBackend, parseRunConfig, useSimdKernels } from '@ablate/detection';
+import { buildDetector, parseRunConfig } from '@ablate/detection';
+import { initBackend, useSimdKernels } from '@ablate/engine';
 import { createTrainSource, loadDataset } from '@ablate/data';
 import { armNamed, mergeConfig } from './learn-arms';
 

@@ -22,7 +22,6 @@ import {
   boxHeadTargets,
   buildDetector,
   FasterRcnn,
-  initBackend,
   maskTargetsFromBitmaps,
   parseRunConfig,
   rpnTargets,
@@ -30,6 +29,7 @@ import {
   seededRandom,
   type TrainBatch,
 } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import { createTrainSource, loadDataset } from '@ablate/data';
 import { SIZE, armNamed, mergeConfig } from './learn-arms';
 // The host RoIAlign kernel is internal to the two-stage family (not in the library's index).

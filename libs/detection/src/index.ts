@@ -13,7 +13,6 @@ export * from './eval';
 export * from './models';
 export * from './train';
 export * from './predict';
-export * from './engine';
 export * from './roi';
 export * from './masks';
 export * from './memory';

@@ -9,7 +9,6 @@ import {
   assertFitsBackend,
   CheckpointError,
   formatCocoSummary,
-  initBackend,
   ModelConfigError,
   parseRunConfig,
   readCheckpointFile,
@@ -19,6 +18,7 @@ import {
   type RunConfig,
   type TrainProgress,
 } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 
 /** Exit status of bad input (config, dataset, checkpoint). */
 const EXIT_BAD_INPUT = 2;

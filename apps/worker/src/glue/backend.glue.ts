@@ -1,4 +1,4 @@
-import { initBackend } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import type { BackendPort } from './ports';
 
 /**

@@ -1,4 +1,5 @@
-import { buildDetector, evaluateDetector, initBackend, parseRunConfig } from '@ablate/detection';
+import { buildDetector, evaluateDetector, parseRunConfig } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import { loadDataset } from '../uri/load-dataset';
 import { evalSourceOf } from './eval-source';
 import { runTraining } from './run-training';

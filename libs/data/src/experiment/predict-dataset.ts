@@ -1,4 +1,5 @@
-import { detectorFromCheckpoint, initBackend, predictAll, predictsMasks, type CocoDetection, type PredictOptions } from '@ablate/detection';
+import { detectorFromCheckpoint, predictAll, predictsMasks, type CocoDetection, type PredictOptions } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import { loadDataset } from '../uri/load-dataset';
 import { evalSourceOf } from './eval-source';
 

@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { initBackend, parseRunConfig, RunMemoryError } from '@ablate/detection';
+import { parseRunConfig, RunMemoryError } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import { runTraining } from './run-training';
 
 describe('runTraining and the backend’s memory', () => {

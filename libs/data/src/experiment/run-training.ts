@@ -2,13 +2,13 @@ import {
   assertFitsBackend,
   buildDetector,
   evaluateDetector,
-  initBackend,
   trainDetector,
   type DetectorEvaluation,
   type RunConfig,
   type TrainHooks,
   type TrainResult,
 } from '@ablate/detection';
+import { initBackend } from '@ablate/engine';
 import type { Dataset } from '../dataset/dataset';
 import { createTrainSource } from '../pipeline/train-source';
 import { loadDataset } from '../uri/load-dataset';

@@ -1,5 +1,5 @@
 import type { DetectorConfig } from '../config';
-import { BackendNotInitialisedError, backendInfo, initBackend } from '../engine';
+import { BackendNotInitialisedError, backendInfo, initBackend } from '@ablate/engine';
 import { buildDetector } from '../models/build-detector';
 
 /** Parameter counts of the configs seen, by the parts of the config that shape the model. */

@@ -1,4 +1,4 @@
-import { initBackend } from '../engine';
+import { initBackend } from '@ablate/engine';
 import { buildDetector } from '../models/build-detector';
 import { parseRunConfig, type RunConfigInput } from '../train/run-config';
 import { countDetectorParameters } from './count-parameters';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { swishGradient } from '../engine/ops/fused-activation-gradients';
+import { swishGradient } from '@ablate/engine';
 
 /** Activations the models use. 'swish' is x·σ(x) (EfficientNet §4, Ramachandran et al. 2017). */
 export type Activation = 'linear' | 'relu' | 'swish';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type MovingStatistics, fusedBatchNormBackward, fusedBatchNormForward, prefersFusedBatchNorm } from '../engine/ops/fused-batch-norm';
+import { type MovingStatistics, fusedBatchNormBackward, fusedBatchNormForward, prefersFusedBatchNorm } from '@ablate/engine';
 
 export type { MovingStatistics };
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { prefersFusedBatchNorm } from '../engine/ops/fused-batch-norm';
-import { useSimdKernels } from '../engine/wasm-kernels/simd/simd-kernels';
-import { onBothBackends } from '../engine/testing/on-both-backends';
+import { prefersFusedBatchNorm, useSimdKernels } from '@ablate/engine';
+import { onBothBackends } from '@ablate/engine/testing';
 import { useTestBackend } from '../models/testing/tiny-configs';
 import {
   BatchNorm,

@@ -2,7 +2,7 @@
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../engine';
+import { initBackend } from '@ablate/engine';
 import { assignFpnLevels, multiLevelRoiAlign, roiAlign, roiPool } from './index';
 
 /** Deterministic values in [0, 1): a small LCG. */

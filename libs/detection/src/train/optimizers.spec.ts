@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Optimizer } from './optimizers';
-import { initBackend } from '../engine';
-import { hasFusedAdamUpdate } from '../engine/ops/adam-update';
+import { hasFusedAdamUpdate, initBackend } from '@ablate/engine';
 import { useCpuBackend } from './testing/cpu-backend';
 
 beforeAll(useCpuBackend);

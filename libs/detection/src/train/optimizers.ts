@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { TrainConfig } from '../config';
-import { fusedAdamUpdate, prefersFusedAdamUpdate } from '../engine/ops/adam-update';
+import { fusedAdamUpdate, prefersFusedAdamUpdate } from '@ablate/engine';
 
 /** Adam's moment decays and ε: the defaults of Kingma & Ba 2015 (Algorithm 1), as in PyTorch. */
 export const ADAM_BETA1 = 0.9;

@@ -2,7 +2,7 @@
 import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '../../engine';
+import { initBackend } from '@ablate/engine';
 import { maskLoss, maskProbabilities } from '../../losses/mask-loss';
 import { maskTargetFromBitmap, maskTargetsFromBitmaps } from '../../masks/bitmap-targets';
 import { pasteDetectionMasks } from '../../masks/paste-detections';

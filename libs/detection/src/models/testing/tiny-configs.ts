@@ -1,5 +1,5 @@
 import { DetectorConfigSchema, type DetectorConfig } from '../../config';
-import { initBackend } from '../../engine';
+import { initBackend } from '@ablate/engine';
 
 /** Tests run on wasm (with the engine's gradient kernels), quietly. */
 export async function useTestBackend(): Promise<void> {

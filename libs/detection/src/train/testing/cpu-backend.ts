@@ -1,4 +1,4 @@
-import { initBackend } from '../../engine';
+import { initBackend } from '@ablate/engine';
 
 /**
  * Unit tests of the trainer run on the cpu backend: deterministic and quick for tiny models.

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
 import { type BackendCandidate, type BackendInfo, CANDIDATES, INSTALL_HINTS } from './backend-candidates';
 import { BackendNotInitialisedError, BackendUnavailableError, InvalidBackendChoiceError } from './engine-errors';
+import { assertPinnedCore, assertPinnedVersion } from './tfjs-pin';
 
 /** Values of `ABLATE_BACKEND`. 'auto': tfjs-node-gpu, then tfjs-node, then wasm, then cpu. */
 export type BackendChoice = keyof typeof CANDIDATES;
@@ -67,16 +68,21 @@ export function backendInfo(): BackendInfo {
 }
 
 async function select(choice: BackendChoice, log: (line: string) => void): Promise<BackendInfo> {
+  assertPinnedCore();
   registerGradients();
   const passedOver: string[] = [];
   for (const candidate of CANDIDATES[choice] as readonly BackendCandidate[]) {
+    let info: BackendInfo;
     try {
-      const info = Object.freeze(await candidate.activate());
-      log(describe(info, passedOver));
-      return info;
+      info = Object.freeze(await candidate.activate());
     } catch (err) {
       passedOver.push(`${candidate.label}: ${(err as Error).message}`);
+      continue;
     }
+    // Outside the try: a wrong version is an error to fix, not a reason to fall back to a slower backend.
+    assertPinnedVersion(info.package, info.version);
+    log(describe(info, passedOver));
+    return info;
   }
   throw new BackendUnavailableError(choice, passedOver, INSTALL_HINTS[choice]);
 }

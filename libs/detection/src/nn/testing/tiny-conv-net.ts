@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNormTraining } from '../../nn/batch-norm-training';
-import { swish } from '../../nn/activation';
+import { batchNormTraining } from '../batch-norm-training';
+import { swish } from '../activation';
 
 /**
  * A tiny conv net touching every gradient kernel of ./wasm-kernels, for the engine's training and

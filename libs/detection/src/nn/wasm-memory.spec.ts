@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from './init-backend';
+import { initBackend } from '@ablate/engine';
 import { lcgValues, tinyConvNet } from './testing/tiny-conv-net';
 
 const STEPS = 1000;

@@ -32,3 +32,22 @@ export class BackendNotInitialisedError extends Error {
     super('no TensorFlow.js backend chosen yet: call `await initBackend()` first');
   }
 }
+
+/**
+ * The installed TensorFlow.js is not the version the engine was built for. The engine reads
+ * tfjs internals (the wasm backend's heap and module, kernel configs) and replaces registered
+ * kernels, so another version could compute wrong gradients silently instead of failing.
+ */
+export class TfjsVersionMismatchError extends Error {
+  override readonly name = 'TfjsVersionMismatchError';
+  constructor(
+    readonly packageName: string,
+    readonly installed: string,
+    readonly builtFor: string,
+  ) {
+    super(
+      `${packageName} ${installed} is installed, but @ablate/engine was built and tested for ${builtFor} ` +
+        `(libs/engine/package.json): install exactly ${builtFor} (npm ci), or re-verify the engine's kernels against ${installed} and change the pin`,
+    );
+  }
+}
