@@ -1,9 +1,11 @@
-import { simdKernelText } from './kernel-text';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * The engine's own wasm SIMD kernels (kernel-text.ts), running on the tfjs wasm backend's heap: the
  * module imports the backend's WasmMemory, so its functions take tensors' heap addresses
- * and read and write them in place, with no copies. Assembled from text by wabt once per process.
+ * and read and write them in place, with no copies. Assembled from the text once, at build time
+ * (`npm run build:kernels` writes simd-kernels.wasm, which is committed).
  */
 export interface SimdKernels {
   /** c[i·sc + j] += Σ_{t<k} a[t·sa + i] · b[t·sb + j] for i < m, j < n (addresses in bytes, strides in elements). */
@@ -79,39 +81,34 @@ export function simdKernelsOn(backend: unknown): SimdKernels | null {
   return enabled && loaded !== null && memoryOf(backend) === loaded.memory ? loaded.kernels : null;
 }
 
+/** The kernels' WebAssembly, assembled from kernel-text.ts by `npm run build:kernels`. */
+export const SIMD_KERNELS_BINARY = join(__dirname, 'simd-kernels.wasm');
+
 /**
- * Assembles the kernels and binds them to `backend`'s heap. Returns null (and the engine keeps its
- * XNNPACK routes) when the backend does not expose its memory; throws if the text does not
- * assemble, which is a bug of this module.
+ * Loads the kernels and binds them to `backend`'s heap. Returns null (and the engine keeps its
+ * XNNPACK routes) when the backend does not expose its memory; throws if the binary does not
+ * instantiate, which is a bug of this module.
  */
 export async function loadSimdKernels(backend: unknown): Promise<SimdKernels | null> {
   const memory = memoryOf(backend);
   if (!(memory instanceof wasmApi.Memory)) return null;
   if (loaded?.memory === memory) return loaded.kernels;
-  const wabt = await (await import('wabt')).default();
-  const parsed = wabt.parseWat('ablate-simd-kernels.wat', simdKernelText(), { simd: true });
-  try {
-    parsed.validate();
-    const { buffer } = parsed.toBinary({});
-    const instance = new wasmApi.Instance(new wasmApi.Module(buffer), { env: { memory } });
-    const e = instance.exports as Record<string, never>;
-    const kernels: SimdKernels = {
-      gemmTn: e['gemm_tn'],
-      gemmNn: e['gemm_nn'],
-      dotChannels: e['dot_channels'],
-      scaleAddChannels: e['scale_add_channels'],
-      channelSums: e['channel_sums'],
-      centredSquares: e['centred_squares'],
-      normalise: e['normalise'],
-      gradientSums: e['gradient_sums'],
-      inputGradient: e['input_gradient'],
-      swishGradient: e['swish_gradient'],
-      reluGradient: e['relu_gradient'],
-      maxPoolGradWindow: e['max_pool_grad_window'],
-    };
-    loaded = { kernels, memory };
-    return loaded.kernels;
-  } finally {
-    parsed.destroy();
-  }
+  const instance = new wasmApi.Instance(new wasmApi.Module(readFileSync(SIMD_KERNELS_BINARY)), { env: { memory } });
+  const e = instance.exports as Record<string, never>;
+  const kernels: SimdKernels = {
+    gemmTn: e['gemm_tn'],
+    gemmNn: e['gemm_nn'],
+    dotChannels: e['dot_channels'],
+    scaleAddChannels: e['scale_add_channels'],
+    channelSums: e['channel_sums'],
+    centredSquares: e['centred_squares'],
+    normalise: e['normalise'],
+    gradientSums: e['gradient_sums'],
+    inputGradient: e['input_gradient'],
+    swishGradient: e['swish_gradient'],
+    reluGradient: e['relu_gradient'],
+    maxPoolGradWindow: e['max_pool_grad_window'],
+  };
+  loaded = { kernels, memory };
+  return loaded.kernels;
 }
