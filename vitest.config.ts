@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 const alias = {
   // The testing entry point first: vite matches aliases in order, by prefix.
   '@ablate/engine/testing': new URL('./libs/engine/src/testing/index.ts', import.meta.url).pathname,
+  '@ablate/config': new URL('./libs/config/src/index.ts', import.meta.url).pathname,
   '@ablate/engine': new URL('./libs/engine/src/index.ts', import.meta.url).pathname,
   '@ablate/detection': new URL('./libs/detection/src/index.ts', import.meta.url).pathname,
   '@ablate/data': new URL('./libs/data/src/index.ts', import.meta.url).pathname,
@@ -31,6 +32,7 @@ const project = (name: string, root: string) => ({
 export default defineConfig({
   test: {
     projects: [
+      project('config', 'libs/config'),
       project('engine', 'libs/engine'),
       project('detection', 'libs/detection'),
       project('data', 'libs/data'),

@@ -1,3 +1,4 @@
+import { readVariable } from '@ablate/config';
 /**
  * The queues between api and worker. Each queue carries exactly one job name, equal to the
  * queue's name, so a processor can switch on `job.name` or the queue alike.
@@ -8,21 +9,13 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 /** Named constants for call sites: `Queues.train`. */
 export const Queues: { readonly [K in QueueName]: K } = { train: 'train', evaluate: 'evaluate', sweep: 'sweep' };
 
-/**
- * BullMQ key prefix of all Ablate queues (`ablate:train:…` in Redis). Tests use a unique prefix
- * per file; apps read `ABLATE_QUEUE_PREFIX`. @defaultValue 'ablate'
- */
-export const DEFAULT_QUEUE_PREFIX = 'ablate';
+// Defined once with their environment variables in @ablate/config; the queue's users read them here.
+export { DEFAULT_QUEUE_PREFIX, DEFAULT_TRAIN_ATTEMPTS, DEFAULT_TRAIN_BACKOFF_MS } from '@ablate/config';
 
-/** Reads the queue prefix from the environment. */
+/** BullMQ key prefix of all Ablate queues (`ablate:train:…` in Redis), from `ABLATE_QUEUE_PREFIX`. Tests use a unique prefix per file. */
 export function queuePrefixFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env['ABLATE_QUEUE_PREFIX'] || DEFAULT_QUEUE_PREFIX;
+  return readVariable('ABLATE_QUEUE_PREFIX', env);
 }
-
-/** Attempts of a train job before it fails for good (a crash or a lost worker is retried). @defaultValue 3 */
-export const DEFAULT_TRAIN_ATTEMPTS = 3;
-/** First retry delay; BullMQ doubles it on each further attempt (exponential backoff). @defaultValue 2000 ms */
-export const DEFAULT_TRAIN_BACKOFF_MS = 2000;
 
 /**
  * Redis pub/sub channel on which the API announces runs whose cancellation was requested while

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_RUNS_PER_SWEEP } from '@ablate/config';
 import { PRIORITY_LIMIT } from 'bullmq';
 import { z } from 'zod';
 import { RunConfigSchema, type RunConfig } from '@ablate/detection';
@@ -5,7 +6,7 @@ import { GRID_ALIASES, getPath, resolveConfigPath, setPath, type ConfigPath } fr
 import { formatPath, issuesFromZod, ValidationError, type FieldIssue } from './validation-error';
 
 /** The default cap on runs per sweep (grid product × seeds); `ABLATE_MAX_RUNS_PER_SWEEP` overrides it in the apps. */
-export const DEFAULT_MAX_RUNS_PER_SWEEP = 1000;
+export { DEFAULT_MAX_RUNS_PER_SWEEP };
 
 /**
  * BullMQ priorities: 1 is the most urgent, PRIORITY_LIMIT (2^21 − 1) the least; jobs without a

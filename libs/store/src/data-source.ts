@@ -1,12 +1,13 @@
+import { readVariable } from '@ablate/config';
 import { DataSource, MigrationExecutor } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-/** `DATABASE_URL`, or the local default. */
-export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ablate';
+export { DEFAULT_DATABASE_URL } from '@ablate/config';
 
+/** `DATABASE_URL`, or the local default (@ablate/config). */
 export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  return env['DATABASE_URL'] || DEFAULT_DATABASE_URL;
+  return readVariable('DATABASE_URL', env);
 }
 
 export interface DataSourceOptions {

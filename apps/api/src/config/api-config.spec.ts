@@ -18,7 +18,7 @@ describe('loadApiConfig', () => {
     expect(c.apiKeys).toEqual(['a', 'b']);
     expect(c.maxRunsPerSweep).toBe(20);
     expect(c.bodyLimit).toBe('10kb');
-    expect(() => loadApiConfig({ ABLATE_MAX_RUNS_PER_SWEEP: 'many' })).toThrow(/ABLATE_MAX_RUNS_PER_SWEEP must be a non-negative integer/);
+    expect(() => loadApiConfig({ ABLATE_MAX_RUNS_PER_SWEEP: 'many' })).toThrow('ABLATE_MAX_RUNS_PER_SWEEP: expected a whole number, got "many"');
   });
 
   it('never falls back to the public dev key when keys were meant to be set', () => {

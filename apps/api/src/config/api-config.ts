@@ -1,15 +1,11 @@
-import { DEFAULT_MAX_RUNS_PER_SWEEP, DEFAULT_QUEUE_PREFIX, DEFAULT_TRAIN_ATTEMPTS, DEFAULT_TRAIN_BACKOFF_MS } from '@ablate/jobs';
-import { DEFAULT_DATABASE_URL } from '@ablate/store';
+import { readEnvironment, type Environment } from '@ablate/config';
 import { dataRootOf } from '@ablate/data';
-import { RUN_MEMORY_LIMIT_VARIABLE, WASM_RUN_MEMORY_LIMIT_BYTES } from '@ablate/detection';
 
 /**
  * The API key used when `ABLATE_API_KEYS` is unset, so `npm run demo` works out of the box.
  * Never deploy with it: set ABLATE_API_KEYS (the API logs a warning when it falls back to this).
  */
 export const DEV_API_KEY = 'ablate-dev-key';
-
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Everything the API is configured with; `loadApiConfig` reads it from the environment. */
 export interface ApiConfig {
@@ -56,14 +52,6 @@ export interface ApiConfig {
   logger: boolean;
 }
 
-function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
 /** A configuration the API must not start with; names the variable. */
 export class ApiConfigError extends Error {
   override readonly name = 'ApiConfigError';
@@ -75,46 +63,42 @@ export class ApiConfigError extends Error {
   }
 }
 
-function keyList(raw: string | undefined): string[] {
-  return (raw ?? '')
-    .split(',')
-    .map((k) => k.trim())
-    .filter((k) => k.length > 0);
-}
-
 /**
  * The API keys. The public development key stands in only when ABLATE_API_KEYS is unset and
  * NODE_ENV is not production; a variable that is set but holds no usable key (`' , '`) is a
  * mistake that must not open the API to that public key, so the API refuses to start.
  */
-export function readApiKeys(env: NodeJS.ProcessEnv): string[] {
-  const raw = env['ABLATE_API_KEYS'];
-  const keys = keyList(raw);
-  if (keys.length > 0) return keys;
-  if (raw !== undefined) throw new ApiConfigError('ABLATE_API_KEYS', 'is set but holds no key (expected comma-separated keys)');
-  if (env['NODE_ENV'] === 'production') throw new ApiConfigError('ABLATE_API_KEYS', 'must be set when NODE_ENV=production');
+export function readApiKeys(env: Pick<Environment, 'ABLATE_API_KEYS' | 'NODE_ENV'>): string[] {
+  const keys = env.ABLATE_API_KEYS;
+  if (keys !== undefined && keys.length > 0) return keys;
+  if (keys !== undefined) throw new ApiConfigError('ABLATE_API_KEYS', 'is set but holds no key (expected comma-separated keys)');
+  if (env.NODE_ENV === 'production') throw new ApiConfigError('ABLATE_API_KEYS', 'must be set when NODE_ENV=production');
   return [DEV_API_KEY];
 }
 
-/** Reads the API's configuration from the environment, with the documented defaults. */
+/**
+ * Reads the API's configuration from the environment (@ablate/config's ENVIRONMENT holds every
+ * variable with its default); throws naming the first variable that cannot be used.
+ */
 export function loadApiConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const e = readEnvironment(env);
   return {
-    databaseUrl: env['DATABASE_URL'] || DEFAULT_DATABASE_URL,
-    redisUrl: env['REDIS_URL'] || DEFAULT_REDIS_URL,
-    apiKeys: readApiKeys(env),
-    adminKeys: keyList(env['ABLATE_ADMIN_KEYS']),
-    authFailuresPerMinute: int(env, 'ABLATE_AUTH_FAILURES_PER_MINUTE', 60),
-    maxRunsPerSweep: int(env, 'ABLATE_MAX_RUNS_PER_SWEEP', DEFAULT_MAX_RUNS_PER_SWEEP),
-    bodyLimit: env['ABLATE_BODY_LIMIT'] || '1mb',
-    queuePrefix: env['ABLATE_QUEUE_PREFIX'] || DEFAULT_QUEUE_PREFIX,
-    trainAttempts: int(env, 'ABLATE_TRAIN_ATTEMPTS', DEFAULT_TRAIN_ATTEMPTS),
-    trainBackoffMs: int(env, 'ABLATE_TRAIN_BACKOFF_MS', DEFAULT_TRAIN_BACKOFF_MS),
-    ...(env['ABLATE_ARTIFACT_DIR'] ? { artifactDir: env['ABLATE_ARTIFACT_DIR'] } : {}),
-    maxQueueLagSeconds: int(env, 'ABLATE_MAX_QUEUE_LAG_S', 86_400),
-    reconcileEveryMs: int(env, 'ABLATE_RECONCILE_EVERY_MS', 30_000),
-    reconcileGraceSeconds: int(env, 'ABLATE_RECONCILE_GRACE_S', 30),
-    dataRoot: dataRootOf(env['ABLATE_DATA_ROOT'] || undefined),
-    runMemoryLimitBytes: int(env, RUN_MEMORY_LIMIT_VARIABLE, WASM_RUN_MEMORY_LIMIT_BYTES / 2 ** 20) * 2 ** 20,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    apiKeys: readApiKeys(e),
+    adminKeys: e.ABLATE_ADMIN_KEYS,
+    authFailuresPerMinute: e.ABLATE_AUTH_FAILURES_PER_MINUTE,
+    maxRunsPerSweep: e.ABLATE_MAX_RUNS_PER_SWEEP,
+    bodyLimit: e.ABLATE_BODY_LIMIT,
+    queuePrefix: e.ABLATE_QUEUE_PREFIX,
+    trainAttempts: e.ABLATE_TRAIN_ATTEMPTS,
+    trainBackoffMs: e.ABLATE_TRAIN_BACKOFF_MS,
+    ...(e.ABLATE_ARTIFACT_DIR ? { artifactDir: e.ABLATE_ARTIFACT_DIR } : {}),
+    maxQueueLagSeconds: e.ABLATE_MAX_QUEUE_LAG_S,
+    reconcileEveryMs: e.ABLATE_RECONCILE_EVERY_MS,
+    reconcileGraceSeconds: e.ABLATE_RECONCILE_GRACE_S,
+    dataRoot: dataRootOf(e.ABLATE_DATA_ROOT),
+    runMemoryLimitBytes: e.ABLATE_RUN_MEMORY_LIMIT_MB * 2 ** 20,
     logger: true,
   };
 }

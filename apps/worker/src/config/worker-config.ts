@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { readEnvironment } from '@ablate/config';
 import { dataRootOf } from '@ablate/data';
 
 /** Everything a worker process needs to know, resolved once from the environment at start. */
@@ -37,40 +37,23 @@ export interface WorkerConfig {
   dataRoot: string;
 }
 
-/** A configuration value from the environment that cannot be used; names the variable. */
-export class WorkerConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string,
-  ) {
-    super(`${variable}: ${message}`);
-    this.name = 'WorkerConfigError';
-  }
-}
-
-function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) {
-    throw new WorkerConfigError(name, `expected a positive integer, got '${raw}'`);
-  }
-  return value;
-}
-
-/** Reads {@link WorkerConfig} from `env`; throws {@link WorkerConfigError} naming a bad variable. */
+/**
+ * Reads {@link WorkerConfig} from `env` (@ablate/config's ENVIRONMENT holds every variable with its
+ * default); throws EnvironmentError naming the first variable that cannot be used.
+ */
 export function workerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const e = readEnvironment(env);
   return {
-    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
-    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/ablate',
-    queuePrefix: env.ABLATE_QUEUE_PREFIX || 'ablate',
-    concurrency: positiveInt(env, 'ABLATE_CONCURRENCY', availableParallelism()),
-    maxAttempts: positiveInt(env, 'ABLATE_MAX_ATTEMPTS', positiveInt(env, 'ABLATE_TRAIN_ATTEMPTS', 3)),
-    lockMs: positiveInt(env, 'ABLATE_LOCK_MS', 30_000),
-    metricsEvery: positiveInt(env, 'ABLATE_METRICS_EVERY', 10),
-    cancelPollMs: positiveInt(env, 'ABLATE_CANCEL_POLL_MS', 1000),
-    outageBudgetMs: positiveInt(env, 'ABLATE_OUTAGE_BUDGET_MS', 600_000),
-    dataRoot: dataRootOf(env.ABLATE_DATA_ROOT || undefined),
+    redisUrl: e.REDIS_URL,
+    databaseUrl: e.DATABASE_URL,
+    queuePrefix: e.ABLATE_QUEUE_PREFIX,
+    concurrency: e.ABLATE_CONCURRENCY,
+    maxAttempts: e.ABLATE_MAX_ATTEMPTS,
+    lockMs: e.ABLATE_LOCK_MS,
+    metricsEvery: e.ABLATE_METRICS_EVERY,
+    cancelPollMs: e.ABLATE_CANCEL_POLL_MS,
+    outageBudgetMs: e.ABLATE_OUTAGE_BUDGET_MS,
+    dataRoot: dataRootOf(e.ABLATE_DATA_ROOT),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { RunConfig } from '@ablate/detection';
+import type { AttemptInfo as StoredAttemptInfo } from '@ablate/store';
 
 /**
  * What the worker needs from its neighbours, as narrow interfaces. The adapters beside this file
@@ -6,19 +7,8 @@ import type { RunConfig } from '@ablate/detection';
  * tests depend on these few names only.
  */
 
-/** Where and on what a run attempt executes (recorded with the run). */
-export interface AttemptInfo {
-  /** 1 for the first start; a retry, a stalled-job recovery or a requeue after SIGTERM count up. */
-  attempt: number;
-  host: string;
-  pid: number;
-  /** tfjs backend name: 'tensorflow', 'wasm', 'cpu'. */
-  backend: string;
-  /** Human-readable device: 'gpu (…)', 'cpu (@tensorflow/tfjs-backend-wasm 4.22.0, 1 thread, SIMD)'. */
-  device: string;
-  /** Step of the checkpoint this attempt resumes from; 0 for a fresh start. */
-  startStep: number;
-}
+/** Where and on what a run attempt executes (the store's record of it); the worker always knows the step it starts from. */
+export type AttemptInfo = Required<StoredAttemptInfo>;
 
 /** One row of training metrics; keyed by (run, step) so a replay overwrites instead of adding. */
 export interface MetricRow {

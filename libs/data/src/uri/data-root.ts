@@ -1,13 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readVariable } from '@ablate/config';
 import { DatasetError } from '../dataset/dataset-error';
 
 /**
  * The directory every dataset path must stay inside:
- * `explicit ?? process.env.ABLATE_DATA_ROOT ?? <cwd>/data`.
+ * `explicit ?? ABLATE_DATA_ROOT ?? ./data` (@ablate/config), resolved against the working directory.
  */
 export function dataRootOf(explicit?: string): string {
-  return path.resolve(explicit ?? process.env['ABLATE_DATA_ROOT'] ?? path.join(process.cwd(), 'data'));
+  return path.resolve(explicit ?? readVariable('ABLATE_DATA_ROOT'));
 }
 
 function isInside(child: string, parent: string): boolean {

@@ -1,3 +1,4 @@
+import { DEFAULT_RUN_MEMORY_LIMIT_MB } from '@ablate/config';
 import { estimateRunMemory, type EstimatedConfig, type MemoryEstimate } from './memory-estimate';
 
 /**
@@ -12,7 +13,7 @@ export const WASM_HEAP_MAX_BYTES = 4_294_901_760;
  * 1/8 (512 MiB) for what the estimate does not see — allocator fragmentation, the last growth
  * step, the estimate's own error.
  */
-export const WASM_RUN_MEMORY_LIMIT_BYTES = 3584 * 2 ** 20;
+export const WASM_RUN_MEMORY_LIMIT_BYTES = DEFAULT_RUN_MEMORY_LIMIT_MB * 2 ** 20;
 
 /** The environment variable that sets the limit where the backend's own is not the right one (GPU workers). */
 export const RUN_MEMORY_LIMIT_VARIABLE = 'ABLATE_RUN_MEMORY_LIMIT_MB';

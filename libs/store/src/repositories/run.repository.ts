@@ -9,13 +9,13 @@ import { newQueuedRun } from './new-run';
 
 /** Where an attempt runs (all recorded on the run and its attempt row). */
 export interface AttemptInfo {
-  /** 1-based attempt number: BullMQ's `job.attemptsMade + 1`. */
+  /** 1 for the first start; a retry, a stalled-job recovery or a requeue after SIGTERM count up. */
   attempt: number;
   host: string;
   pid: number;
-  /** tfjs backend name: 'tensorflow', 'wasm', 'cpu' … */
+  /** tfjs backend name: 'tensorflow', 'wasm', 'cpu'. */
   backend: string;
-  /** 'cpu', 'gpu:0' … */
+  /** Human-readable device: 'gpu (…)', 'cpu (@tensorflow/tfjs-backend-wasm 4.22.0, 1 thread, SIMD)'. */
   device: string;
   /**
    * Step of the checkpoint this attempt resumes from (0 for a fresh start); recorded as the
