@@ -9,6 +9,7 @@ const alias = {
   '@ablate/detection': new URL('./libs/detection/src/index.ts', import.meta.url).pathname,
   '@ablate/data': new URL('./libs/data/src/index.ts', import.meta.url).pathname,
   '@ablate/jobs': new URL('./libs/jobs/src/index.ts', import.meta.url).pathname,
+  '@ablate/store/testing': new URL('./libs/store/src/testing/index.ts', import.meta.url).pathname,
   '@ablate/store': new URL('./libs/store/src/index.ts', import.meta.url).pathname,
 };
 

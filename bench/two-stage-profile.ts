@@ -22,6 +22,7 @@ import {
   boxHeadTargets,
   buildDetector,
   FasterRcnn,
+  maskRoiAlign,
   maskTargetsFromBitmaps,
   parseRunConfig,
   rpnTargets,
@@ -33,7 +34,6 @@ import { initBackend } from '@ablate/engine';
 import { createTrainSource, loadDataset } from '@ablate/data';
 import { SIZE, armNamed, mergeConfig } from './learn-arms';
 // The host RoIAlign kernel is internal to the two-stage family (not in the library's index).
-import { maskRoiAlign } from '../libs/detection/src/models/two-stage/mask-pooler';
 
 const cpuSeconds = (): number => {
   const u = process.cpuUsage();

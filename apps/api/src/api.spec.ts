@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
 import request from 'supertest';
-import { createTemporaryDatabase, dropRedisPrefix, EVALUATION_STAT_NAMES, type EvaluationStats, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
+import { EVALUATION_STAT_NAMES, type EvaluationStats, openStore, type Store } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
 import { createApiApp, type ApiApp } from './create-api-app';
 
 const KEY = 'test-key-1';

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import request from 'supertest';
-import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
 import { createApiApp, type ApiApp } from './create-api-app';
 
 /**

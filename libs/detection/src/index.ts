@@ -1,18 +1,88 @@
 /**
  * @ablate/detection — the detector: pure TypeScript and TensorFlow.js. Knows nothing of HTTP,
- * queues or SQL. Its public API is what this file exports.
+ * queues or SQL. Its public API is what this file exports: the names other packages (apps, data,
+ * bench) use, listed one by one so that an internal helper never becomes API by accident. Inside
+ * the library, modules import each other by relative path; a name is added here when another
+ * package needs it.
  */
-export * from './config';
-export * from './structures';
-export * from './boxes';
-export * from './anchors';
-export * from './matcher';
-export * from './losses';
-export * from './postprocess';
-export * from './eval';
-export * from './models';
-export * from './train';
-export * from './predict';
-export * from './roi';
-export * from './masks';
-export * from './memory';
+export { DetectorConfigSchema, predictsMasks, type DetectorConfig, type ModelConfig, type TrainConfig } from './config';
+export { type ImageMeta, type InstanceMasks, type TrainBatch, type TrainDataSource } from './structures';
+export { iou } from './boxes';
+export { generateAnchors } from './anchors';
+export { RPN_MATCHER, matchAnchors } from './matcher';
+export { batchedNms } from './postprocess';
+export {
+  COCO_STAT_KEYS,
+  CocoInputError,
+  evaluateCoco,
+  evaluateCocoSegm,
+  evaluateVoc,
+  formatCocoSummary,
+  formatFixed,
+  parseJson,
+  readCocoResults,
+  validateCocoGroundTruth,
+  validateCocoSegmResults,
+  type CocoAnnotation,
+  type CocoDataset,
+  type CocoDetection,
+  type CocoEvalResult,
+  type CocoSegmDetection,
+  type CocoStats,
+} from './eval';
+export {
+  FasterRcnn,
+  ModelConfigError,
+  boxHeadTargets,
+  buildDetector,
+  nn,
+  rpnTargets,
+  seededRandom,
+  type Detector,
+} from './models';
+export { maskRoiAlign } from './models/two-stage/mask-pooler';
+export {
+  CheckpointError,
+  Optimizer,
+  RunConfigError,
+  RunConfigSchema,
+  parseRunConfig,
+  readCheckpointFile,
+  trainDetector,
+  writeCheckpointFile,
+  type RunConfig,
+  type RunConfigInput,
+  type TrainHooks,
+  type TrainProgress,
+  type TrainResult,
+} from './train';
+export {
+  detectorFromCheckpoint,
+  evaluateDetector,
+  predictAll,
+  type DetectorEvaluation,
+  type EvalSource,
+  type PredictOptions,
+} from './predict';
+export { sampleRois } from './roi';
+export {
+  CocoSegmentationError,
+  maskTargetsFromBitmaps,
+  rleDecode,
+  rleEncode,
+  rleFromPolygon,
+  rleFromString,
+  rleToBbox,
+  rleToString,
+  segmentationToRle,
+  type Rle,
+} from './masks';
+export {
+  MEMORY_KNOBS,
+  RUN_MEMORY_LIMIT_VARIABLE,
+  RunMemoryError,
+  assertFitsBackend,
+  assertFitsMemory,
+  estimateRunMemory,
+  featureDensity,
+} from './memory';

@@ -15,6 +15,4 @@ export * from './repositories/evaluation.repository';
 export * from './repositories/ablation.repository';
 export * from './store';
 export * from './store.module';
-export * from './testing/temporary-database';
-export { dropRedisPrefix, freeTcpPort, startThrowawayPostgres, startThrowawayRedis, type ThrowawayPostgres, type ThrowawayRedis } from './testing/throwaway-servers';
 export { MIGRATIONS } from './migrations';

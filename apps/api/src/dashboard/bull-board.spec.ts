@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import request from 'supertest';
-import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
 import { createApiApp, type ApiApp } from '../create-api-app';
 
 const USER = { Authorization: 'Bearer dashboard-user-key' };

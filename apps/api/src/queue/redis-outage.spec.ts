@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import request from 'supertest';
-import { createTemporaryDatabase, startThrowawayRedis, type TemporaryDatabase, type ThrowawayRedis } from '@ablate/store';
+import { createTemporaryDatabase, startThrowawayRedis, type TemporaryDatabase, type ThrowawayRedis } from '@ablate/store/testing';
 import { createApiApp, type ApiApp } from '../create-api-app';
 
 const AUTH = { Authorization: 'Bearer outage-key' };

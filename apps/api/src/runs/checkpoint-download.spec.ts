@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { planSweep } from '@ablate/jobs';
-import { ARTIFACT_CHUNK_BYTES, createTemporaryDatabase, DirectoryArtifactStore, dropRedisPrefix, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
+import { ARTIFACT_CHUNK_BYTES, DirectoryArtifactStore, openStore, type Store } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
 import { createApiApp, type ApiApp } from '../create-api-app';
 
 const KEY = 'ckpt-key';

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { createTemporaryDatabase, dropRedisPrefix, openStore, type Store, type TemporaryDatabase } from '@ablate/store';
+import { openStore, type Store } from '@ablate/store';
+import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
 import { portOrFree, spawnApp, waitForHttp, type ChildApp } from '../demo/child-apps';
 
 const KEY = 'watch-test-key';

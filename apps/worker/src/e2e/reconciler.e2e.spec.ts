@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import { startThrowawayRedis, type ThrowawayRedis } from '@ablate/store';
+import { startThrowawayRedis, type ThrowawayRedis } from '@ablate/store/testing';
 import { metricStepsPerRun, runsOf, stepsUpTo, sweepEnd } from '../testing/fault-checks';
 import { eventually, startStack, type Stack } from '../testing/stack';
 import { tinySweepSpec } from '../testing/tiny-sweep';

@@ -1,5 +1,6 @@
 import { parseRunConfig } from '@ablate/detection';
-import { createTemporaryDatabase, openStore, segmStatsOf, type Store, type TemporaryDatabase } from '@ablate/store';
+import { openStore, segmStatsOf, type Store } from '@ablate/store';
+import { createTemporaryDatabase, type TemporaryDatabase } from '@ablate/store/testing';
 import { createEvaluatorPort, createTrainingPort } from './training.glue';
 
 /**

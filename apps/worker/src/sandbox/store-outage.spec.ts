@@ -1,4 +1,5 @@
-import { freeTcpPort, openStore } from '@ablate/store';
+import { openStore } from '@ablate/store';
+import { freeTcpPort } from '@ablate/store/testing';
 import { OutageBudgetExceededError, rideOutStoreOutages } from './store-outage';
 
 /** A real "PostgreSQL is down" error: a connection refused by a port nothing listens on. */

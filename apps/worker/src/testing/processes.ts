@@ -74,4 +74,4 @@ export function spawnApp(name: string, app: 'api' | 'worker', env: Record<string
 }
 
 /** A TCP port free right now on 127.0.0.1. */
-export { freeTcpPort as freePort } from '@ablate/store';
+export { freeTcpPort as freePort } from '@ablate/store/testing';

@@ -1,4 +1,4 @@
-import { DetectorConfigSchema, resolveInputSize, resolveNeckChannels, EFFICIENTDET_SCALING } from '../index';
+import { DetectorConfigSchema, resolveInputSize, resolveNeckChannels, EFFICIENTDET_SCALING } from './index';
 
 describe('DetectorConfig', () => {
   it('fills the RetinaNet defaults (RetinaNet §4, Table 1)', () => {
