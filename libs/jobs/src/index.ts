@@ -6,10 +6,12 @@
  * `runs.cancel_requested_at` on running ones; a worker polls `RunRepository.isCancelRequested`
  * (from @ablate/store) between steps and ends the run with status 'cancelled'.
  */
-export * from './validation-error';
-export * from './queues';
-export * from './config-paths';
-export * from './sweep-spec';
-export * from './expand-sweep';
-export * from './job-payloads';
-export * from './run-request';
+// The names other packages use, one by one (an internal helper never becomes API by accident);
+// test helpers are at the `testing` entry point.
+export { getPath, resolveConfigPath } from './config-paths';
+export { planSweep, type PlannedRun } from './expand-sweep';
+export { parseJobData, type EvaluateJobData, type SweepJobData, type TrainJobData, type TrainJobResult } from './job-payloads';
+export { CANCEL_ABORT_REASON, QUEUE_NAMES, cancelChannel, isInfrastructureFailure, type QueueName } from './queues';
+export { EvaluationRequestSchema, RunRequestSchema, validateEvaluationRequest, validateRunRequest } from './run-request';
+export { SweepSpecInputSchema, type SweepSpec } from './sweep-spec';
+export { ValidationError, type FieldIssue } from './validation-error';

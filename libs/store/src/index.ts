@@ -3,16 +3,19 @@
  * store. Open it with `openStore()` (or `StoreModule.forRoot()` in Nest) and use the
  * repositories on `Store`; see `Store` for the list of operations.
  */
-export * from './entities';
-export * from './errors';
-export * from './data-source';
-export * from './artifacts';
-export * from './ablation';
-export * from './repositories/sweep.repository';
-export * from './repositories/run.repository';
-export * from './repositories/metric.repository';
-export * from './repositories/evaluation.repository';
-export * from './repositories/ablation.repository';
-export * from './store';
-export * from './store.module';
-export { MIGRATIONS } from './migrations';
+// The names other packages use, one by one (an internal helper never becomes API by accident);
+// test helpers are at the `testing` entry point.
+export { ablationToCsv, ablationToMarkdown } from './ablation/ablation-format';
+export { ablationToHtml } from './ablation/ablation-html';
+export { AblationQueryError, type AblationMetric, type AblationQuery, type AblationTable } from './ablation/ablation-table';
+export { ARTIFACT_CHUNK_BYTES } from './artifacts/artifact-store';
+export { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
+export { EVALUATION_STAT_NAMES, evaluationView, segmStatsOf, type EvaluationStats } from './entities/evaluation.entity';
+export { RunEntity } from './entities/run.entity';
+export { SweepEntity } from './entities/sweep.entity';
+export { ConflictError, IdempotencyKeyReusedError, NotFoundError, isStoreUnavailable } from './errors';
+export type { EvaluationResult } from './repositories/evaluation.repository';
+export type { AttemptInfo } from './repositories/run.repository';
+export type { SweepProgress } from './repositories/sweep.repository';
+export { Store, openStore, storeOptionsFromEnv } from './store';
+export { StoreModule } from './store.module';
