@@ -1,4 +1,5 @@
-import { ApiConfigError, DEV_API_KEY, loadApiConfig } from './api-config';
+import { EnvironmentError } from '@ablate/config';
+import { DEV_API_KEY, loadApiConfig } from './api-config';
 
 describe('loadApiConfig', () => {
   it('has local defaults and the dev key', () => {
@@ -22,7 +23,7 @@ describe('loadApiConfig', () => {
   });
 
   it('never falls back to the public dev key when keys were meant to be set', () => {
-    expect(() => loadApiConfig({ ABLATE_API_KEYS: ' , ' })).toThrow(new ApiConfigError('ABLATE_API_KEYS', 'is set but holds no key (expected comma-separated keys)'));
+    expect(() => loadApiConfig({ ABLATE_API_KEYS: ' , ' })).toThrow(new EnvironmentError('ABLATE_API_KEYS', 'is set but holds no key (expected comma-separated keys)'));
     expect(() => loadApiConfig({ ABLATE_API_KEYS: '', NODE_ENV: 'production' })).toThrow(/ABLATE_API_KEYS: is set but holds no key/);
     expect(() => loadApiConfig({ NODE_ENV: 'production' })).toThrow(/ABLATE_API_KEYS: must be set when NODE_ENV=production/);
     expect(loadApiConfig({ NODE_ENV: 'production', ABLATE_API_KEYS: 'k1', ABLATE_ADMIN_KEYS: 'root, ' })).toMatchObject({ apiKeys: ['k1'], adminKeys: ['root'] });

@@ -1,4 +1,4 @@
-import { readEnvironment, type Environment } from '@ablate/config';
+import { EnvironmentError, readEnvironment, type Environment } from '@ablate/config';
 import { dataRootOf } from '@ablate/data';
 
 /**
@@ -52,17 +52,6 @@ export interface ApiConfig {
   logger: boolean;
 }
 
-/** A configuration the API must not start with; names the variable. */
-export class ApiConfigError extends Error {
-  override readonly name = 'ApiConfigError';
-  constructor(
-    readonly variable: string,
-    reason: string,
-  ) {
-    super(`${variable}: ${reason}`);
-  }
-}
-
 /**
  * The API keys. The public development key stands in only when ABLATE_API_KEYS is unset and
  * NODE_ENV is not production; a variable that is set but holds no usable key (`' , '`) is a
@@ -71,8 +60,8 @@ export class ApiConfigError extends Error {
 export function readApiKeys(env: Pick<Environment, 'ABLATE_API_KEYS' | 'NODE_ENV'>): string[] {
   const keys = env.ABLATE_API_KEYS;
   if (keys !== undefined && keys.length > 0) return keys;
-  if (keys !== undefined) throw new ApiConfigError('ABLATE_API_KEYS', 'is set but holds no key (expected comma-separated keys)');
-  if (env.NODE_ENV === 'production') throw new ApiConfigError('ABLATE_API_KEYS', 'must be set when NODE_ENV=production');
+  if (keys !== undefined) throw new EnvironmentError('ABLATE_API_KEYS', 'is set but holds no key (expected comma-separated keys)');
+  if (env.NODE_ENV === 'production') throw new EnvironmentError('ABLATE_API_KEYS', 'must be set when NODE_ENV=production');
   return [DEV_API_KEY];
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { readVariable } from '@ablate/config';
 import { portOrFree, spawnApp, waitForHttp, type ChildApp } from '../demo/child-apps';
 import { demoSweepSpec } from '../demo/demo-sweep';
 import { ensureDatabase, ensureLocalServices } from '../demo/local-services';
@@ -36,8 +37,8 @@ async function runDemo(opts: DemoOptions): Promise<void> {
   const started = Date.now();
   const say = (msg: string): void => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
   const log = opts.verbose ? (line: string) => console.error(line) : () => undefined;
-  const databaseUrl = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/ablate';
-  const redisUrl = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+  const databaseUrl = readVariable('DATABASE_URL');
+  const redisUrl = readVariable('REDIS_URL');
   const apiKey = process.env.ABLATE_API_KEY || `demo-${randomBytes(12).toString('hex')}`;
   const port = await portOrFree(Number(opts.port));
   if (port !== Number(opts.port)) say(`port ${opts.port} is taken; the API listens on ${port}`);
