@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -10,7 +11,8 @@ export default [
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // The arrows of ../shared/DESIGN.md: apps → libs; detection and data know nothing of
-      // HTTP, queues or SQL; jobs and store know nothing of apps.
+      // HTTP, queues or SQL; jobs and store know nothing of apps; the HTTP contract is a leaf
+      // a browser can load (zod only).
       '@nx/enforce-module-boundaries': [
         'error',
         {
@@ -25,9 +27,21 @@ export default [
               onlyDependOnLibsWithTags: ['scope:compute'],
               bannedExternalImports: ['@nestjs/*', 'bullmq', 'typeorm', 'pg', '@bull-board/*', 'ioredis'],
             },
-            { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:compute', 'scope:system'] },
+            { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:compute', 'scope:system', 'scope:contract'] },
+            { sourceTag: 'scope:contract', onlyDependOnLibsWithTags: ['scope:contract'], allowedExternalImports: ['zod'] },
           ],
         },
+      ],
+    },
+  },
+  {
+    // @ablate/contract runs in browsers too: no Node built-ins (the boundary rule above does not see them).
+    files: ['libs/contract/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*', ...builtinModules], message: '@ablate/contract is loaded by browsers: no Node built-ins' }] },
       ],
     },
   },

@@ -5,6 +5,7 @@ const alias = {
   // The testing entry point first: vite matches aliases in order, by prefix.
   '@ablate/engine/testing': new URL('./libs/engine/src/testing/index.ts', import.meta.url).pathname,
   '@ablate/config': new URL('./libs/config/src/index.ts', import.meta.url).pathname,
+  '@ablate/contract': new URL('./libs/contract/src/index.ts', import.meta.url).pathname,
   '@ablate/engine': new URL('./libs/engine/src/index.ts', import.meta.url).pathname,
   '@ablate/detection': new URL('./libs/detection/src/index.ts', import.meta.url).pathname,
   '@ablate/data': new URL('./libs/data/src/index.ts', import.meta.url).pathname,
@@ -34,6 +35,7 @@ export default defineConfig({
   test: {
     projects: [
       project('config', 'libs/config'),
+      project('contract', 'libs/contract'),
       project('engine', 'libs/engine'),
       project('detection', 'libs/detection'),
       project('data', 'libs/data'),

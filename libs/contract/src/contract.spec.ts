@@ -1,0 +1,94 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { COCO_STAT_NAMES, contractComponents, ContractViolation, parseResponse, routeOperation, routes, routeUrl, type RouteDefinition } from './index';
+
+const stats = (v: number) => Object.fromEntries(COCO_STAT_NAMES.map((k) => [k, v]));
+const evaluation = {
+  id: '6f1c2a9e-8a53-4c1e-9f39-0d7c43f0a111',
+  runId: '6f1c2a9e-8a53-4c1e-9f39-0d7c43f0a222',
+  dataset: 'synthetic:shapes?split=val',
+  step: 20,
+  status: 'completed',
+  ...stats(0.5),
+  error: null,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  finishedAt: '2025-01-01T00:01:00.000Z',
+  segm: { ...stats(0.4), perClass: [{ categoryId: 1, ap: 0.4 }] },
+};
+
+describe('the contract', () => {
+  it('imports nothing but zod and its own modules, so a browser can load it', () => {
+    for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))) {
+      const text = fs.readFileSync(path.join(__dirname, file), 'utf8');
+      for (const [, from] of text.matchAll(/from '([^']+)'/g)) expect(from, `${file}: ${from}`).toMatch(/^(zod|\.\/[\w-]+)$/);
+    }
+  });
+
+  it('builds an OpenAPI operation of every route whose references all resolve', () => {
+    const components = contractComponents();
+    const known = new Set([...Object.keys(components), 'SweepSpec', 'RunRequest', 'EvaluationRequest']);
+    for (const [name, route] of Object.entries(routes) as [string, RouteDefinition][]) {
+      const op = routeOperation(route, { scheme: 'bearer' });
+      const text = JSON.stringify(op);
+      for (const [, ref] of text.matchAll(/"#\/components\/schemas\/([^"]+)"/g)) expect(known.has(ref!), `${name} → ${ref}`).toBe(true);
+      for (const status of Object.keys(route.success)) expect(Object.keys((op.responses as Record<string, { content: object }>)[status]!.content), name).toEqual(Object.keys(route.responses));
+    }
+    expect(JSON.stringify(components)).not.toContain('$schema');
+  });
+
+  it('documents query parameters with their bounds and defaults', () => {
+    const op = routeOperation(routes.listSweeps, { scheme: 'bearer' }) as { parameters: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[] };
+    expect(op.parameters).toEqual([
+      expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),
+      expect.objectContaining({ name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 } }),
+    ]);
+    const ablation = routeOperation(routes.datasetAblation, { scheme: 'bearer' }) as { parameters: { name: string; required: boolean; schema: Record<string, unknown> }[] };
+    expect(ablation.parameters.find((p) => p.name === 'dataset')?.required).toBe(true);
+    expect(ablation.parameters.find((p) => p.name === 'format')?.schema).toMatchObject({ enum: ['json', 'csv', 'md', 'html'], default: 'json' });
+    const checkpoint = routeOperation(routes.runCheckpoint, { scheme: 'bearer' }) as { parameters: { name: string; in: string }[]; responses: Record<string, { content: Record<string, { schema: unknown }> }> };
+    expect(checkpoint.parameters.map((p) => `${p.in}:${p.name}`)).toEqual(['path:id', 'query:step']);
+    expect(checkpoint.responses['200']!.content['application/octet-stream']!.schema).toEqual({ type: 'string', format: 'binary' });
+  });
+
+  it('parses query strings as the API receives them, with a message naming what is wanted', () => {
+    expect(routes.listSweeps.query.parse({})).toEqual({ limit: 50, offset: 0 });
+    expect(routes.listSweeps.query.parse({ limit: '7', offset: '3' })).toEqual({ limit: 7, offset: 3 });
+    for (const bad of ['0', '501', 'x', '1e2', '5.0', ['1', '2']]) {
+      expect(routes.listSweeps.query.safeParse({ limit: bad }).error?.issues, String(bad)).toEqual([expect.objectContaining({ path: ['limit'], message: 'must be an integer in [1, 500]' })]);
+    }
+    expect(routes.sweepAblation.query.parse({ rows: 'gamma,,alpha', pool: 'seed' })).toEqual({ rows: ['gamma', 'alpha'], pool: ['seed'], format: 'json' });
+    expect(routes.sweepAblation.query.safeParse({ cols: ['a', 'b'] }).error?.issues[0]?.message).toBe('must be given once, as a string');
+    expect(routes.datasetAblation.query.safeParse({}).error?.issues[0]?.message).toBe('required: the training dataset URI');
+  });
+
+  it('fills in path parameters and the query string', () => {
+    expect(routeUrl(routes.sweepAblation, { id: 'a/b' }, { format: 'md', rows: 'gamma', cols: undefined })).toBe('/sweeps/a%2Fb/ablation?format=md&rows=gamma');
+    expect(routeUrl(routes.listSweeps, {}, { limit: 5 })).toBe('/sweeps?limit=5');
+  });
+
+  it('validates evaluations with bbox stats flat and each other iou type nested, a future one included', () => {
+    expect(parseResponse(routes.getEvaluation, 'application/json', evaluation, { exact: true })).toEqual(evaluation);
+    const keypoints = { ...evaluation, keypoints: { ...stats(0.3), perClass: null } };
+    expect(parseResponse(routes.getEvaluation, 'application/json', keypoints, { exact: true })).toEqual(keypoints);
+    expect(() => parseResponse(routes.getEvaluation, 'application/json', { ...evaluation, iouType: 'bbox' })).toThrow(/GET \/evaluations\/:id: .*iouType/);
+  });
+
+  it('names the route and the field of a response that does not match', () => {
+    const err = (() => {
+      try {
+        parseResponse(routes.getEvaluation, 'application/json; charset=utf-8', { ...evaluation, segm: { ...evaluation.segm, AP: 'high' } });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ContractViolation);
+    expect((err as ContractViolation).message).toBe('GET /evaluations/:id: the response does not match the contract: segm.AP: Invalid input: expected number, received string');
+    expect(() => parseResponse(routes.metrics, 'text/html', 'x')).toThrow('GET /metrics: the response does not match the contract: (content-type): text/html is not one of text/plain');
+  });
+
+  it('drops unknown fields for clients, and refuses them when parsing exactly', () => {
+    const extra = { ...evaluation, segm: { ...evaluation.segm, perClass: [{ categoryId: 1, ap: 0.4, iou: 0.5 }] } };
+    expect(parseResponse(routes.getEvaluation, 'application/json', extra).segm?.perClass).toEqual([{ categoryId: 1, ap: 0.4 }]);
+    expect(() => parseResponse(routes.getEvaluation, 'application/json', extra, { exact: true })).toThrow('GET /evaluations/:id: the response does not match the contract: segm.perClass[0].iou: not in the contract');
+  });
+});
