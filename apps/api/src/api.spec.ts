@@ -318,7 +318,7 @@ describe('runs, evaluations and ablation tables', () => {
     await store.metrics.recordMetrics(id, 2, { loss: 2 });
     await store.checkpoints.saveCheckpoint(id, 2, new Uint8Array([7, 8, 9]));
     await store.evaluations.saveEvaluation(id, {
-      dataset: dataset.val, step: 2, stats: stats(0.4),
+      dataset: dataset.val, step: 2, stats: { bbox: stats(0.4) },
       detections: [{ image_id: 1, category_id: 1, bbox: [0, 0, 5, 5], score: 0.8 }],
     });
     await store.runs.finishRun(id, 'completed', { step: 2 });
@@ -352,8 +352,8 @@ describe('runs, evaluations and ablation tables', () => {
     expect(bboxOnly.body.segm).toBeNull();
     expect(bboxOnly.body).not.toHaveProperty('segmAP');
     await store.evaluations.completeEvaluation(ev.body.id, {
-      stats: stats(0.5),
-      segm: { stats: stats(0.45), perClass: [{ categoryId: 1, ap: 0.45 }] },
+      stats: { bbox: stats(0.5), segm: stats(0.45) },
+      perClass: { segm: [{ categoryId: 1, ap: 0.45 }] },
     });
     const masked = await http.get(`/evaluations/${ev.body.id}`).set(AUTH);
     expect(masked.status).toBe(200);
@@ -382,7 +382,7 @@ describe('runs, evaluations and ablation tables', () => {
     const aps = [0.3, 0.34, 0.2, 0.22, 0.36, 0.36, 0.31, 0.35];
     for (const [i, r] of runs.entries()) {
       await store.runs.markRunStarted(r.id, { attempt: 1, host: 'h', pid: 1, backend: 'cpu', device: 'cpu' });
-      await store.evaluations.saveEvaluation(r.id, { dataset: dataset.val, step: 20, stats: stats(aps[i]) });
+      await store.evaluations.saveEvaluation(r.id, { dataset: dataset.val, step: 20, stats: { bbox: stats(aps[i]) } });
       await store.runs.finishRun(r.id, 'completed', { step: 20 });
     }
     const md = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'AP', format: 'md' });
@@ -415,10 +415,10 @@ describe('runs, evaluations and ablation tables', () => {
     const cross = await http.get('/ablation').set(AUTH).query({ dataset: `${dataset.train}&images=9`, rows: 'gamma', cols: 'alpha' });
     expect(cross.status).toBe(200);
     expect(cross.body.samples).toBe(8);
-    // These runs have no masks: a segm metric pivots to empty cells, an unknown one is a 400.
+    // These runs have no masks: a segm metric is, like an unknown one, a 400 naming the metrics they have.
     const segm = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'segm.AP' });
-    expect(segm.status).toBe(200);
-    expect(segm.body.entries[0].cells['0.25']).toEqual({ mean: null, std: null, n: 0, failed: 0 });
+    expect(segm.status).toBe(400);
+    expect(segm.body.message).toMatch(/^metric: unknown metric segm\.AP; one of AP, AP50, .*AR100/);
     const bad = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'maskAP' });
     expect(bad.status).toBe(400);
   });

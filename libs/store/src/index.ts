@@ -10,7 +10,7 @@ export { ablationToHtml } from './ablation/ablation-html';
 export { AblationQueryError, type AblationMetric, type AblationQuery, type AblationTable } from './ablation/ablation-table';
 export { ARTIFACT_CHUNK_BYTES } from './artifacts/artifact-store';
 export { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
-export { EVALUATION_STAT_NAMES, evaluationView, segmStatsOf, type EvaluationStats } from './entities/evaluation.entity';
+export { EVALUATION_STAT_NAMES, evaluationView, type EvaluationStats, type EvaluationView, type PerClassByIouType, type StatsByIouType } from './entities/evaluation.entity';
 export { RunEntity } from './entities/run.entity';
 export { SweepEntity } from './entities/sweep.entity';
 export { ConflictError, IdempotencyKeyReusedError, NotFoundError, isStoreUnavailable } from './errors';

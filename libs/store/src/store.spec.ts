@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planSweep } from '@ablate/jobs';
 import { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
-import { EVALUATION_STAT_NAMES, segmStatsOf, type EvaluationStats } from './entities';
+import { EVALUATION_STAT_NAMES, evaluationView, type EvaluationStats } from './entities';
 import { ConflictError, NotFoundError } from './errors';
 import { MIGRATIONS } from './migrations';
 import { openStore, type Store } from './store';
@@ -164,20 +164,22 @@ describe('store (real PostgreSQL)', () => {
     for (const [i, r] of runs.entries()) {
       await store.runs.markRunStarted(r.id, { attempt: 1, ...worker });
       await store.evaluations.saveEvaluation(r.id, {
-        dataset: dataset.val, step: 10, stats: stats(aps[i]),
-        perClass: [{ categoryId: 1, ap: aps[i] }],
+        dataset: dataset.val, step: 10, stats: { bbox: stats(aps[i]) },
+        perClass: { bbox: [{ categoryId: 1, ap: aps[i] }] },
         detections: [{ image_id: 1, category_id: 1, bbox: [1, 2, 3, 4], score: 0.9 }],
       });
       // Replaying the final evaluation overwrites it.
-      await store.evaluations.saveEvaluation(r.id, { dataset: dataset.val, step: 10, stats: stats(aps[i]) });
+      await store.evaluations.saveEvaluation(r.id, { dataset: dataset.val, step: 10, stats: { bbox: stats(aps[i]) } });
       await store.runs.finishRun(r.id, i === 7 ? 'failed' : 'completed', { step: 10 });
     }
     const evals: { n: number }[] = await store.dataSource.query('SELECT count(*)::int AS n FROM evaluations e JOIN runs r ON r.id = e.run_id WHERE r.sweep_id = $1', [sweep.id]);
     expect(evals[0].n).toBe(8);
     expect(await store.evaluations.detectionsOf(runs[0].id)).toBeNull(); // the replay wrote none
     const final = await store.evaluations.finalOf(runs[0].id);
-    expect(final?.AP).toBeCloseTo(0.3, 12);
-    expect(final?.APs).toBe(-1);
+    expect(final?.stats['bbox']['AP']).toBeCloseTo(0.3, 12);
+    expect(final?.stats['bbox']['APs']).toBe(-1);
+    const rows: { n: number }[] = await store.dataSource.query('SELECT count(*)::int AS n FROM evaluation_stats WHERE evaluation_id = $1', [final!.id]);
+    expect(rows[0].n).toBe(12); // the replay rewrote the 12 rows rather than adding 12 more
 
     const table = await store.ablation.forSweep(sweep.id, { cols: 'alpha', rows: ['gamma'] });
     // Run 7 failed, so γ=2, α=0.75 holds run 6 alone: 0.31, no std.
@@ -205,18 +207,20 @@ describe('store (real PostgreSQL)', () => {
       await store.evaluations.saveEvaluation(r.id, {
         dataset: dataset.val,
         step: 10,
-        stats: stats(0.6),
-        segm: { stats: { ...stats(maskAps[i]), AP50: maskAps[i] + 0.2 }, perClass: [{ categoryId: 1, ap: maskAps[i] }] },
+        stats: { bbox: stats(0.6), segm: { ...stats(maskAps[i]), AP50: maskAps[i] + 0.2 } },
+        perClass: { segm: [{ categoryId: 1, ap: maskAps[i] }] },
       });
       await store.runs.finishRun(r.id, 'completed', { step: 10 });
     }
     const final = await store.evaluations.finalOf(runs[1].id);
-    expect(final?.AP).toBeCloseTo(0.6, 12);
-    expect(final?.segmAP).toBeCloseTo(0.44, 12);
-    expect(final?.segmAP50).toBeCloseTo(0.64, 12);
-    expect(final?.segmAPs).toBe(-1);
-    expect(final?.segmPerClass).toEqual([{ categoryId: 1, ap: 0.44 }]);
-    expect(segmStatsOf(final!)?.AP).toBeCloseTo(0.44, 12);
+    expect(final?.stats['bbox']['AP']).toBeCloseTo(0.6, 12);
+    expect(final?.stats['segm']['AP']).toBeCloseTo(0.44, 12);
+    expect(final?.stats['segm']['AP50']).toBeCloseTo(0.64, 12);
+    expect(final?.stats['segm']['APs']).toBe(-1);
+    expect(final?.perClass).toEqual({ segm: [{ categoryId: 1, ap: 0.44 }] });
+    const view = evaluationView(final!);
+    expect(view).toMatchObject({ AP: 0.6, perClass: null, segm: { AP50: expect.closeTo(0.64, 12), APs: -1, perClass: [{ categoryId: 1, ap: 0.44 }] } });
+    expect(Object.keys(view.segm!).slice(0, 3)).toEqual(['AP', 'AP50', 'AP75']);
 
     const pivot = await store.ablation.forSweep(sweep.id, { rows: ['gamma'], cols: 'seed', metric: 'segm.AP' });
     expect(pivot.metric).toBe('segm.AP');
@@ -229,13 +233,39 @@ describe('store (real PostgreSQL)', () => {
     await expect(store.ablation.forSweep(sweep.id, { metric: 'segm.XP' as never })).rejects.toThrow(/unknown metric segm\.XP/);
 
     // Replaying a run's evaluation without masks clears its segm columns (no stale mask AP).
-    await store.evaluations.saveEvaluation(runs[0].id, { dataset: dataset.val, step: 10, stats: stats(0.6) });
+    await store.evaluations.saveEvaluation(runs[0].id, { dataset: dataset.val, step: 10, stats: { bbox: stats(0.6) } });
     const cleared = await store.evaluations.finalOf(runs[0].id);
-    expect(cleared?.segmAP).toBeNull();
-    expect(segmStatsOf(cleared!)).toBeNull();
+    expect(Object.keys(cleared!.stats)).toEqual(['bbox']);
+    expect(evaluationView(cleared!).segm).toBeNull();
     // A bbox-only table has no segm columns.
     const bboxOnly = await store.ablation.forSweep((await store.sweeps.createWithRuns(focalSweep('no-masks'))).sweep.id, {});
     expect(bboxOnly.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl']);
+  });
+
+  it('stores a new iou type with no code change: keypoints show in the view and are ablation metrics', async () => {
+    const { sweep, runs } = await store.sweeps.createWithRuns(
+      planSweep({ name: 'keypoints', dataset, base: { train: { steps: 10 } }, grid: { gamma: [0, 2] }, seeds: 1, priority: 5 }),
+    );
+    const keypointAps = [0.3, 0.5];
+    for (const [i, r] of runs.entries()) {
+      await store.runs.markRunStarted(r.id, { attempt: 1, ...worker });
+      await store.evaluations.saveEvaluation(r.id, {
+        dataset: dataset.val,
+        step: 10,
+        stats: { bbox: stats(0.6), keypoints: { AP: keypointAps[i], AR50: 0.7 } },
+        perClass: { keypoints: [{ categoryId: 1, name: 'person', ap: keypointAps[i] }] },
+      });
+      await store.runs.finishRun(r.id, 'completed', { step: 10 });
+    }
+    const view = evaluationView((await store.evaluations.finalOf(runs[1].id))!);
+    expect(view).toMatchObject({ AP: 0.6, segm: null, keypoints: { AP: 0.5, AR50: 0.7, perClass: [{ categoryId: 1, name: 'person', ap: 0.5 }] } });
+
+    const pivot = await store.ablation.forSweep(sweep.id, { rows: ['gamma'], cols: 'seed', metric: 'keypoints.AP' });
+    expect(pivot.entries.map((e) => e.cells['0'].mean)).toEqual([0.3, 0.5]);
+    const list = await store.ablation.forSweep(sweep.id, {});
+    expect(list.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'keypoints.AP']);
+    // A metric none of the sweep's evaluations has is refused, naming those they have.
+    await expect(store.ablation.forSweep(sweep.id, { metric: 'segm.AP' })).rejects.toThrow(/^metric: unknown metric segm\.AP; one of AP, .*keypoints\.AP, keypoints\.AR50$/);
   });
 
   it('cancels a lone run: at once when queued, flagged when running', async () => {
@@ -256,12 +286,15 @@ describe('store (real PostgreSQL)', () => {
     expect(b.evaluation.id).toBe(a.evaluation.id);
     await store.evaluations.failEvaluation(a.evaluation.id, 'boom');
     expect((await store.evaluations.requestEvaluation(run.id, 'coco:val', 5)).created).toBe(true);
-    const done = await store.evaluations.completeEvaluation(a.evaluation.id, { stats: stats(0.4) });
+    // A pending evaluation has no stats yet, and shows the 12 as null as when they were columns.
+    expect(a.evaluation.stats).toEqual({});
+    expect(evaluationView(a.evaluation)).toMatchObject({ status: 'queued', AP: null, ARl: null, segm: null });
+    const done = await store.evaluations.completeEvaluation(a.evaluation.id, { stats: { bbox: stats(0.4) } });
     expect(done.status).toBe('completed');
-    expect(done.AP).toBeCloseTo(0.4, 12);
+    expect(done.stats['bbox']['AP']).toBeCloseTo(0.4, 12);
     expect((await store.runs.get(run.id)).finalEvaluationId).toBeNull();
     await expect(
-      store.evaluations.saveEvaluation('00000000-0000-4000-8000-000000000000', { dataset: 'd', step: 1, stats: stats(0.1) }),
+      store.evaluations.saveEvaluation('00000000-0000-4000-8000-000000000000', { dataset: 'd', step: 1, stats: { bbox: stats(0.1) } }),
     ).rejects.toThrow(NotFoundError);
   });
 });

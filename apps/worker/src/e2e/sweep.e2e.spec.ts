@@ -7,6 +7,9 @@ import { queryDb } from '../testing/e2e-env';
 import { eventually, startStack, type Stack } from '../testing/stack';
 import { LEARNING_SWEEP_VAL, learningSweepSpec, tinySweepSpec } from '../testing/tiny-sweep';
 
+/** A bbox stat of evaluation `e` (a row of evaluation_stats), as SQL. */
+const bboxStat = (metric: string): string => `(SELECT s.value FROM evaluation_stats s WHERE s.evaluation_id = e.id AND s.iou_type = 'bbox' AND s.metric = '${metric}')`;
+
 /** Steps of the main sweep's runs: enough that their APs differ (learningSweepSpec). */
 const STEPS = 60;
 
@@ -103,7 +106,7 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     expect(counts[0]).toEqual({ rows: 24, steps: 24 });
     const evals = await queryDb<{ ap: number; ap50: number }>(
       stack.env.databaseUrl,
-      'SELECT e.ap, e.ap50 FROM evaluations e JOIN runs r ON r.final_evaluation_id = e.id WHERE r.sweep_id = $1',
+      `SELECT ${bboxStat('AP')} AS ap, ${bboxStat('AP50')} AS ap50 FROM evaluations e JOIN runs r ON r.final_evaluation_id = e.id WHERE r.sweep_id = $1`,
       [sweepId],
     );
     expect(evals).toHaveLength(4);
@@ -117,7 +120,7 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
   it('serves the ablation table: AP50 by γ (rows) and α (columns), each cell its own run\'s evaluation', async () => {
     const evals = await queryDb<{ gamma: number; alpha: number; ap50: number }>(
       stack.env.databaseUrl,
-      `SELECT (r.config->'loss'->>'gamma')::float8 AS gamma, (r.config->'loss'->>'alpha')::float8 AS alpha, e.ap50
+      `SELECT (r.config->'loss'->>'gamma')::float8 AS gamma, (r.config->'loss'->>'alpha')::float8 AS alpha, ${bboxStat('AP50')} AS ap50
          FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.sweep_id = $1`,
       [sweepId],
     );
@@ -150,7 +153,7 @@ describe('a sweep end to end: REST → BullMQ flow → two worker processes → 
     // The run with the best AP50: it has detections above the score threshold to compare.
     const [run] = await queryDb<{ id: string; ap: number; ap50: number }>(
       stack.env.databaseUrl,
-      'SELECT r.id, e.ap, e.ap50 FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.sweep_id = $1 ORDER BY e.ap50 DESC LIMIT 1',
+      `SELECT r.id, ${bboxStat('AP')} AS ap, ${bboxStat('AP50')} AS ap50 FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.sweep_id = $1 ORDER BY ap50 DESC LIMIT 1`,
       [sweepId],
     );
     // The validation split under a differently written URI: a new evaluation of the same images,

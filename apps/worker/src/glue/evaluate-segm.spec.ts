@@ -1,5 +1,5 @@
 import { parseRunConfig } from '@ablate/detection';
-import { openStore, segmStatsOf, type Store } from '@ablate/store';
+import { openStore, type Store } from '@ablate/store';
 import { createTemporaryDatabase, type TemporaryDatabase } from '@ablate/store/testing';
 import { createEvaluatorPort, createTrainingPort } from './training.glue';
 
@@ -46,24 +46,24 @@ describe('segm through the worker glue (real PostgreSQL)', () => {
     });
     expect(outcome.status).toBe('completed');
     const final = outcome.evaluation!;
-    expect(final.segm).toBeDefined();
-    expect(Object.keys(final.segm!.stats)).toHaveLength(12);
+    expect(Object.keys(final.stats)).toEqual(['bbox', 'segm']);
+    expect(Object.keys(final.stats['segm']!)).toHaveLength(12);
     expect(final.detections!.every((d) => (d as { segmentation?: unknown }).segmentation !== undefined)).toBe(true);
 
     const run = await store.runs.createLone({ config });
     await store.runs.markRunStarted(run.id, { attempt: 1, host: 'h', pid: 1, backend: 'wasm', device: 'cpu' });
     await store.evaluations.saveEvaluation(run.id, final as Parameters<Store['evaluations']['saveEvaluation']>[1]);
     const stored = await store.evaluations.finalOf(run.id);
-    expect(stored!.segmAP).toBeCloseTo(final.segm!.stats['AP']!, 12);
-    expect(segmStatsOf(stored!)!.AP50).toBeCloseTo(final.segm!.stats['AP50']!, 12);
+    expect(stored!.stats['segm']!['AP']).toBeCloseTo(final.stats['segm']!['AP']!, 12);
+    expect(stored!.stats['segm']!['AP50']).toBeCloseTo(final.stats['segm']!['AP50']!, 12);
 
     const result = await createEvaluatorPort().evaluate(checkpoint!, config.dataset.val, '/nonexistent');
     expect(result.step).toBe(2);
     // The same weights on the same split: the evaluate job reproduces the final evaluation.
-    expect(result.segm!.stats).toEqual(final.segm!.stats);
+    expect(result.stats['segm']).toEqual(final.stats['segm']);
     const { evaluation } = await store.evaluations.requestEvaluation(run.id, config.dataset.val, 2);
     const done = await store.evaluations.completeEvaluation(evaluation.id, result as Parameters<Store['evaluations']['completeEvaluation']>[1]);
-    expect(done.segmAP).toBeCloseTo(result.segm!.stats['AP']!, 12);
-    expect(done.segmPerClass).toHaveLength(7);
+    expect(done.stats['segm']!['AP']).toBeCloseTo(result.stats['segm']!['AP']!, 12);
+    expect(done.perClass!['segm']).toHaveLength(7);
   }, 600_000);
 });

@@ -32,20 +32,23 @@ export type RunEnd =
   | { status: 'cancelled'; step: number }
   | { status: 'failed'; error: string };
 
-/** A final evaluation: the 12 COCO summary statistics plus whatever detail the evaluator gives. */
+/** A final evaluation: the COCO summary statistics by iou type plus whatever detail the evaluator gives. */
 export interface EvaluationRecord {
   /** Dataset URI evaluated on (the run's `dataset.val`). */
   dataset: string;
   /** Checkpoint step evaluated. */
   step: number;
-  /** AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl: fractions, −1 where COCO reports −1. */
-  stats: Record<string, number>;
-  perClass?: { categoryId: number; name?: string; ap: number }[];
+  /**
+   * By iou type (`bbox`; `segm` for a detector with masks; any other the evaluator scores), its
+   * stats: AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl for COCO's, fractions,
+   * −1 where COCO reports −1.
+   */
+  stats: Record<string, Record<string, number>>;
+  /** Per-class AP by iou type. */
+  perClass?: Record<string, { categoryId: number; name?: string; ap: number }[]>;
   prCurves?: unknown;
   /** COCO results (bbox [x, y, w, h] px; plus `segmentation` RLEs for a detector with masks). */
   detections?: unknown[];
-  /** Mask AP (iouType 'segm') of a detector with masks (Mask R-CNN): the same 12 stats and per-class AP. */
-  segm?: { stats: Record<string, number>; perClass?: { categoryId: number; name?: string; ap: number }[] };
 }
 
 /** The store as a run in a sandboxed child sees it. */

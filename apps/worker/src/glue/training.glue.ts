@@ -36,20 +36,22 @@ export function createTrainingPort(): TrainingPort {
         evaluation: evaluation && {
           dataset: config.dataset.val,
           step: result.step,
-          stats: { ...evaluation.coco.stats },
-          perClass: evaluation.coco.perCategory,
+          ...statsRecord(evaluation.coco, evaluation.segm),
           prCurves: prCurvesOf(evaluation.coco),
           detections: evaluation.detections,
-          ...segmRecord(evaluation.segm),
         },
       };
     },
   };
 }
 
-/** The mask AP part of an evaluation record, when there is one. */
-function segmRecord(segm: CocoEvalResult | undefined): { segm?: NonNullable<EvaluationRecord['segm']> } {
-  return segm === undefined ? {} : { segm: { stats: { ...segm.stats }, perClass: segm.perCategory } };
+/** The stats and per-class AP of an evaluation record by iou type: bbox, and segm when the detector has masks. */
+function statsRecord(bbox: CocoEvalResult, segm: CocoEvalResult | undefined): Pick<EvaluationRecord, 'stats' | 'perClass'> {
+  const byType = Object.entries({ bbox, segm }).filter((e): e is [string, CocoEvalResult] => e[1] !== undefined);
+  return {
+    stats: Object.fromEntries(byType.map(([t, r]) => [t, { ...r.stats }])),
+    perClass: Object.fromEntries(byType.map(([t, r]) => [t, r.perCategory])),
+  };
 }
 
 /**
@@ -63,7 +65,7 @@ export function createEvaluatorPort(): EvaluatorPort {
       const groundTruth = toCocoGroundTruth(await loadDataset(dataset, { dataRoot }));
       const coco = evaluateCoco(groundTruth, detections);
       const segm = masks ? evaluateCocoSegm(groundTruth, detections as CocoSegmDetection[]) : undefined;
-      return { step, stats: { ...coco.stats }, perClass: coco.perCategory, prCurves: prCurvesOf(coco), detections, ...segmRecord(segm) };
+      return { step, ...statsRecord(coco, segm), prCurves: prCurvesOf(coco), detections };
     },
   };
 }

@@ -32,7 +32,7 @@ export async function executeEvaluateRun(ctx: EvaluateRunContext): Promise<Evalu
   try {
     const result = await ctx.evaluator.evaluate(checkpoint.bytes, ctx.dataset, ctx.dataRoot);
     await store.completeEvaluation(ctx.evaluationId, result);
-    return { kind: 'done', step: result.step, ap: result.stats['AP'] ?? -1 };
+    return { kind: 'done', step: result.step, ap: result.stats['bbox']?.['AP'] ?? -1 };
   } catch (err) {
     if (!ctx.isUserError(err)) throw err;
     const message = err instanceof Error ? err.message : String(err);

@@ -76,7 +76,7 @@ function fakeTraining(total: number, every: number, opts: { onStep?: (step: numb
   };
 }
 
-const EVALUATION = { dataset: 'synthetic:shapes?split=val', step: 12, stats: { AP: 0.5, AP50: 0.8 } };
+const EVALUATION = { dataset: 'synthetic:shapes?split=val', step: 12, stats: { bbox: { AP: 0.5, AP50: 0.8 } } };
 const config = RunConfigSchema.parse({ dataset: { train: 'synthetic:shapes', val: 'synthetic:shapes?split=val' } });
 
 function context(store: RecordingStore, training: TrainingPort, over: Partial<TrainRunContext> = {}): TrainRunContext & { progress: TrainJobProgress[] } {

@@ -1,11 +1,18 @@
 import { getPath, resolveConfigPath } from '@ablate/jobs';
 import type { RunConfig } from '@ablate/detection';
-import { EVALUATION_STAT_NAMES, SEGM_STAT_NAMES, type EvaluationStatName, type SegmStatName } from '../entities';
+import type { EvaluationStatName } from '../entities';
 import { ConflictError } from '../errors';
 
-/** A metric an ablation table can show: a bbox stat (`AP`) or, for detectors with masks, a segm one (`segm.AP`). */
-export type AblationMetric = EvaluationStatName | SegmStatName;
-const METRIC_NAMES: readonly string[] = [...EVALUATION_STAT_NAMES, ...SEGM_STAT_NAMES];
+/**
+ * A metric an ablation table can show: a stored stat of the runs' final evaluations, named
+ * `<name>` for bbox (`AP`) and `<iouType>.<name>` for the others (`segm.AP`, `keypoints.AR50`).
+ */
+export type AblationMetric = string;
+
+/** The ablation metric of a stored stat: bbox's bare (`AP`), the other iou types' prefixed (`segm.AP`). */
+export function ablationMetricName(iouType: string, metric: string): AblationMetric {
+  return iouType === 'bbox' ? metric : `${iouType}.${metric}`;
+}
 
 /**
  * One ended run with its final evaluation: the input of an ablation table. A failed or diverged
@@ -21,10 +28,11 @@ export interface AblationSample {
   stats: Partial<Record<AblationMetric, number>>;
 }
 
-/** The metrics of a list-mode table, as in RetinaNet Table 1 (AP, AP50, AP75, APS, APM, APL). */
+/**
+ * The metrics of a list-mode table, as in RetinaNet Table 1 (AP, AP50, AP75, APS, APM, APL); the
+ * same names of every other iou type some run has follow (Mask R-CNN Table 2's mask AP, AP50 …).
+ */
 export const ABLATION_METRICS: readonly EvaluationStatName[] = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl'];
-/** The mask AP columns a list-mode table adds when some run has segm stats (Mask R-CNN Table 2's mask AP, AP50, AP75 …). */
-export const SEGM_ABLATION_METRICS: readonly SegmStatName[] = ABLATION_METRICS.map((k) => `segm.${k}` as const);
 
 /** Mean ± sample standard deviation of a metric over the runs of a cell. */
 export interface AblationCell {
@@ -69,7 +77,10 @@ export interface AblationQuery {
   rows?: string[];
   /** Config path or alias for the columns of a pivot. */
   cols?: string | null;
-  /** Metric of a pivot, bbox (`AP`) or mask (`segm.AP`) (list mode shows ABLATION_METRICS, plus SEGM_ABLATION_METRICS when a run has them). @defaultValue 'AP' */
+  /**
+   * Metric of a pivot, bbox (`AP`) or another iou type's (`segm.AP`): one some run of the table
+   * has (list mode shows ABLATION_METRICS of every iou type present). @defaultValue 'AP'
+   */
   metric?: AblationMetric;
   /**
    * Config paths or aliases over which a cell may average runs that differ (e.g. `loss.alpha`
@@ -117,16 +128,16 @@ export function buildAblationTable(samples: AblationSample[], query: AblationQue
   const cols = query.cols ? checkPath('cols', query.cols) : null;
   const pooled = (query.pool ?? []).map((p) => checkPath('pool', p));
   const metric = query.metric ?? 'AP';
-  if (!METRIC_NAMES.includes(metric)) {
-    throw new AblationQueryError('metric', `unknown metric ${metric}; one of ${METRIC_NAMES.join(', ')}`);
+  const known = knownMetrics(samples);
+  if (!known.includes(metric)) {
+    throw new AblationQueryError('metric', `unknown metric ${metric}; one of ${known.join(', ')}`);
   }
   const cellPaths = cols === null ? rows : [...rows, cols];
   checkPooling(groupBy(samples, (s) => cellPaths.map((p) => getPath(s.config, p))), new Set([...cellPaths, ...pooled, ...ALWAYS_POOLED]));
   const groups = groupBy(samples, (s) => rows.map((p) => getPath(s.config, p)));
   const failedIn = (items: AblationSample[]): number => items.filter(isFailed).length;
   if (cols === null) {
-    const hasSegm = samples.some((s) => s.stats['segm.AP'] !== undefined);
-    const metrics: AblationMetric[] = [...ABLATION_METRICS, ...(hasSegm ? SEGM_ABLATION_METRICS : [])];
+    const metrics = listColumns(samples);
     const entries = groups.map(({ key, items }) => ({
       key: keyObject(rows, key),
       cells: Object.fromEntries(metrics.map((m) => [m, sampleCell(items, m)])),
@@ -146,6 +157,22 @@ export function buildAblationTable(samples: AblationSample[], query: AblationQue
     };
   });
   return { mode: 'pivot', rows, cols, metric, columns: colValues, entries, samples: samples.length, pooled };
+}
+
+/**
+ * The metrics a query may name: those some sample has, and the bbox list-mode ones, which a table
+ * always shows (a sweep whose runs all failed still has an AP column).
+ */
+function knownMetrics(samples: AblationSample[]): AblationMetric[] {
+  return [...new Set([...ABLATION_METRICS, ...samples.flatMap((s) => Object.keys(s.stats))])];
+}
+
+/** List-mode columns: ABLATION_METRICS for bbox, then those of each other iou type present (by name). */
+function listColumns(samples: AblationSample[]): AblationMetric[] {
+  const present = new Set(samples.flatMap((s) => Object.keys(s.stats)));
+  const iouTypes = [...new Set([...present].filter((k) => k.includes('.')).map((k) => k.slice(0, k.indexOf('.'))))].sort();
+  const others = iouTypes.flatMap((t) => ABLATION_METRICS.map((m) => ablationMetricName(t, m)).filter((k) => present.has(k)));
+  return [...ABLATION_METRICS, ...others];
 }
 
 function isFailed(s: AblationSample): boolean {

@@ -2,14 +2,17 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { CocoDetection } from '@ablate/detection';
 import type { EvaluationStatus } from './statuses';
 
-/** The 12 numbers of pycocotools `COCOeval.summarize()` (bbox), in its order; same keys as @ablate/detection's CocoStats. */
+/** The 12 numbers of pycocotools `COCOeval.summarize()` (bbox, segm), in its order; same keys as @ablate/detection's CocoStats. */
 export const EVALUATION_STAT_NAMES = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs', 'ARm', 'ARl'] as const;
 export type EvaluationStatName = (typeof EVALUATION_STAT_NAMES)[number];
+/** The 12 COCO summary stats of one iou type. */
 export type EvaluationStats = Record<EvaluationStatName, number>;
 
-/** The segm (mask AP) stats as ablation metrics and API fields: `segm.AP`, `segm.AP50`, … */
-export const SEGM_STAT_NAMES = EVALUATION_STAT_NAMES.map((k) => `segm.${k}` as const);
-export type SegmStatName = `segm.${EvaluationStatName}`;
+/**
+ * Summary stats by iou type (`bbox`, `segm`, `keypoints`, …), each metric name → value: the rows
+ * of table `evaluation_stats`. Iou type names have no dot (`segm.AP` names segm's AP).
+ */
+export type StatsByIouType = Record<string, Record<string, number>>;
 
 /** Per-class AP, as the evaluator reports it (@ablate/detection's CocoCategoryAp, plus an optional name). */
 export interface ClassAp {
@@ -19,11 +22,15 @@ export interface ClassAp {
   ap: number;
 }
 
+/** Per-class AP by iou type. */
+export type PerClassByIouType = Record<string, ClassAp[]>;
+
 /**
- * A COCO evaluation of one checkpoint of a run on one dataset. The 12 summary stats of
- * pycocotools' `COCOeval.summarize()` are columns (so ablation queries are plain SQL); per-class
- * AP, PR curves and the detections are JSON. Stats are fractions in [0, 1] (−1: no ground truth
- * in that area range, as pycocotools reports it). Table `evaluations`; unique (run_id, dataset, step).
+ * A COCO evaluation of one checkpoint of a run on one dataset. Its summary stats are rows of
+ * `evaluation_stats` (iou type, metric, value), so a new metric or iou type is data, not a
+ * migration; per-class AP (by iou type), PR curves and the detections are JSON. Stats are
+ * fractions in [0, 1] (−1: no ground truth in that area range, as pycocotools reports it).
+ * Table `evaluations`; unique (run_id, dataset, step).
  */
 @Entity({ name: 'evaluations' })
 export class EvaluationEntity {
@@ -33,37 +40,8 @@ export class EvaluationEntity {
   /** Checkpoint step evaluated. */
   @Column({ type: 'int' }) step!: number;
   @Column({ type: 'varchar', length: 16 }) status!: EvaluationStatus;
-  @Column({ name: 'ap', type: 'double precision', nullable: true }) AP!: number | null;
-  @Column({ name: 'ap50', type: 'double precision', nullable: true }) AP50!: number | null;
-  @Column({ name: 'ap75', type: 'double precision', nullable: true }) AP75!: number | null;
-  @Column({ name: 'ap_s', type: 'double precision', nullable: true }) APs!: number | null;
-  @Column({ name: 'ap_m', type: 'double precision', nullable: true }) APm!: number | null;
-  @Column({ name: 'ap_l', type: 'double precision', nullable: true }) APl!: number | null;
-  @Column({ name: 'ar1', type: 'double precision', nullable: true }) AR1!: number | null;
-  @Column({ name: 'ar10', type: 'double precision', nullable: true }) AR10!: number | null;
-  @Column({ name: 'ar100', type: 'double precision', nullable: true }) AR100!: number | null;
-  @Column({ name: 'ar_s', type: 'double precision', nullable: true }) ARs!: number | null;
-  @Column({ name: 'ar_m', type: 'double precision', nullable: true }) ARm!: number | null;
-  @Column({ name: 'ar_l', type: 'double precision', nullable: true }) ARl!: number | null;
-  @Column({ name: 'per_class', type: 'jsonb', nullable: true }) perClass!: ClassAp[] | null;
-  /**
-   * Mask AP (iouType 'segm') of a detector with masks, the same 12 stats; all null otherwise.
-   * Columns `segm_ap` … `segm_ar_l` (migration SegmStats1764000000000).
-   */
-  @Column({ name: 'segm_ap', type: 'double precision', nullable: true }) segmAP!: number | null;
-  @Column({ name: 'segm_ap50', type: 'double precision', nullable: true }) segmAP50!: number | null;
-  @Column({ name: 'segm_ap75', type: 'double precision', nullable: true }) segmAP75!: number | null;
-  @Column({ name: 'segm_ap_s', type: 'double precision', nullable: true }) segmAPs!: number | null;
-  @Column({ name: 'segm_ap_m', type: 'double precision', nullable: true }) segmAPm!: number | null;
-  @Column({ name: 'segm_ap_l', type: 'double precision', nullable: true }) segmAPl!: number | null;
-  @Column({ name: 'segm_ar1', type: 'double precision', nullable: true }) segmAR1!: number | null;
-  @Column({ name: 'segm_ar10', type: 'double precision', nullable: true }) segmAR10!: number | null;
-  @Column({ name: 'segm_ar100', type: 'double precision', nullable: true }) segmAR100!: number | null;
-  @Column({ name: 'segm_ar_s', type: 'double precision', nullable: true }) segmARs!: number | null;
-  @Column({ name: 'segm_ar_m', type: 'double precision', nullable: true }) segmARm!: number | null;
-  @Column({ name: 'segm_ar_l', type: 'double precision', nullable: true }) segmARl!: number | null;
-  /** Per-class mask AP (segm), or null. */
-  @Column({ name: 'segm_per_class', type: 'jsonb', nullable: true }) segmPerClass!: ClassAp[] | null;
+  /** Per-class AP keyed by iou type (`{ bbox: […], segm: […] }`), or null. */
+  @Column({ name: 'per_class', type: 'jsonb', nullable: true }) perClass!: PerClassByIouType | null;
   /** PR curves as the evaluator gives them (e.g. per class: recall thresholds → precision). */
   @Column({ name: 'pr_curves', type: 'jsonb', nullable: true }) prCurves!: unknown;
   /** The detections evaluated, in COCO results format (bbox [x, y, w, h] px). */
@@ -71,29 +49,43 @@ export class EvaluationEntity {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;
+  /**
+   * The summary stats ({} until completed). Not a column: EvaluationRepository reads them from
+   * `evaluation_stats`, because TypeORM cannot map rows of another table onto a record.
+   */
+  stats!: StatsByIouType;
 }
 
-/** The entity property of segm stat `k` (`AP` → `segmAP`). */
-export function segmProperty(k: EvaluationStatName): `segm${EvaluationStatName}` {
-  return `segm${k}`;
-}
+/** One iou type's stats as the API nests them: its metrics, and its per-class AP. */
+export type IouTypeView = Record<string, number | null | ClassAp[]>;
 
-/** An evaluation's segm stats as a record, or null when it has none (a detector without masks). */
-export function segmStatsOf(e: EvaluationEntity): EvaluationStats | null {
-  if (e.segmAP === null || e.segmAP === undefined) return null;
-  return Object.fromEntries(EVALUATION_STAT_NAMES.map((k) => [k, e[segmProperty(k)] as number])) as EvaluationStats;
-}
+/**
+ * An evaluation as the API shows it: the bbox stats flat (`AP`, `AP50`, …, `perClass`), every
+ * other iou type nested under its name (`segm: { AP, …, perClass }`, `keypoints: {…}`).
+ */
+export type EvaluationView = Omit<EvaluationEntity, 'stats' | 'perClass'> &
+  Partial<Record<EvaluationStatName, number | null>> & { perClass?: ClassAp[] | null; segm: IouTypeView | null } & Record<string, unknown>;
 
-/** An evaluation as the API shows it: the bbox stats flat, the mask AP nested under `segm` (null without masks). */
-export type EvaluationView = Omit<EvaluationEntity, `segm${EvaluationStatName}` | 'segmPerClass'> & {
-  segm: (EvaluationStats & { perClass: ClassAp[] | null }) | null;
-};
+/**
+ * Iou types the API has always shown, as null when absent, so clients of a detector without
+ * masks keep reading `segm: null`; newer iou types appear only when an evaluation has them.
+ */
+const ALWAYS_SHOWN_IOU_TYPES = ['segm'];
 
 /** {@link EvaluationView} of an entity (partial selects keep their absent fields absent). */
 export function evaluationView(e: EvaluationEntity): EvaluationView {
-  const rest: Record<string, unknown> = { ...e };
-  for (const k of EVALUATION_STAT_NAMES) delete rest[segmProperty(k)];
-  delete rest['segmPerClass'];
-  const stats = segmStatsOf(e);
-  return { ...(rest as Omit<EvaluationEntity, `segm${EvaluationStatName}` | 'segmPerClass'>), segm: stats && { ...stats, perClass: e.segmPerClass ?? null } };
+  const { stats, perClass, ...rest } = e;
+  const byType = stats ?? {};
+  const nested: Record<string, IouTypeView | null> = Object.fromEntries(ALWAYS_SHOWN_IOU_TYPES.map((t) => [t, null]));
+  for (const type of Object.keys(byType).filter((t) => t !== 'bbox')) nested[type] = { ...byType[type], perClass: perClass?.[type] ?? null };
+  return { ...rest, ...bboxView(byType['bbox'], perClass), ...nested } as EvaluationView;
+}
+
+/**
+ * The flat bbox part of the view. The 12 COCO names are always there (null before completion), as
+ * when they were columns; `perClass` only when it was selected.
+ */
+function bboxView(bbox: Record<string, number> | undefined, perClass: PerClassByIouType | null | undefined): Record<string, unknown> {
+  const placeholders = Object.fromEntries(EVALUATION_STAT_NAMES.map((k) => [k, null]));
+  return { ...placeholders, ...bbox, ...(perClass === undefined ? {} : { perClass: perClass?.['bbox'] ?? null }) };
 }

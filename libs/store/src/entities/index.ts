@@ -7,8 +7,8 @@ import { SweepEntity } from './sweep.entity';
 
 export * from './statuses';
 export { ArtifactEntity, EvaluationEntity, MetricEntity, RunAttemptEntity, RunEntity, SweepEntity };
-export { EVALUATION_STAT_NAMES, SEGM_STAT_NAMES, segmProperty, segmStatsOf, evaluationView } from './evaluation.entity';
-export type { ClassAp, EvaluationStatName, EvaluationStats, EvaluationView, SegmStatName } from './evaluation.entity';
+export { EVALUATION_STAT_NAMES, evaluationView } from './evaluation.entity';
+export type { ClassAp, EvaluationStatName, EvaluationStats, EvaluationView, IouTypeView, PerClassByIouType, StatsByIouType } from './evaluation.entity';
 export type { MetricValues } from './metric.entity';
 
 /** Every entity, for the DataSource. */

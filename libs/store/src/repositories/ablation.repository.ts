@@ -1,19 +1,10 @@
 import type { DataSource } from 'typeorm';
-import { EVALUATION_STAT_NAMES, SEGM_STAT_NAMES } from '../entities';
-import { buildAblationTable, type AblationQuery, type AblationSample, type AblationTable } from '../ablation/ablation-table';
+import { ablationMetricName, buildAblationTable, type AblationQuery, type AblationSample, type AblationTable } from '../ablation/ablation-table';
 import type { SweepRepository } from './sweep.repository';
 
-const STAT_SELECT = `e.ap AS "AP", e.ap50 AS "AP50", e.ap75 AS "AP75", e.ap_s AS "APs", e.ap_m AS "APm", e.ap_l AS "APl",
-  e.ar1 AS "AR1", e.ar10 AS "AR10", e.ar100 AS "AR100", e.ar_s AS "ARs", e.ar_m AS "ARm", e.ar_l AS "ARl",
-  e.segm_ap AS "segm.AP", e.segm_ap50 AS "segm.AP50", e.segm_ap75 AS "segm.AP75", e.segm_ap_s AS "segm.APs",
-  e.segm_ap_m AS "segm.APm", e.segm_ap_l AS "segm.APl", e.segm_ar1 AS "segm.AR1", e.segm_ar10 AS "segm.AR10",
-  e.segm_ar100 AS "segm.AR100", e.segm_ar_s AS "segm.ARs", e.segm_ar_m AS "segm.ARm", e.segm_ar_l AS "segm.ARl"`;
-
-/** Every metric a sample can carry: the bbox stats and, for detectors with masks, the segm ones. */
-const SAMPLE_METRICS = [...EVALUATION_STAT_NAMES, ...SEGM_STAT_NAMES];
-
-interface SampleRow extends Record<string, unknown> {
+interface SampleRow {
   id: string;
+  evaluation_id: string | null;
   sweep_id: string | null;
   config: AblationSample['config'];
   seed: number;
@@ -39,20 +30,39 @@ export class AblationRepository {
 
   private async samples(where: string, params: unknown[]): Promise<AblationSample[]> {
     const rows: SampleRow[] = await this.ds.query(
-      `SELECT r.id, r.sweep_id, r.config, r.seed, r.status, ${STAT_SELECT}
+      `SELECT r.id, e.id AS evaluation_id, r.sweep_id, r.config, r.seed, r.status
          FROM runs r LEFT JOIN evaluations e ON e.id = r.final_evaluation_id
         WHERE ${where} AND ((r.status = 'completed' AND e.id IS NOT NULL) OR r.status IN ('failed', 'diverged'))
         ORDER BY r.sweep_id, r.index`,
       params,
     );
+    const stats = await this.statsOf(rows.flatMap((r) => (r.evaluation_id ? [r.evaluation_id] : [])));
     return rows.map((r) => ({
       runId: r.id,
       sweepId: r.sweep_id,
       config: r.config,
       seed: r.seed,
       status: r.status,
-      stats: Object.fromEntries(SAMPLE_METRICS.filter((k) => r[k] !== null).map((k) => [k, Number(r[k])])),
+      stats: (r.evaluation_id && stats.get(r.evaluation_id)) || {},
     }));
+  }
+
+  /**
+   * Every stored stat of the evaluations, by ablation metric name (`AP`, `segm.AP`, …): all of
+   * them, not only the table's metric, because the metrics present are what a query may name.
+   */
+  private async statsOf(evaluationIds: string[]): Promise<Map<string, AblationSample['stats']>> {
+    const rows: { evaluation_id: string; iou_type: string; metric: string; value: number }[] = await this.ds.query(
+      `SELECT evaluation_id, iou_type, metric, value FROM evaluation_stats WHERE evaluation_id = ANY($1::uuid[])`,
+      [evaluationIds],
+    );
+    const byId = new Map<string, AblationSample['stats']>();
+    for (const r of rows) {
+      const stats = byId.get(r.evaluation_id) ?? {};
+      stats[ablationMetricName(r.iou_type, r.metric)] = r.value;
+      byId.set(r.evaluation_id, stats);
+    }
+    return byId;
   }
 
   /** The ablation table of a sweep; rows default to the sweep's varied paths (NotFoundError for an unknown sweep). */

@@ -4,7 +4,7 @@ import type { DataSource, EntityManager, FindOptionsSelect } from 'typeorm';
 import type { CocoDetection } from '@ablate/detection';
 import { pgErrorCode } from '../data-source';
 import { NotFoundError } from '../errors';
-import { EVALUATION_STAT_NAMES, EvaluationEntity, segmProperty, type ClassAp, type EvaluationStats } from '../entities';
+import { EVALUATION_STAT_NAMES, EvaluationEntity, type PerClassByIouType, type StatsByIouType } from '../entities';
 
 /** What an evaluator produced for one checkpoint on one dataset. */
 export interface EvaluationResult {
@@ -12,27 +12,25 @@ export interface EvaluationResult {
   dataset: string;
   /** Checkpoint step. */
   step: number;
-  /** The 12 COCO stats (fractions; −1 where pycocotools reports −1). @ablate/detection's CocoStats fits. */
-  stats: EvaluationStats;
-  perClass?: ClassAp[];
+  /**
+   * Summary stats by iou type, e.g. `{ bbox: { AP: …, AP50: … }, segm: {…} }` (fractions; −1
+   * where pycocotools reports −1). Any iou type and metric name is stored; @ablate/detection's
+   * CocoStats fits one iou type.
+   */
+  stats: StatsByIouType;
+  /** Per-class AP by iou type. */
+  perClass?: PerClassByIouType;
   prCurves?: unknown;
   /**
    * COCO results (bbox [x, y, w, h] px; with `segmentation` RLEs when the detector has masks),
    * served by GET /runs/:id/detections.
    */
   detections?: CocoDetection[];
-  /** Mask AP (iouType 'segm') of a detector with masks: the same 12 stats and per-class AP. */
-  segm?: { stats: EvaluationStats; perClass?: ClassAp[] };
 }
 
-const STAT_COLUMNS: Record<(typeof EVALUATION_STAT_NAMES)[number], string> = {
-  AP: 'ap', AP50: 'ap50', AP75: 'ap75', APs: 'ap_s', APm: 'ap_m', APl: 'ap_l',
-  AR1: 'ar1', AR10: 'ar10', AR100: 'ar100', ARs: 'ar_s', ARm: 'ar_m', ARl: 'ar_l',
-};
-
-/** Lightweight columns (no detections / PR curves) for listings. */
+/** Lightweight columns (no per-class AP, detections, PR curves) for listings. */
 const SUMMARY_SELECT: FindOptionsSelect<EvaluationEntity> = Object.fromEntries(
-  ['id', 'runId', 'dataset', 'step', 'status', ...EVALUATION_STAT_NAMES, ...EVALUATION_STAT_NAMES.map(segmProperty), 'error', 'createdAt', 'finishedAt'].map((k) => [k, true]),
+  ['id', 'runId', 'dataset', 'step', 'status', 'error', 'createdAt', 'finishedAt'].map((k) => [k, true]),
 );
 
 /** COCO evaluations of runs: the final one written by the train job, and requested ones (POST /evaluations). */
@@ -48,29 +46,24 @@ export class EvaluationRepository {
     return this.ds.transaction(async (m) => {
       const id = await this.upsertResult(m, runId, result);
       if (options.final ?? true) await m.query(`UPDATE runs SET final_evaluation_id = $2 WHERE id = $1`, [runId, id]);
-      return m.getRepository(EvaluationEntity).findOneByOrFail({ id });
+      return (await withStats(m, [await m.getRepository(EvaluationEntity).findOneByOrFail({ id })]))[0];
     });
   }
 
   private async upsertResult(m: EntityManager, runId: string, r: EvaluationResult): Promise<string> {
-    // The segm columns are written (null without masks) so a replay overwrites them too.
-    const statCols = [...EVALUATION_STAT_NAMES.map((k) => STAT_COLUMNS[k]), ...EVALUATION_STAT_NAMES.map((k) => `segm_${STAT_COLUMNS[k]}`), 'segm_per_class'];
-    const params: unknown[] = [randomUUID(), runId, r.dataset, r.step, ...EVALUATION_STAT_NAMES.map((k) => r.stats[k])];
-    params.push(...EVALUATION_STAT_NAMES.map((k) => r.segm?.stats[k] ?? null), json(r.segm?.perClass));
-    params.push(json(r.perClass), json(r.prCurves), json(r.detections));
     const rows: { id: string }[] = await m.query(
-      `INSERT INTO evaluations (id, run_id, dataset, step, ${statCols.join(', ')}, per_class, pr_curves, detections, status, finished_at, error)
-       VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')}, 'completed', now(), NULL)
+      `INSERT INTO evaluations (id, run_id, dataset, step, per_class, pr_curves, detections, status, finished_at, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'completed', now(), NULL)
        ON CONFLICT (run_id, dataset, step) DO UPDATE SET
-         ${statCols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')},
          per_class = EXCLUDED.per_class, pr_curves = EXCLUDED.pr_curves, detections = EXCLUDED.detections,
          status = 'completed', finished_at = now(), error = NULL
        RETURNING id`,
-      params,
+      [randomUUID(), runId, r.dataset, r.step, json(r.perClass), json(r.prCurves), json(r.detections)],
     ).catch((e: unknown) => {
       if (pgErrorCode(e) === '23503') throw new NotFoundError('run', runId); // foreign_key_violation
       throw e;
     });
+    await replaceStats(m, rows[0].id, r.stats);
     return rows[0].id;
   }
 
@@ -92,7 +85,7 @@ export class EvaluationRepository {
       [runId, dataset, step],
     );
     const evaluation = await this.ds.getRepository(EvaluationEntity).findOneByOrFail({ runId, dataset, step });
-    return { evaluation, created: reset.length > 0 };
+    return { evaluation: (await withStats(this.ds, [evaluation]))[0], created: reset.length > 0 };
   }
 
   /** The evaluate job started. */
@@ -115,12 +108,12 @@ export class EvaluationRepository {
   async get(id: string): Promise<EvaluationEntity> {
     const e = await this.ds.getRepository(EvaluationEntity).findOneBy({ id });
     if (!e) throw new NotFoundError('evaluation', id);
-    return e;
+    return (await withStats(this.ds, [e]))[0];
   }
 
-  /** A run's evaluations without their heavy JSON columns, oldest first. */
+  /** A run's evaluations with their stats but without their heavy JSON columns, oldest first. */
   async listForRun(runId: string): Promise<EvaluationEntity[]> {
-    return this.ds.getRepository(EvaluationEntity).find({ select: SUMMARY_SELECT, where: { runId }, order: { createdAt: 'ASC' } });
+    return withStats(this.ds, await this.ds.getRepository(EvaluationEntity).find({ select: SUMMARY_SELECT, where: { runId }, order: { createdAt: 'ASC' } }));
   }
 
   /** The run's final evaluation without detections, or null. */
@@ -129,10 +122,8 @@ export class EvaluationRepository {
     if (rows.length === 0) throw new NotFoundError('run', runId);
     const id = rows[0].id;
     if (!id) return null;
-    return this.ds.getRepository(EvaluationEntity).findOne({
-      select: { ...SUMMARY_SELECT, perClass: true, prCurves: true, segmPerClass: true },
-      where: { id },
-    });
+    const e = await this.ds.getRepository(EvaluationEntity).findOne({ select: { ...SUMMARY_SELECT, perClass: true, prCurves: true }, where: { id } });
+    return e && (await withStats(this.ds, [e]))[0];
   }
 
   /** Detections of the run's final evaluation (COCO results), or null when it has none. */
@@ -144,6 +135,41 @@ export class EvaluationRepository {
     if (rows.length === 0) throw new NotFoundError('run', runId);
     return rows[0].detections;
   }
+}
+
+type Queryable = Pick<DataSource | EntityManager, 'query'>;
+
+/**
+ * Replaces an evaluation's stat rows: a replay (same run, dataset, step) rewrites them rather than
+ * adding to them, and drops an iou type the new result lacks (no stale mask AP).
+ */
+async function replaceStats(m: Queryable, evaluationId: string, stats: StatsByIouType): Promise<void> {
+  await m.query(`DELETE FROM evaluation_stats WHERE evaluation_id = $1`, [evaluationId]);
+  const rows = Object.entries(stats).flatMap(([iouType, metrics]) => Object.entries(metrics).map(([metric, value]) => ({ iouType, metric, value })));
+  if (rows.length === 0) return;
+  await m.query(
+    `INSERT INTO evaluation_stats (evaluation_id, iou_type, metric, value)
+     SELECT $1::uuid, * FROM unnest($2::text[], $3::text[], $4::float8[])`,
+    [evaluationId, rows.map((r) => r.iouType), rows.map((r) => r.metric), rows.map((r) => r.value)],
+  );
+}
+
+/** The evaluations with their `stats` read from evaluation_stats (one query for all of them). */
+async function withStats(m: Queryable, evaluations: EvaluationEntity[]): Promise<EvaluationEntity[]> {
+  if (evaluations.length === 0) return evaluations;
+  // COCO's order first, so views list AP, AP50, … as pycocotools prints them.
+  const rows: { evaluation_id: string; iou_type: string; metric: string; value: number }[] = await m.query(
+    `SELECT evaluation_id, iou_type, metric, value FROM evaluation_stats WHERE evaluation_id = ANY($1::uuid[])
+      ORDER BY array_position($2::text[], metric), metric`,
+    [evaluations.map((e) => e.id), EVALUATION_STAT_NAMES],
+  );
+  for (const e of evaluations) e.stats = {};
+  const byId = new Map(evaluations.map((e) => [e.id, e]));
+  for (const r of rows) {
+    const stats = byId.get(r.evaluation_id)!.stats;
+    (stats[r.iou_type] ??= {})[r.metric] = r.value;
+  }
+  return evaluations;
 }
 
 function json(v: unknown): string | null {
