@@ -16,6 +16,7 @@
 import {
   buildDetector,
   evaluateDetector,
+  familyOf,
   parseRunConfig,
   trainDetector,
   type Detector,
@@ -77,7 +78,7 @@ async function runArm(config: RunConfig, log: (s: string) => void, minutes = MIN
     batchSize: config.train.batchSize,
     seed: config.seed,
     augment: config.train.augment,
-    masks: config.model.arch === 'mask-rcnn',
+    masks: familyOf(config.model.arch).targets.masks,
   });
 
   const budget = minutes * 60;

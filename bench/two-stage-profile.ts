@@ -21,6 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   boxHeadTargets,
   buildDetector,
+  familyOf,
   FasterRcnn,
   maskRoiAlign,
   maskTargetsFromBitmaps,
@@ -55,7 +56,7 @@ async function main(): Promise<void> {
   const config = parseRunConfig(mergeConfig(armNamed(which).config, over));
   const detector = buildDetector(config, { seed: 0 });
   if (!(detector instanceof FasterRcnn)) throw new Error('two-stage-profile: not a two-stage detector');
-  const masks = config.model.arch === 'mask-rcnn';
+  const masks = familyOf(config.model.arch).targets.masks;
   const source = createTrainSource(await loadDataset(config.dataset.train), {
     inputSize: SIZE,
     batchSize: config.train.batchSize,
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
 
   // The host stages of one step, on their own with the step's inputs.
   const batch = batches[0];
-  const { rpn, roi } = config;
+  const { rpn, roi } = detector.config;
   const n = 5;
   const rpnTargetsCpu = perCall(() => {
     rpnTargets(detector.anchors, batch.gtBoxes, { batchPerImage: rpn.batchPerImage, positiveFraction: rpn.positiveFraction, random: seededRandom(0, 1) });

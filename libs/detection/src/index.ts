@@ -5,7 +5,22 @@
  * the library, modules import each other by relative path; a name is added here when another
  * package needs it.
  */
-export { DetectorConfigSchema, predictsMasks, type DetectorConfig, type ModelConfig, type TrainConfig } from './config';
+export { type TrainConfig } from './config';
+export {
+  detectorArchs,
+  detectorFamilies,
+  DetectorConfigSchema,
+  dropForeignSections,
+  familyOf,
+  familyReadsPath,
+  unusedSectionMessage,
+  predictsMasks,
+  type DetectorArch,
+  type DetectorConfig,
+  type DetectorFamily,
+  type IouType,
+  type ModelConfig,
+} from './families';
 export { type ImageMeta, type InstanceMasks, type TrainBatch, type TrainDataSource } from './structures';
 export { iou } from './boxes';
 export { generateAnchors } from './anchors';
@@ -46,6 +61,7 @@ export {
   Optimizer,
   RunConfigError,
   RunConfigSchema,
+  StoredRunConfigSchema,
   parseRunConfig,
   readCheckpointFile,
   trainDetector,

@@ -24,17 +24,21 @@ export const GRID_ALIASES: Readonly<Record<string, ConfigPath>> = {
 };
 
 interface SchemaNode {
-  def: { type: string; innerType?: SchemaNode };
+  def: { type: string; innerType?: SchemaNode; in?: SchemaNode };
   shape?: Record<string, SchemaNode>;
 }
 
-/** Strips `.default()`, `.optional()`, `.nullable()` wrappers to reach the schema that holds the shape. */
+/**
+ * Strips `.default()`, `.optional()`, `.nullable()` wrappers and the input side of a pipe (the
+ * family rules transform the whole config) to reach the schema that holds the shape.
+ */
 function unwrap(node: SchemaNode): SchemaNode {
   let n = node;
-  while ((n.def.type === 'default' || n.def.type === 'optional' || n.def.type === 'nullable') && n.def.innerType) {
-    n = n.def.innerType;
+  for (;;) {
+    if ((n.def.type === 'default' || n.def.type === 'optional' || n.def.type === 'nullable') && n.def.innerType) n = n.def.innerType;
+    else if (n.def.type === 'pipe' && n.def.in) n = n.def.in;
+    else return n;
   }
-  return n;
 }
 
 function collectLeaves(node: SchemaNode, prefix: string, out: string[]): void {

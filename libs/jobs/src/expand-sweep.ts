@@ -1,5 +1,6 @@
 import type { RunConfig } from '@ablate/detection';
 import type { ConfigPath } from './config-paths';
+import { archOfPoint, paramsReadBy } from './sweep-archs';
 import { buildRunConfig, validateSweepSpec, type SweepSpec, type SweepValidationOptions } from './sweep-spec';
 
 /** One run of an expanded sweep. */
@@ -31,6 +32,8 @@ export function runKey(params: Record<ConfigPath, unknown>, seed: number): strin
  * Order is deterministic: axes in the order given, the last axis varying fastest, seeds innermost.
  * `{gamma: [0, 2], alpha: [0.25, 0.75]}`, seeds [0, 1] gives
  * (γ0 α.25 s0), (γ0 α.25 s1), (γ0 α.75 s0), (γ0 α.75 s1), (γ2 α.25 s0) … — 8 runs.
+ * Over several architectures, a run's params keep the axes its family reads: a Faster R-CNN
+ * run does not repeat for each `mask.loss`, so the product counts it once (sweep-archs.ts).
  */
 export function expandSweep(spec: SweepSpec): PlannedRun[] {
   let points: Record<ConfigPath, unknown>[] = [{}];
@@ -38,9 +41,14 @@ export function expandSweep(spec: SweepSpec): PlannedRun[] {
     points = points.flatMap((point) => axis.values.map((value) => ({ ...point, [axis.path]: value })));
   }
   const runs: PlannedRun[] = [];
-  for (const params of points) {
+  const keys = new Set<string>();
+  for (const point of points) {
+    const params = paramsReadBy(point, archOfPoint(point, spec.base));
     for (const seed of spec.seeds) {
-      runs.push({ index: runs.length, key: runKey(params, seed), params, seed, config: buildRunConfig(spec, params, seed) });
+      const key = runKey(params, seed);
+      if (keys.has(key)) continue;
+      keys.add(key);
+      runs.push({ index: runs.length, key, params, seed, config: buildRunConfig(spec, params, seed) });
     }
   }
   return runs;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RunConfigSchema } from '@ablate/detection';
+import { StoredRunConfigSchema } from '@ablate/detection';
 import type { QueueName } from './queues';
 import { parseOrThrow } from './validation-error';
 
@@ -13,7 +13,8 @@ export const TrainJobDataSchema = z
     runId: z.uuid(),
     /** null for a run posted on its own (POST /runs). */
     sweepId: z.uuid().nullable(),
-    config: RunConfigSchema,
+    // Read as stored: a job queued before the family registry carries every family's sections.
+    config: StoredRunConfigSchema,
     /**
      * Attempts the run had before this job (a job re-enqueued by the API's reconciler after its
      * first was lost): the worker numbers this job's attempts after them. @defaultValue 0

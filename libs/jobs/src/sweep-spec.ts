@@ -1,8 +1,9 @@
 import { DEFAULT_MAX_RUNS_PER_SWEEP } from '@ablate/config';
 import { PRIORITY_LIMIT } from 'bullmq';
 import { z } from 'zod';
-import { RunConfigSchema, type RunConfig } from '@ablate/detection';
+import { dropForeignSections, RunConfigSchema, type RunConfig } from '@ablate/detection';
 import { GRID_ALIASES, getPath, resolveConfigPath, setPath, type ConfigPath } from './config-paths';
+import { archsReading, asRunOf, sweepArchs, unreadPathMessage } from './sweep-archs';
 import { formatPath, issuesFromZod, ValidationError, type FieldIssue } from './validation-error';
 
 /** The default cap on runs per sweep (grid product × seeds); `ABLATE_MAX_RUNS_PER_SWEEP` overrides it in the apps. */
@@ -92,11 +93,12 @@ export function validateSweepSpec(input: unknown, options: SweepValidationOption
   const spec = parsed.data;
   const issues: FieldIssue[] = [];
 
-  const baseOk = validateBase(spec.base, spec.dataset, issues);
+  const archs = sweepArchs(spec.base, spec.grid);
+  const baseOk = validateBase(spec.base, spec.dataset, archs, issues);
   const seeds = resolveSeeds(spec.seeds, spec.base);
   // With a broken base every grid value would fail for the base's reasons: check the values
   // against the defaults instead, so both kinds of mistake are reported at once.
-  const grid = validateGrid(spec.grid, baseOk ? { ...spec.base, dataset: spec.dataset } : { dataset: spec.dataset }, issues);
+  const grid = validateGrid(spec.grid, baseOk ? { ...spec.base, dataset: spec.dataset } : { dataset: spec.dataset }, archs, issues);
 
   if (Object.keys(spec.grid).length === 0) {
     issues.push({ path: 'grid', message: 'must vary at least one parameter (POST /runs trains a single config)' });
@@ -119,15 +121,27 @@ export function validateSweepSpec(input: unknown, options: SweepValidationOption
   };
 }
 
-/** Checks the base with the sweep's dataset as a whole RunConfig; issues go to `base.*`. True when valid. */
-function validateBase(base: Record<string, unknown>, dataset: SweepSpec['dataset'], issues: FieldIssue[]): boolean {
+/**
+ * Checks the base with the sweep's dataset as a whole RunConfig of each of the sweep's
+ * architectures; issues go to `base.*`. A section none of them reads is refused. True when valid.
+ */
+function validateBase(base: Record<string, unknown>, dataset: SweepSpec['dataset'], archs: string[], issues: FieldIssue[]): boolean {
   const before = issues.length;
   if ('dataset' in base) issues.push({ path: 'base.dataset', message: 'give the dataset at the top level (dataset.train, dataset.val)' });
-  const result = RunConfigSchema.safeParse({ ...base, dataset });
-  if (!result.success) {
+  for (const section of Object.keys(base)) {
+    const unread = unreadPathMessage(archs, section);
+    if (unread !== undefined) issues.push({ path: `base.${section}`, message: unread });
+  }
+  const seen = new Set(issues.map((i) => `${i.path}\0${i.message}`));
+  for (const arch of archs) {
+    const result = RunConfigSchema.safeParse(asRunOf({ ...base, dataset }, arch));
+    if (result.success) continue;
     for (const issue of issuesFromZod(result.error)) {
       if (issue.path.startsWith('dataset')) continue; // the top-level dataset was validated already
-      issues.push({ ...issue, path: `base.${issue.path}` });
+      const found = { ...issue, path: `base.${issue.path}` };
+      if (seen.has(`${found.path}\0${found.message}`)) continue;
+      seen.add(`${found.path}\0${found.message}`);
+      issues.push(found);
     }
   }
   return issues.length === before;
@@ -139,7 +153,7 @@ function resolveSeeds(seeds: number[] | number | undefined, base: Record<string,
   return [typeof base['seed'] === 'number' ? base['seed'] : 0];
 }
 
-function validateGrid(grid: Record<string, unknown[]>, base: Record<string, unknown>, issues: FieldIssue[]): GridAxis[] {
+function validateGrid(grid: Record<string, unknown[]>, base: Record<string, unknown>, archs: string[], issues: FieldIssue[]): GridAxis[] {
   const axes: GridAxis[] = [];
   const seen = new Map<ConfigPath, string>();
   for (const [key, values] of Object.entries(grid)) {
@@ -163,7 +177,12 @@ function validateGrid(grid: Record<string, unknown[]>, base: Record<string, unkn
       issues.push({ path: where, message: 'must list at least one value' });
       continue;
     }
-    axes.push({ key, path, values: validateAxisValues(key, path, values, base, issues) });
+    const unread = path === 'model.arch' ? undefined : unreadPathMessage(archs, path);
+    if (unread !== undefined) {
+      issues.push({ path: where, message: unread });
+      continue;
+    }
+    axes.push({ key, path, values: validateAxisValues(key, path, values, base, archs, issues) });
   }
   return axes;
 }
@@ -173,13 +192,16 @@ function validateAxisValues(
   path: ConfigPath,
   values: unknown[],
   base: Record<string, unknown>,
+  archs: string[],
   issues: FieldIssue[],
 ): unknown[] {
+  // Each value is checked in a run of an architecture that reads it (the axis of architectures: as its own).
+  const runOf = (value: unknown) => (path === 'model.arch' ? asRunOf(base, value as string) : asRunOf(setPath(base, path, value), archsReading(archs, path)[0]));
   const out: unknown[] = [];
   const firstIndexOf = new Map<string, number>();
   values.forEach((value, i) => {
     const where = `grid.${key}[${i}]`;
-    const result = RunConfigSchema.safeParse(setPath(base, path, value));
+    const result = RunConfigSchema.safeParse(runOf(value));
     if (!result.success) {
       for (const issue of result.error.issues) {
         const full = formatPath(issue.path);
@@ -212,7 +234,8 @@ export function buildRunConfig(spec: SweepSpec, params: Record<ConfigPath, unkno
   let config: Record<string, unknown> = { ...spec.base, dataset: spec.dataset };
   for (const [path, value] of Object.entries(params)) config = setPath(config, path, value);
   config = setPath(config, 'seed', seed);
-  const result = RunConfigSchema.safeParse(config);
+  // The base may hold sections for the sweep's other architectures (validated against those).
+  const result = RunConfigSchema.safeParse(dropForeignSections(config));
   if (!result.success) throw new ValidationError(issuesFromZod(result.error, 'grid'), 'sweep grid point');
   return result.data;
 }

@@ -2,6 +2,7 @@ import {
   assertFitsBackend,
   buildDetector,
   evaluateDetector,
+  familyOf,
   trainDetector,
   type DetectorEvaluation,
   type RunConfig,
@@ -69,9 +70,8 @@ async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions):
     loadDataset(config.dataset.val, { dataRoot: options.dataRoot }),
   ]);
   checkClasses(config, train, val);
-  const { anchors, matcher, loss, rpn, roi, mask } = config;
   const model = confineWeights(config.model, options.dataRoot);
-  const detector = buildDetector({ model, anchors, matcher, loss, rpn, roi, mask }, { seed: config.seed });
+  const detector = buildDetector({ ...config, model }, { seed: config.seed });
   try {
     const inputSize = detector.inputSize;
     const source = createTrainSource(train, {
@@ -81,7 +81,7 @@ async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions):
       augment: config.train.augment,
       workers: options.dataWorkers ?? 0,
       // Mask R-CNN trains on instance masks (a DatasetError when the training set has none).
-      masks: config.model.arch === 'mask-rcnn',
+      masks: familyOf(config.model.arch).targets.masks,
     });
     options.onReady?.({
       trainImages: train.images.length,

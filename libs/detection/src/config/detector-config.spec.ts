@@ -1,4 +1,5 @@
-import { DetectorConfigSchema, resolveInputSize, resolveNeckChannels, EFFICIENTDET_SCALING } from './index';
+import { EFFICIENTDET_SCALING } from './index';
+import { DetectorConfigSchema, resolveInputSize, resolveNeckChannels } from '../families';
 
 describe('DetectorConfig', () => {
   it('fills the RetinaNet defaults (RetinaNet §4, Table 1)', () => {

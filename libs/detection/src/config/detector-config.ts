@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import {
-  EFFICIENTDET_SCALING,
   RETINANET_ANCHOR_SIZE_MULTIPLIER,
   RETINANET_ASPECT_RATIOS,
   RETINANET_BG_IOU,
   RETINANET_FG_IOU,
   RETINANET_FOCAL_ALPHA,
   RETINANET_FOCAL_GAMMA,
-  RETINANET_FPN_CHANNELS,
-  RETINANET_HEAD_CONVS,
   RETINANET_LEVELS,
   RETINANET_SCALES_PER_OCTAVE,
   MASK_HEAD_CONVS,
@@ -30,9 +27,11 @@ import {
 } from './paper-constants';
 
 /**
- * The one configuration of a detector and its training, as zod schemas: validated once at the
- * edge (API, CLI), serialisable, stored with every run. `@ablate/jobs` composes these into the
- * RunConfig that a sweep's grid paths (`loss.gamma`, `anchors.scalesPerOctave`, `model.phi` …) address.
+ * The sections of a detector's configuration and its training, as zod schemas: validated once at
+ * the edge (API, CLI), serialisable, stored with every run. The detector families
+ * (families/registry.ts) say which sections a config has; families/config-schema.ts composes
+ * them into DetectorConfigSchema, and train/run-config.ts into the RunConfig that a sweep's grid
+ * paths (`loss.gamma`, `anchors.scalesPerOctave`, `model.phi` …) address.
  */
 
 export const BACKBONES = [
@@ -48,24 +47,12 @@ export const BACKBONES = [
   'efficientnet-b6',
 ] as const;
 
-/** Detector families: one-stage (RetinaNet, EfficientDet) and two-stage (Faster R-CNN, Mask R-CNN). */
-export const DETECTOR_ARCHS = ['retinanet', 'efficientdet', 'faster-rcnn', 'mask-rcnn'] as const;
-export type DetectorArch = (typeof DETECTOR_ARCHS)[number];
-
-/** True for the two-stage families (an RPN and RoI heads; `rpn`, `roi`, `mask` configure them). */
-export function isTwoStage(arch: DetectorArch): arch is 'faster-rcnn' | 'mask-rcnn' {
-  return arch === 'faster-rcnn' || arch === 'mask-rcnn';
-}
-
-/** True for the families that predict instance masks (Mask R-CNN): their evaluations score segm too. */
-export function predictsMasks(model: { arch: DetectorArch }): boolean {
-  return model.arch === 'mask-rcnn';
-}
-
-export const ModelConfigSchema = z
+/**
+ * The `model` section's fields besides `arch`: families/config-schema.ts adds `arch`, whose values
+ * come from the family registry.
+ */
+export const ModelFieldsSchema = z
   .object({
-    /** Detector family. */
-    arch: z.enum(DETECTOR_ARCHS).default('retinanet'),
     /** Backbone; for EfficientDet the default is B_φ of EfficientDet Table 1. */
     backbone: z.enum(BACKBONES).optional(),
     /** Channel multiplier on the backbone's widths, so CPU runs can use small nets. @defaultValue 1 */
@@ -253,48 +240,10 @@ export const MaskConfigSchema = z
   })
   .strict();
 
-export const DetectorConfigSchema = z
-  .object({
-    model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
-    anchors: AnchorConfigSchema.default(AnchorConfigSchema.parse({})),
-    matcher: MatcherConfigSchema.default(MatcherConfigSchema.parse({})),
-    loss: LossConfigSchema.default(LossConfigSchema.parse({})),
-    rpn: RpnConfigSchema.default(RpnConfigSchema.parse({})),
-    roi: RoiConfigSchema.default(RoiConfigSchema.parse({})),
-    mask: MaskConfigSchema.default(MaskConfigSchema.parse({})),
-  })
-  .strict();
-
-export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 export type AnchorConfig = z.infer<typeof AnchorConfigSchema>;
 export type MatcherConfig = z.infer<typeof MatcherConfigSchema>;
 export type LossConfig = z.infer<typeof LossConfigSchema>;
 export type TrainConfig = z.infer<typeof TrainConfigSchema>;
-export type DetectorConfig = z.infer<typeof DetectorConfigSchema>;
 export type RpnConfig = z.infer<typeof RpnConfigSchema>;
 export type RoiConfig = z.infer<typeof RoiConfigSchema>;
 export type MaskConfig = z.infer<typeof MaskConfigSchema>;
-
-/** The input side a model trains at: the override if given, else EfficientDet Table 1, else 512. */
-export function resolveInputSize(model: ModelConfig): number {
-  if (model.inputSize !== undefined) return model.inputSize;
-  return model.arch === 'efficientdet' ? EFFICIENTDET_SCALING[model.phi].inputSize : 512;
-}
-
-/** The backbone a model uses: the explicit one, else B_φ for EfficientDet, else ResNet-50. */
-export function resolveBackbone(model: ModelConfig): (typeof BACKBONES)[number] {
-  if (model.backbone !== undefined) return model.backbone;
-  return model.arch === 'efficientdet' ? `efficientnet-${EFFICIENTDET_SCALING[model.phi].backbone}` : 'resnet50';
-}
-
-/** Neck width: explicit, else W_bifpn (EfficientDet Table 1), else 256 (RetinaNet). */
-export function resolveNeckChannels(model: ModelConfig): number {
-  if (model.fpnChannels !== undefined) return model.fpnChannels;
-  return model.arch === 'efficientdet' ? EFFICIENTDET_SCALING[model.phi].bifpnChannels : RETINANET_FPN_CHANNELS;
-}
-
-/** Head depth: explicit, else D_class (EfficientDet Table 1), else 4 (RetinaNet). */
-export function resolveHeadConvs(model: ModelConfig): number {
-  if (model.headConvs !== undefined) return model.headConvs;
-  return model.arch === 'efficientdet' ? EFFICIENTDET_SCALING[model.phi].headLayers : RETINANET_HEAD_CONVS;
-}

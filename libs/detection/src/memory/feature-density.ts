@@ -1,19 +1,14 @@
 import {
-  EFFICIENTDET_SCALING,
   EFFICIENTNET_SCALING,
   EFFICIENTNET_STEM_CHANNELS,
   RESNET_BOTTLENECK_EXPANSION,
   RESNET_LAYOUTS,
   RESNET_STAGE_WIDTHS,
   RESNET_STEM_CHANNELS,
-  ROI_BOX_POOL_SIZE,
-  ROI_MASK_POOL_SIZE,
-  isTwoStage,
-  resolveBackbone,
-  resolveHeadConvs,
-  resolveNeckChannels,
   type DetectorConfig,
 } from '../config';
+import { familyOf } from '../families/registry';
+import { resolveBackbone } from '../families/model-defaults';
 import { roundFilters, scaledStages, type EfficientNetVariant } from '../models/backbones/efficientnet';
 import { scaleWidth, type ResNetDepth } from '../models/backbones/resnet';
 
@@ -70,52 +65,22 @@ function backboneDensity(config: DetectorConfig): number {
 }
 
 /** Σ_l 4^-l over the pyramid levels the neck and heads run on. */
-function pyramidArea(levels: readonly number[]): number {
+export function pyramidArea(levels: readonly number[]): number {
   return levels.reduce((sum, l) => sum + 4 ** -l, 0);
 }
 
-/**
- * Conv outputs per pyramid level of the neck and the dense heads, in units of the neck width:
- * FPN a lateral and an output conv; BiFPN about two fusion nodes a level and layer, each a
- * resample, a depthwise and a pointwise conv; the heads' two subnets of `headConvs` convs
- * (separable ones, depthwise + pointwise, in EfficientDet).
- */
-function neckAndHeadDensity(config: DetectorConfig): number {
+/** Logits and box deltas per anchor of a dense head (or an RPN), with their targets and loss terms beside them. */
+export function densePredictionFloats(config: DetectorConfig): number {
   const { model, anchors } = config;
-  const channels = resolveNeckChannels(model);
-  const headConvs = resolveHeadConvs(model);
-  const area = pyramidArea(anchors.levels);
   const anchorsPerCell = anchors.scalesPerOctave * anchors.aspectRatios.length;
-  // Logits and box deltas per anchor, and their targets and loss terms beside them.
-  const predictions = anchorsPerCell * (model.numClasses + 4) * area;
-  if (model.arch === 'efficientdet') {
-    const layers = EFFICIENTDET_SCALING[model.phi].bifpnLayers;
-    return channels * area * (2 * 3 * layers + 2 * 2 * headConvs) + predictions;
-  }
-  // Two-stage: one RPN conv a level instead of the two subnets.
-  const heads = isTwoStage(model.arch) ? 1 : 2 * headConvs;
-  return channels * area * (2 + heads) + predictions;
+  return anchorsPerCell * (model.numClasses + 4) * pyramidArea(anchors.levels);
 }
 
 /**
- * Floats per image of the RoI heads: the pooled features and hidden layers of each sampled RoI,
- * and for Mask R-CNN the mask branch's maps of each foreground RoI.
+ * The feature maps of `config`'s detector per training image (see {@link FeatureDensity}): the
+ * backbone's here, the neck's, heads' and RoI heads' from the family's memory model.
  */
-function roiDensity(config: DetectorConfig): number {
-  if (!isTwoStage(config.model.arch)) return 0;
-  const { roi, mask, model } = config;
-  const channels = resolveNeckChannels(model);
-  const boxHead = roi.boxHead === '2fc' ? 2 * roi.fcDim : 4 * roi.convDim * ROI_BOX_POOL_SIZE ** 2 + roi.fcDim;
-  let floats = roi.batchPerImage * (channels * ROI_BOX_POOL_SIZE ** 2 + boxHead);
-  if (model.arch === 'mask-rcnn') {
-    const foreground = Math.ceil(roi.batchPerImage * roi.positiveFraction);
-    const maskMaps = ROI_MASK_POOL_SIZE ** 2 * (channels + mask.numConvs * mask.convDim) + (2 * ROI_MASK_POOL_SIZE) ** 2 * (mask.convDim + model.numClasses);
-    floats += foreground * maskMaps;
-  }
-  return floats;
-}
-
-/** The feature maps of `config`'s detector per training image (see {@link FeatureDensity}). */
 export function featureDensity(config: DetectorConfig): FeatureDensity {
-  return { perPixel: backboneDensity(config) + neckAndHeadDensity(config), perImage: roiDensity(config) };
+  const { memory } = familyOf(config.model.arch);
+  return { perPixel: backboneDensity(config) + memory.neckAndHeadsPerPixel(config), perImage: memory.perImage(config) };
 }

@@ -1,7 +1,7 @@
 export { countDetectorParameters } from './count-parameters';
 export { featureDensity, type FeatureDensity } from './feature-density';
 export {
-  ACTIVATION_BYTES_PER_FEATURE_FLOAT,
+  activationBytesPerFeatureFloat,
   estimateFromParameters,
   estimateRunMemory,
   optimizerSlots,

@@ -1,4 +1,6 @@
-import { resolveInputSize, type DetectorConfig, type TrainConfig } from '../config';
+import type { DetectorConfig, TrainConfig } from '../config';
+import { resolveInputSize } from '../families/model-defaults';
+import { familyOf } from '../families/registry';
 import { countDetectorParameters } from './count-parameters';
 import { featureDensity } from './feature-density';
 
@@ -25,16 +27,13 @@ const FLOAT_BYTES = 4;
  * | faster-rcnn r18×0.25, 128 px, b2               |   172 MB  |  25.3   |
  * | mask-rcnn r18×0.25, 128 px, b2                 |   924 MB  |   7.8   |
  *
- * Each family takes about its largest implied value, so the estimate errs high. The two-stage
+ * Each family (its folder under families/) takes about its largest implied value, so the estimate errs high. The two-stage
  * figures rest on one config each and their RoI terms assume every sampled RoI (and a full
  * quarter of foreground masks), which early steps do not reach: treat them as rough.
  */
-export const ACTIVATION_BYTES_PER_FEATURE_FLOAT = {
-  retinanet: 42,
-  efficientdet: 36,
-  'faster-rcnn': 28,
-  'mask-rcnn': 10,
-} as const;
+export function activationBytesPerFeatureFloat(arch: string): number {
+  return familyOf(arch).memory.activationBytesPerFeatureFloat;
+}
 
 /**
  * Copies of the weights besides the variables, gradients and optimiser slots: XNNPACK packs every
@@ -91,7 +90,7 @@ export function estimateFromParameters(config: EstimatedConfig, parameters: numb
   const { batchSize, optimizer, emaDecay } = config.train;
   const parameterBytes = parameters * FLOAT_BYTES;
   const density = featureDensity(config);
-  const perFloat = ACTIVATION_BYTES_PER_FEATURE_FLOAT[config.model.arch];
+  const perFloat = activationBytesPerFeatureFloat(config.model.arch);
   const bytes = {
     weights: parameterBytes * (1 + PACKED_WEIGHT_COPIES),
     gradients: parameterBytes,

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DetectorConfigSchema, EFFICIENTDET_SCALING } from '../config';
+import { EFFICIENTDET_SCALING } from '../config';
+import { DetectorConfigSchema } from '../families';
 import { buildOneStageDetector as buildDetector } from './build-detector';
 import { EfficientNet } from './backbones/efficientnet';
 import { ModelConfigError } from './model-error';

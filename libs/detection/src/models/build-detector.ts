@@ -1,21 +1,14 @@
 import { generateAnchors } from '../anchors';
-import {
-  EFFICIENTDET_SCALING,
-  RETINANET_HEAD_INIT_STD,
-  resolveBackbone,
-  resolveHeadConvs,
-  resolveInputSize,
-  resolveNeckChannels,
-  type DetectorConfig,
-} from '../config';
+import { EFFICIENTDET_SCALING, RETINANET_HEAD_INIT_STD, type DetectorConfig } from '../config';
+import { detectorConfigOf } from '../families/sections';
+import { familyOf } from '../families/registry';
+import { resolveBackbone, resolveHeadConvs, resolveInputSize, resolveNeckChannels } from '../families/model-defaults';
 import { ParamStore, normal } from '../nn';
 import { loadBackboneWeights } from './backbones/backbone-weights';
 import { buildBackbone } from './backbones/build-backbone';
 import { DenseHead } from './heads/dense-head';
 import { ModelConfigError } from './model-error';
-import { buildFasterRcnnParts } from './two-stage/build-faster-rcnn';
-import { FasterRcnn } from './two-stage/faster-rcnn';
-import { MaskRcnn } from './two-stage/mask-rcnn';
+import type { FasterRcnn } from './two-stage/faster-rcnn';
 import { BiFpn } from './necks/bifpn';
 import { Fpn } from './necks/fpn';
 import type { Neck } from './necks/neck';
@@ -42,22 +35,15 @@ export interface BuildDetectorOptions {
 export type BuiltDetector = OneStageDetector | FasterRcnn;
 
 /**
- * Builds the detector `config.model.arch` names: RetinaNet or EfficientDet
- * ({@link buildOneStageDetector}), Faster R-CNN (`buildFasterRcnnParts`: RPN on C4 or FPN, RoI box
- * head), Mask R-CNN (the same parts plus the mask branch, `MaskRcnn`).
+ * Builds the detector `config.model.arch` names, by its family's builder (families/registry.ts):
+ * RetinaNet or EfficientDet ({@link buildOneStageDetector}), Faster R-CNN, Mask R-CNN. A RunConfig
+ * may be passed: the detector keeps its detector sections only.
  *
  * @throws ModelConfigError naming the field if the config cannot make a model.
  */
 export function buildDetector(config: DetectorConfig, options: BuildDetectorOptions = {}): BuiltDetector {
-  switch (config.model.arch) {
-    case 'retinanet':
-    case 'efficientdet':
-      return buildOneStageDetector(config, options);
-    case 'faster-rcnn':
-      return withParams(config, options, (params) => new FasterRcnn(buildFasterRcnnParts(config, params)));
-    case 'mask-rcnn':
-      return withParams(config, options, (params) => new MaskRcnn(buildFasterRcnnParts(config, params)));
-  }
+  // A RunConfig may be passed: the detector (and the checkpoints it writes) keep its detector part only.
+  return familyOf(config.model.arch).build(detectorConfigOf(config), options);
 }
 
 /**

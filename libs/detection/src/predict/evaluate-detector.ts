@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { predictsMasks } from '../config';
+import { predictsMasks } from '../families';
 import type { CocoDataset, CocoDetection } from '../eval/coco-format';
 import { evaluateCoco, evaluateCocoSegm, type CocoEvalOptions, type CocoEvalResult, type CocoSegmDetection } from '../eval';
 import type { Detector } from '../models/detector';

@@ -1,4 +1,4 @@
-import { DetectorConfigSchema } from '../config';
+import { StoredDetectorConfigSchema } from '../families';
 import { buildDetector } from '../models/build-detector';
 import type { Detector } from '../models/detector';
 import { assignVariables, CheckpointError, decodeCheckpoint, disposeCheckpoint, type TrainingState } from '../train/checkpoint';
@@ -24,7 +24,7 @@ export async function detectorFromCheckpoint(
   const ckpt = await decodeCheckpoint(bytes);
   let detector: Detector | undefined;
   try {
-    const config = DetectorConfigSchema.safeParse(ckpt.state.detectorConfig);
+    const config = StoredDetectorConfigSchema.safeParse(ckpt.state.detectorConfig);
     if (!config.success) throw new CheckpointError('checkpoint: its detector config does not validate');
     // The checkpoint holds every weight: the backbone file the run started from is not read again.
     detector = buildDetector(config.data, { seed: ckpt.state.seed, loadBackboneWeights: false });

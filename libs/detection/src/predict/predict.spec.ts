@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DetectorConfigSchema } from '../config';
+import { DetectorConfigSchema } from '../families';
 import type { CocoDataset } from '../eval/coco-format';
 import { generateAnchors } from '../anchors';
 import { asDenseDetector } from '../models/dense-detector';

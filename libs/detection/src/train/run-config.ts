@@ -1,43 +1,37 @@
 import { z } from 'zod';
-import {
-  AnchorConfigSchema,
-  LossConfigSchema,
-  MaskConfigSchema,
-  MatcherConfigSchema,
-  ModelConfigSchema,
-  RoiConfigSchema,
-  RpnConfigSchema,
-  TrainConfigSchema,
-} from '../config';
+import { TrainConfigSchema } from '../config';
+import { DETECTOR_CONFIG_SHAPE, dropForeignSections, withFamilySections } from '../families/config-schema';
 
 /**
  * The one RunConfig: everything a training run needs, validated once at the edge (API, CLI),
- * stored with the run, carried to the worker. Sweep grid paths address its fields
- * (`loss.gamma`, `anchors.scalesPerOctave`, `model.phi`, `train.lr` …).
+ * stored with the run, carried to the worker. It is the detector config (its sections from the
+ * family registry: a RetinaNet run has no `rpn`, `roi` or `mask`) plus the data, the training
+ * and the seed. Sweep grid paths address its fields (`loss.gamma`, `anchors.scalesPerOctave`,
+ * `model.phi`, `roi.pooler`, `train.lr` …).
  */
-export const RunConfigSchema = z
-  .object({
-    /** Dataset URIs (see @ablate/data): `synthetic:shapes?…`, `coco:…`, `voc:…`. */
-    dataset: z
-      .object({
-        train: z.string().min(1),
-        val: z.string().min(1),
-      })
-      .strict(),
-    model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
-    anchors: AnchorConfigSchema.default(AnchorConfigSchema.parse({})),
-    /** One-stage detectors' anchor assignment (`matcher.lowQualityMatches` …). */
-    matcher: MatcherConfigSchema.default(MatcherConfigSchema.parse({})),
-    loss: LossConfigSchema.default(LossConfigSchema.parse({})),
-    /** Two-stage detectors only (model.arch 'faster-rcnn' / 'mask-rcnn'): RPN, box head, mask branch. */
-    rpn: RpnConfigSchema.default(RpnConfigSchema.parse({})),
-    roi: RoiConfigSchema.default(RoiConfigSchema.parse({})),
-    mask: MaskConfigSchema.default(MaskConfigSchema.parse({})),
-    train: TrainConfigSchema.default(TrainConfigSchema.parse({})),
-    /** Seed of initialisation, data order and augmentation. @defaultValue 0 */
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-  })
-  .strict();
+export const RunConfigSchema = withFamilySections(
+  z
+    .object({
+      /** Dataset URIs (see @ablate/data): `synthetic:shapes?…`, `coco:…`, `voc:…`. */
+      dataset: z
+        .object({
+          train: z.string().min(1),
+          val: z.string().min(1),
+        })
+        .strict(),
+      ...DETECTOR_CONFIG_SHAPE,
+      train: TrainConfigSchema.default(TrainConfigSchema.parse({})),
+      /** Seed of initialisation, data order and augmentation. @defaultValue 0 */
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+    })
+    .strict(),
+);
+
+/**
+ * A RunConfig read back from storage (a job payload, a run row): one written before the family
+ * registry carried every family's sections, which are dropped (families/config-schema.ts).
+ */
+export const StoredRunConfigSchema = z.preprocess(dropForeignSections, RunConfigSchema);
 
 export type RunConfig = z.infer<typeof RunConfigSchema>;
 /** What a user writes: every field with a default may be left out. */

@@ -1,4 +1,5 @@
-import { DetectorConfigSchema, type DetectorConfig } from '../../config';
+import { type DetectorConfig } from '../../config';
+import { DetectorConfigSchema } from '../../families';
 import { initBackend } from '@ablate/engine';
 
 /** Tests run on wasm (with the engine's gradient kernels), quietly. */

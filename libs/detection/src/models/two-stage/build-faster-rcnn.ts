@@ -1,4 +1,5 @@
-import { resolveBackbone, resolveInputSize, resolveNeckChannels, type DetectorConfig } from '../../config';
+import type { TwoStageConfig } from '../../families/sections';
+import { resolveBackbone, resolveInputSize, resolveNeckChannels } from '../../families/model-defaults';
 import type { ParamStore, Scope } from '../../nn';
 import { buildBackbone } from '../backbones/build-backbone';
 import { ModelConfigError } from '../model-error';
@@ -24,7 +25,7 @@ const FPN_ROI_LEVELS = [2, 3, 4, 5] as const;
  *
  * @throws ModelConfigError naming the field when the config cannot make the model.
  */
-export function buildFasterRcnnParts(config: DetectorConfig, params: ParamStore): FasterRcnnParts {
+export function buildFasterRcnnParts(config: TwoStageConfig, params: ParamStore): FasterRcnnParts {
   const { model, rpn, roi } = config;
   const inputSize = resolveInputSize(model);
   const anchors = rpnAnchors(config.anchors, rpn.features, inputSize);
@@ -48,7 +49,7 @@ export function buildFasterRcnnParts(config: DetectorConfig, params: ParamStore)
   return { config, inputSize, params, trunk, rpnTrunk, rpnAnchors: anchors, rpnHead, pooler, boxHead, boxPredictor };
 }
 
-function buildTrunk(backboneScope: Scope, neckScope: Scope, config: DetectorConfig, rpnLevels: readonly number[]): FeatureTrunk {
+function buildTrunk(backboneScope: Scope, neckScope: Scope, config: TwoStageConfig, rpnLevels: readonly number[]): FeatureTrunk {
   const { model, rpn } = config;
   const backbone = buildBackbone(backboneScope, resolveBackbone(model), model.backboneWidth);
   if (rpn.features === 'c4') {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BoxCoder } from '../../boxes';
-import { FASTER_RCNN_BOX_WEIGHTS, ROI_BG_IOU_HARD, ROI_BOX_POOL_SIZE, ROI_FG_IOU, type DetectorConfig } from '../../config';
+import { FASTER_RCNN_BOX_WEIGHTS, ROI_BG_IOU_HARD, ROI_BOX_POOL_SIZE, ROI_FG_IOU } from '../../config';
+import type { TwoStageConfig } from '../../families/sections';
 import { hashSeed, mulberry32, type ParamStore } from '../../nn';
 import type { Detections } from '../../postprocess/decode-detections';
 import { sampleRois, type RoiSample } from '../../roi';
@@ -24,7 +25,7 @@ export interface FeatureTrunk {
 
 /** The parts of a Faster R-CNN (built by `buildFasterRcnnParts`, or by hand in tests). */
 export interface FasterRcnnParts {
-  config: DetectorConfig;
+  config: TwoStageConfig;
   inputSize: number;
   params: ParamStore;
   /** Features of the RoI heads (and of the RPN when `rpn.shared`). */
@@ -98,6 +99,7 @@ export interface RoiInferenceState {
  * repeat an uninterrupted one exactly.
  */
 export class FasterRcnn extends ParamStoreDetector implements Detector {
+  declare readonly config: TwoStageConfig;
   /** The RPN's anchors (see `rpnAnchors`). */
   readonly anchors: Float32Array;
   readonly rpnAnchors: RpnAnchors;

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FASTER_RCNN_C4_STRIDE_LEVEL, MASK_SIZE, ROI_MASK_POOL_SIZE, resolveNeckChannels, type DetectorConfig } from '../../config';
+import { FASTER_RCNN_C4_STRIDE_LEVEL, MASK_SIZE, ROI_MASK_POOL_SIZE } from '../../config';
+import { requireSections, type MaskRcnnConfig } from '../../families/sections';
+import { resolveNeckChannels } from '../../families/model-defaults';
 import { maskLoss, maskProbabilities } from '../../losses/mask-loss';
 import { maskTargetsFromBitmaps } from '../../masks/bitmap-targets';
 import type { MaskDetections } from '../../masks/mask-detections';
 import type { Detections } from '../../postprocess/decode-detections';
 import { MaskHead } from '../heads/mask-head';
-import { ModelConfigError } from '../model-error';
 import { concatRois, FasterRcnn, type FasterRcnnParts, type RoiInferenceState, type RoiTrainingState } from './faster-rcnn';
 
 /** Raised when a Mask R-CNN is trained on batches without instance masks. */
@@ -27,12 +28,12 @@ export class MissingMasksError extends Error {
  * Variables: `roiHeads.mask.*`.
  */
 export class MaskRcnn extends FasterRcnn {
+  declare readonly config: MaskRcnnConfig;
   readonly maskHead: MaskHead;
 
   constructor(parts: FasterRcnnParts) {
     super(parts);
-    const { config } = parts;
-    if (config.model.arch !== 'mask-rcnn') throw new ModelConfigError('model.arch', `MaskRcnn needs 'mask-rcnn', got '${config.model.arch}'`);
+    const config = requireSections(parts.config, ['mask']);
     const inChannels = config.rpn.features === 'fpn' ? resolveNeckChannels(config.model) : parts.trunk.backbone.channels.get(FASTER_RCNN_C4_STRIDE_LEVEL)!;
     this.maskHead = new MaskHead(this.params.scope('roiHeads').child('mask'), maskHeadOptions(config, inChannels));
   }
@@ -74,7 +75,7 @@ export class MaskRcnn extends FasterRcnn {
   }
 }
 
-function maskHeadOptions(config: DetectorConfig, inChannels: number): ConstructorParameters<typeof MaskHead>[1] {
+function maskHeadOptions(config: MaskRcnnConfig, inChannels: number): ConstructorParameters<typeof MaskHead>[1] {
   const { mask, model } = config;
   return { inChannels, numClasses: model.numClasses, convDim: mask.convDim, numConvs: mask.numConvs, norm: mask.norm, loss: mask.loss };
 }

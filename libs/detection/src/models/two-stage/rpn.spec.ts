@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BoxCoder } from '../../boxes';
 import { iou } from '../../boxes/iou';
-import { DetectorConfigSchema } from '../../config';
+import { DetectorConfigSchema } from '../../families';
 import { useTestBackend } from '../testing/tiny-configs';
 import { FASTER_RCNN_C4_ANCHORS, rpnAnchors } from './rpn-anchors';
 import { rpnLoss, rpnTargets, selectProposals } from './rpn';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DetectorConfigSchema } from '../../config';
+import { DetectorConfigSchema } from '../../families';
 
 export { DetectorConfigSchema };
 /** A DetectorConfig as a test writes it (defaults left out). */

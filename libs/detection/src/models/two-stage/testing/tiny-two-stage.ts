@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { DetectorConfigSchema, type DetectorConfig } from '../../../config';
+import { type DetectorConfig } from '../../../config';
+import { DetectorConfigSchema } from '../../../families';
 import type { CocoDataset } from '../../../eval/coco-format';
 import type { PredictBatch } from '../../../predict/evaluate-detector';
 import { drawSquare, mulberry32 } from '../../../train/testing/squares-source';

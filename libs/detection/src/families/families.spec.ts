@@ -1,0 +1,89 @@
+import { vi } from 'vitest';
+import { RunConfigSchema, StoredRunConfigSchema, parseRunConfig, RunConfigError } from '../train/run-config';
+import { DetectorConfigSchema, dropForeignSections } from './config-schema';
+import { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsMasks } from './registry';
+import { detectorConfigOf } from './sections';
+
+const dataset = { train: 'synthetic:shapes', val: 'synthetic:shapes?split=val' };
+
+function issuesOf(input: unknown): string[] {
+  try {
+    parseRunConfig(input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(RunConfigError);
+    return (e as RunConfigError).issues;
+  }
+  throw new Error('expected a RunConfigError');
+}
+
+describe('detector family registry', () => {
+  it('lists each family once, and model.arch accepts exactly them', () => {
+    const archs = detectorArchs();
+    expect(new Set(archs).size).toBe(archs.length);
+    expect(archs).toEqual(detectorFamilies().map((f) => f.arch));
+    for (const arch of archs) expect(DetectorConfigSchema.parse({ model: { arch } }).model.arch).toBe(arch);
+    expect(() => familyOf('yolo')).toThrow(/'yolo' is not a detector family \(retinanet, efficientdet, faster-rcnn, mask-rcnn\)/);
+  });
+
+  it('gives each config exactly its family’s sections, with their defaults', () => {
+    for (const family of detectorFamilies()) {
+      const config = DetectorConfigSchema.parse({ model: { arch: family.arch } });
+      const extra = Object.keys(config).filter((k) => !['model', 'anchors', 'matcher', 'loss'].includes(k));
+      expect(extra.sort()).toEqual(Object.keys(family.sections).sort());
+    }
+    // A RetinaNet run's stored config carries no two-stage sections.
+    expect(Object.keys(RunConfigSchema.parse({ dataset }))).toEqual(['dataset', 'model', 'anchors', 'matcher', 'loss', 'train', 'seed']);
+  });
+
+  it('refuses a section the family does not read, naming it', () => {
+    expect(issuesOf({ dataset, roi: { pooler: 'pool' } })).toEqual([
+      "roi: is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn)",
+    ]);
+    expect(issuesOf({ dataset, model: { arch: 'faster-rcnn' }, mask: {} })).toEqual([
+      "mask: is not used by model.arch 'faster-rcnn' (mask configures mask-rcnn)",
+    ]);
+  });
+
+  it('reads a config stored before the registry (every section present) as its family’s', () => {
+    const legacy = { ...RunConfigSchema.parse({ dataset, model: { arch: 'mask-rcnn' } }), model: { ...RunConfigSchema.parse({ dataset }).model } };
+    expect(() => RunConfigSchema.parse(legacy)).toThrow(/is not used by model.arch 'retinanet'/);
+    const read = StoredRunConfigSchema.parse(legacy);
+    expect(read).toEqual(RunConfigSchema.parse({ dataset }));
+    // Unknown archs are left for the schema to name.
+    expect(dropForeignSections({ model: { arch: 'yolo' }, rpn: {} })).toEqual({ model: { arch: 'yolo' }, rpn: {} });
+  });
+
+  it('says what each family trains on and is evaluated by', () => {
+    expect(detectorFamilies().map((f) => [f.arch, f.targets.masks, f.iouTypes.join('+'), isTwoStage(f.arch)])).toEqual([
+      ['retinanet', false, 'bbox', false],
+      ['efficientdet', false, 'bbox', false],
+      ['faster-rcnn', false, 'bbox', true],
+      ['mask-rcnn', true, 'bbox+segm', true],
+    ]);
+    expect(predictsMasks({ arch: 'mask-rcnn' })).toBe(true);
+  });
+
+  it('keeps the detector part of a RunConfig', () => {
+    const run = RunConfigSchema.parse({ dataset, model: { arch: 'faster-rcnn' } });
+    expect(Object.keys(detectorConfigOf(run))).toEqual(['model', 'anchors', 'matcher', 'loss', 'rpn', 'roi']);
+  });
+
+  // The families' builders import helpers that read the registry, so the modules form a cycle:
+  // whichever of them a process loads first, the registry and the schemas must come out whole.
+  it.each([
+    './retinanet',
+    './mask-rcnn',
+    './registry',
+    './config-schema',
+    './sections',
+    '../models/build-detector',
+    '../memory/feature-density',
+    '../models/two-stage/mask-rcnn',
+    '../train/run-config',
+  ])('loads whole when %s is imported first', async (first) => {
+    vi.resetModules();
+    await import(first);
+    const schema = await import('./config-schema');
+    expect(schema.DetectorConfigSchema.parse({ model: { arch: 'mask-rcnn' } }).mask?.loss).toBe('sigmoid');
+  });
+});

@@ -1,0 +1,16 @@
+export { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsMasks, type DetectorArch } from './registry';
+export type { DetectorFamily, IouType } from './family';
+export {
+  DETECTOR_CONFIG_SHAPE,
+  DetectorConfigSchema,
+  ModelConfigSchema,
+  StoredDetectorConfigSchema,
+  dropForeignSections,
+  withFamilySections,
+  type ConfigOfFamily,
+  type DetectorConfig,
+  type DetectorConfigInput,
+  type ModelConfig,
+} from './config-schema';
+export { COMMON_SECTIONS, detectorConfigOf, familyReadsPath, requireSections, unusedSectionMessage, type MaskRcnnConfig, type TwoStageConfig } from './sections';
+export { resolveBackbone, resolveHeadConvs, resolveInputSize, resolveNeckChannels } from './model-defaults';
