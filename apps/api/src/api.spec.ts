@@ -3,7 +3,9 @@ import { Queue, Worker } from 'bullmq';
 import request from 'supertest';
 import { EVALUATION_STAT_NAMES, type EvaluationStats, openStore, type Store } from '@ablate/store';
 import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
+import { routeLabel, routes, type RouteDefinition } from '@ablate/contract';
 import { createApiApp, type ApiApp } from './create-api-app';
+import { contractChecked } from './testing/contract-checked';
 
 const KEY = 'test-key-1';
 const AUTH = { Authorization: `Bearer ${KEY}` };
@@ -20,6 +22,8 @@ let http: ReturnType<typeof request>;
 let train: Queue;
 let sweepQueue: Queue;
 let evaluate: Queue;
+/** The routes that answered with a success: each response was parsed exactly with its schema in @ablate/contract. */
+const answered = new Set<RouteDefinition>();
 
 /** A model a CPU worker can train (the paper default, 512 px ResNet-50, is refused at submit: it cannot fit). */
 const cpuModel = { numClasses: 7, inputSize: 128, backbone: 'resnet18', backboneWidth: 0.5 };
@@ -45,7 +49,8 @@ beforeAll(async () => {
     maxRunsPerSweep: 50,
     logger: false,
   });
-  http = request(api.app.getHttpServer());
+  // Every response of this file is checked against @ablate/contract (exactly: no unnamed field).
+  http = contractChecked(request(api.app.getHttpServer()), answered);
   store = await openStore({ url: db.url, poolSize: 2 });
   const conn = { connection: { url: redisUrl }, prefix };
   train = new Queue('train', conn);
@@ -218,6 +223,7 @@ describe('sweeps', () => {
     const sweep = res.body;
     expect(sweep.runCount).toBe(8);
     expect(sweep.runs).toHaveLength(8);
+    expect(sweep.runCounts).toMatchObject({ queued: 8 });
     const runs = await store.sweeps.runsOf(sweep.id);
     expect(runs.map((r) => r.id)).toEqual(sweep.runs.map((r: { id: string }) => r.id));
 
@@ -251,9 +257,12 @@ describe('sweeps', () => {
     const detail = await http.get(`/sweeps/${sweep.id}`).set(AUTH);
     expect(detail.status).toBe(200);
     expect(detail.body.progress).toMatchObject({ total: 8, ended: 0, fraction: 0, etaSeconds: null });
-    expect(detail.body.runsByStatus.queued).toHaveLength(8);
+    expect(detail.body.runs.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual(runs.map((r) => [r.id, 'queued']));
+    expect(detail.body.runCounts).toMatchObject({ queued: 8, running: 0 });
     const list = await http.get('/sweeps').set(AUTH);
-    expect(list.body.find((s: { id: string }) => s.id === sweep.id)?.runsByStatus).toMatchObject({ queued: 8, running: 0 });
+    expect(list.body.find((s: { id: string }) => s.id === sweep.id)?.runCounts).toMatchObject({ queued: 8, running: 0 });
+    expect((await http.get('/sweeps').set(AUTH).query({ limit: 0 })).body.issues).toEqual([{ path: 'query.limit', message: 'must be an integer in [1, 500]' }]);
+    expect((await http.get('/sweeps').set(AUTH).query({ offset: 'x' })).body.issues).toEqual([{ path: 'query.offset', message: 'must be an integer in [0, 1000000]' }]);
 
     const metrics = await http.get('/metrics').set(AUTH);
     expect(metrics.status).toBe(200);
@@ -421,5 +430,12 @@ describe('runs, evaluations and ablation tables', () => {
     expect(segm.body.message).toMatch(/^metric: unknown metric segm\.AP; one of AP, AP50, .*AR100/);
     const bad = await http.get(`/sweeps/${sweepId}/ablation`).set(AUTH).query({ rows: 'gamma', cols: 'alpha', metric: 'maskAP' });
     expect(bad.status).toBe(400);
+  });
+});
+
+describe('the contract', () => {
+  it('was met by every route: each answered a success above, parsed exactly with its schema of @ablate/contract', () => {
+    const missed = Object.values(routes).filter((r: RouteDefinition) => !answered.has(r)).map(routeLabel);
+    expect(missed).toEqual([]);
   });
 });

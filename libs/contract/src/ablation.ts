@@ -45,7 +45,9 @@ export const AblationQuerySchema = z.object({
   cols: stringParam().optional().describe('A config path or alias: pivot one metric by rows × cols'),
   metric: stringParam()
     .optional()
-    .describe('Metric of a pivot: AP, AP50, AP75, APs, APm, APl, AR1 …, or the mask AP of Mask R-CNN runs as segm.AP, segm.AP50 … (default AP)'),
+    .describe(
+      "Metric of a pivot: a bbox stat (AP, AP50, AP75, APs, APm, APl, AR1 …) or another iou type's as <iouType>.<name> (segm.AP for the mask AP of Mask R-CNN runs); one some run of the table has (default AP)",
+    ),
   pool: listParam()
     .optional()
     .describe('Comma-separated config paths a cell may average over (besides the seed); runs of a cell that differ elsewhere get 409 naming the paths'),

@@ -35,14 +35,17 @@ export const DetectionListSchema = z.array(DetectionSchema).register(contractSch
 
 /**
  * The stats of an iou type other than bbox (`segm` for a detector with masks; `keypoints` would
- * be another): the same 12 numbers and its per-class AP.
+ * be another), nested under its name: metric name → value (pycocotools' 12 for segm; whatever
+ * the evaluator records for a new type, e.g. keypoints' AR50), and its per-class AP. Metrics are
+ * data in the store (rows of `evaluation_stats`), so a new one needs no change here.
  */
 export const IouStatsSchema = z
   .object({
-    ...(Object.fromEntries(COCO_STAT_NAMES.map((k) => [k, z.number()])) as Record<CocoStatName, z.ZodNumber>),
+    ...(Object.fromEntries(COCO_STAT_NAMES.map((k) => [k, z.number().optional()])) as Record<CocoStatName, z.ZodOptional<z.ZodNumber>>),
     perClass: z.array(ClassApSchema).nullable(),
   })
-  .register(contractSchemas, { id: 'IouStats', description: 'The 12 COCO stats and per-class AP of one iou type' });
+  .catchall(z.number().nullable())
+  .register(contractSchemas, { id: 'IouStats', description: "The stats (metric → value) and per-class AP of one iou type" });
 export type IouStats = z.infer<typeof IouStatsSchema>;
 
 const bboxStats = Object.fromEntries(COCO_STAT_NAMES.map((k) => [k, z.number().nullable().describe(`bbox ${k}. ${statDescription}; null until the evaluation completed`)])) as Record<
@@ -52,8 +55,9 @@ const bboxStats = Object.fromEntries(COCO_STAT_NAMES.map((k) => [k, z.number().n
 
 /**
  * A COCO evaluation of one checkpoint of a run on one dataset: the bbox stats flat, each other iou
- * type nested under its name (`segm` today: null for a detector without masks). An iou type the
- * evaluator adds later (`keypoints`) validates as one more {@link IouStatsSchema} member.
+ * type nested under its name (`segm` always, null for a detector without masks). A bbox metric the
+ * evaluator adds later appears flat as one more number; an iou type it adds (`keypoints`) as one
+ * more {@link IouStatsSchema} member: both validate without a change here.
  *
  * `perClass` and `prCurves` are left out of a run's list of evaluations; `detections` is only in
  * `GET /evaluations/:id` (`GET /runs/:id/detections` has the final one's).
@@ -74,6 +78,6 @@ export const EvaluationSchema = z
     finishedAt: TimestampSchema.nullable(),
     segm: IouStatsSchema.nullable().describe('Mask AP (iou type segm); null for a detector without masks'),
   })
-  .catchall(IouStatsSchema.nullable())
+  .catchall(z.union([z.number(), IouStatsSchema]).nullable().describe('Another bbox metric (a number) or another iou type (its stats)'))
   .register(contractSchemas, { id: 'Evaluation' });
 export type Evaluation = z.infer<typeof EvaluationSchema>;

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { QueueService } from '../queue/queue.service';
@@ -18,9 +17,9 @@ function withTimeout<T>(p: Promise<T>, what: string): Promise<T> {
 
 /**
  * GET /health (no auth): PostgreSQL, Redis, queue lag and the reconciler, each named with its
- * state; 503 when one is down, the body's `error` naming which (Terminus' format).
+ * state; 503 when one is down, the body's `error` naming which (Terminus' format). Documented
+ * from @ablate/contract's route `health`.
  */
-@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
@@ -33,8 +32,8 @@ export class HealthController {
   ) {}
 
   @Get()
-  @HealthCheck()
-  @ApiOperation({ summary: 'Liveness of PostgreSQL, Redis and the queues (age of the oldest waiting job)' })
+  // Documented from @ablate/contract (HealthSchema), not from Terminus' own schema.
+  @HealthCheck({ noCache: true, swaggerDocumentation: false })
   check() {
     return this.health.check([
       () => this.probe('postgres', () => this.store.ping()),

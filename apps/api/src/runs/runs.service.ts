@@ -1,14 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Run } from '@ablate/contract';
 import { validateRunRequest } from '@ablate/jobs';
 import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
+import { iso } from '../http/wire';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
 import { checkRunMemory } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
 
-/** A run in full (GET /runs/:id). */
-function runView(r: RunEntity) {
+/** A run (POST /runs; the base of GET /runs/:id): the contract's Run. */
+function runView(r: RunEntity): Run {
   return {
     id: r.id,
     sweepId: r.sweepId,
@@ -28,12 +30,12 @@ function runView(r: RunEntity) {
     loss: r.loss,
     imagesPerSecond: r.imagesPerSecond,
     error: r.error,
-    cancelRequestedAt: r.cancelRequestedAt,
+    cancelRequestedAt: iso(r.cancelRequestedAt),
     timings: {
-      createdAt: r.createdAt,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      updatedAt: r.updatedAt,
+      createdAt: iso(r.createdAt),
+      startedAt: iso(r.startedAt),
+      finishedAt: iso(r.finishedAt),
+      updatedAt: iso(r.updatedAt),
       wallSeconds: r.startedAt ? ((r.finishedAt ?? new Date()).getTime() - r.startedAt.getTime()) / 1000 : null,
     },
   };

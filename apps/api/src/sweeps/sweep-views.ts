@@ -1,7 +1,15 @@
+import type { RunCounts, RunLine, SweepDetail, SweepSummary } from '@ablate/contract';
 import type { RunEntity, SweepEntity, SweepProgress } from '@ablate/store';
+import { iso } from '../http/wire';
 
-/** A sweep as listed. */
-export function sweepSummary(s: SweepEntity) {
+/**
+ * The sweep responses of @ablate/contract (SweepSummary, SweepDetail, RunLine), typed against it:
+ * every sweep carries `runCounts`, and the responses that list runs carry them flat, in expansion
+ * order, each with its status (see RunCountsSchema for why).
+ */
+
+/** A sweep as listed, with its run counts by status. */
+export function sweepSummary(s: SweepEntity, runCounts: RunCounts): SweepSummary {
   return {
     id: s.id,
     name: s.name,
@@ -10,16 +18,17 @@ export function sweepSummary(s: SweepEntity) {
     dataset: { train: s.datasetTrain, val: s.datasetVal },
     variedPaths: s.variedPaths,
     runCount: s.runCount,
+    runCounts,
     priority: s.priority,
-    createdAt: s.createdAt,
-    startedAt: s.startedAt,
-    finishedAt: s.finishedAt,
-    cancelRequestedAt: s.cancelRequestedAt,
+    createdAt: iso(s.createdAt),
+    startedAt: iso(s.startedAt),
+    finishedAt: iso(s.finishedAt),
+    cancelRequestedAt: iso(s.cancelRequestedAt),
   };
 }
 
 /** A run as a line of its sweep's page. */
-export function runLine(r: RunEntity) {
+export function runLine(r: RunEntity): RunLine {
   return {
     id: r.id,
     index: r.index,
@@ -30,16 +39,19 @@ export function runLine(r: RunEntity) {
     step: r.step,
     totalSteps: r.totalSteps,
     attempts: r.attempts,
-    /** Why the run failed, diverged or was cancelled; null while it is fine. */
     error: r.error,
     worker: r.workerHost ? { host: r.workerHost, pid: r.workerPid } : null,
     finalEvaluationId: r.finalEvaluationId,
   };
 }
 
-/** GET /sweeps/:id: the sweep, its progress and ETA, and its runs grouped by status. */
-export function sweepDetail(s: SweepEntity, progress: SweepProgress, runs: RunEntity[]) {
-  const byStatus: Record<string, ReturnType<typeof runLine>[]> = {};
-  for (const r of runs) (byStatus[r.status] ??= []).push(runLine(r));
-  return { ...sweepSummary(s), spec: s.spec, progress, runsByStatus: byStatus };
+/** POST /sweeps and GET /sweeps/:id: the sweep, its spec, progress and ETA, and its runs in expansion order. */
+export function sweepDetail(s: SweepEntity, progress: SweepProgress, runs: RunEntity[]): SweepDetail {
+  const { byStatus, total, ended, fraction, etaSeconds } = progress;
+  return {
+    ...sweepSummary(s, byStatus),
+    spec: s.spec,
+    progress: { total, ended, fraction, etaSeconds },
+    runs: [...runs].sort((a, b) => a.index - b.index).map(runLine),
+  };
 }

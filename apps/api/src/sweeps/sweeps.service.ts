@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { planSweep, ValidationError } from '@ablate/jobs';
+import type { SweepCancel, SweepDetail, SweepSummary } from '@ablate/contract';
 import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
 import { checkRunMemory, gridPointConfigs } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
-import { runLine, sweepDetail, sweepSummary } from './sweep-views';
+import { sweepDetail, sweepSummary } from './sweep-views';
 
 /** Sweeps: validate → write (one transaction) → enqueue (one flow); read; cancel. */
 @Injectable()
@@ -21,7 +22,7 @@ export class SweepsService {
    * Creates a sweep. With an Idempotency-Key seen before, returns the first sweep and enqueues
    * nothing new (unless the first request died before enqueueing, which this completes).
    */
-  async create(body: unknown, idempotencyKey: string | undefined) {
+  async create(body: unknown, idempotencyKey: string | undefined): Promise<{ created: boolean; sweep: SweepDetail }> {
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
       throw new ValidationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 255 characters' }]);
     }
@@ -41,17 +42,18 @@ export class SweepsService {
       );
       await this.store.sweeps.markEnqueued(result.sweep.id);
     }
-    return { created: result.created, sweep: { ...sweepSummary(result.sweep), runs: result.runs.map(runLine) } };
+    // The same answer as GET /sweeps/:id (a repeat with the key sees the sweep as it is now).
+    return { created: result.created, sweep: sweepDetail(result.sweep, await this.store.sweeps.progress(result.sweep.id), result.runs) };
   }
 
   /** Newest first, each with its run counts by status. */
-  async list(limit: number, offset: number) {
+  async list(limit: number, offset: number): Promise<SweepSummary[]> {
     const sweeps = await this.store.sweeps.list({ limit, offset });
     const counts = await this.store.sweeps.statusCounts(sweeps.map((s) => s.id));
-    return sweeps.map((s) => ({ ...sweepSummary(s), runsByStatus: counts.get(s.id) }));
+    return sweeps.map((s) => sweepSummary(s, counts.get(s.id)!));
   }
 
-  async get(id: string) {
+  async get(id: string): Promise<SweepDetail> {
     const sweep = await this.store.sweeps.get(id);
     const [progress, runs] = await Promise.all([this.store.sweeps.progress(id), this.store.sweeps.runsOf(id)]);
     return sweepDetail(sweep, progress, runs);
@@ -62,12 +64,13 @@ export class SweepsService {
    * and announced to the workers, which stop them at their next step (then mark them cancelled).
    * An ended sweep is a 409 (ConflictError from the store): its status stays what its runs earned.
    */
-  async cancel(id: string) {
+  async cancel(id: string): Promise<SweepCancel> {
     const outcome = await this.store.sweeps.requestCancel(id);
     const removedJobs = await this.queues.removeTrainJobs(outcome.cancelledRunIds);
     await this.queues.announceCancel(outcome.stoppingRunIds);
+    const counts = await this.store.sweeps.statusCounts([id]);
     return {
-      sweep: sweepSummary(outcome.sweep),
+      sweep: sweepSummary(outcome.sweep, counts.get(id)!),
       cancelledRuns: outcome.cancelledRunIds.length,
       stoppingRuns: outcome.stoppingRunIds.length,
       removedJobs,

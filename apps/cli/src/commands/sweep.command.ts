@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { ApiError, apiRequest, apiTarget, type ApiTarget } from '../sweep/api-client';
+import { routes } from '@ablate/contract';
+import { ApiError, apiTarget, callRoute, type ApiTarget } from '../sweep/api-client';
 import { watchSweep } from '../sweep/watch-sweep';
 import { formatFailures, groupFailures, type SweepView } from '../sweep/sweep-view';
 
@@ -38,15 +39,16 @@ export function readSpecFile(file: string): unknown {
 /** `POST /sweeps`; resolves to the new (or, for a repeated idempotency key, the first) sweep's id. */
 export async function submitSweep(target: ApiTarget, spec: unknown, idempotencyKey?: string): Promise<string> {
   const headers: Record<string, string> = idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
-  const sweep = await apiRequest<{ id: string }>(target, 'POST', '/sweeps', spec, headers);
+  const sweep = await callRoute(target, routes.submitSweep, { body: spec, headers });
   return sweep.id;
 }
 
 /** `GET /sweeps/:id/ablation` as Markdown; `rows`/`cols` make it a pivot of one metric. */
-export function fetchAblationTable(target: ApiTarget, sweepId: string, query: { rows?: string; cols?: string; metric?: string } = {}): Promise<string> {
-  const params = new URLSearchParams({ format: 'md' });
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, v);
-  return apiRequest<string>(target, 'GET', `/sweeps/${encodeURIComponent(sweepId)}/ablation?${params}`);
+export async function fetchAblationTable(target: ApiTarget, sweepId: string, query: { rows?: string; cols?: string; metric?: string } = {}): Promise<string> {
+  const { rows, cols, metric } = query;
+  const table = await callRoute(target, routes.sweepAblation, { params: { id: sweepId }, query: { format: 'md', rows, cols, metric } });
+  if (typeof table !== 'string') throw new Error(`GET /sweeps/${sweepId}/ablation?format=md answered JSON, not Markdown`);
+  return table;
 }
 
 function summary(sweep: SweepView): string {

@@ -1,7 +1,22 @@
 /**
- * A small client of Ablate's REST API for the CLI: JSON in and out, the API key as a bearer
- * token, and the server's own message on an error (the API names offending fields in 4xx bodies).
+ * The CLI's client of Ablate's REST API: it calls a route of @ablate/contract's table and
+ * resolves to the response parsed with that route's schema (typed: no hand-written shapes). The
+ * API key travels as a bearer token; an error status rejects with ApiError carrying the server's
+ * message (the API names offending fields in 4xx bodies); a response the contract does not
+ * describe rejects with ContractViolation naming the route and the field.
  */
+import {
+  BinarySchema,
+  ContractViolation,
+  mediaType,
+  parseResponse,
+  routeLabel,
+  routeUrl,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+  type RouteDefinition,
+} from '@ablate/contract';
 
 /** Where the API is and how to authenticate. */
 export interface ApiTarget {
@@ -11,7 +26,7 @@ export interface ApiTarget {
   key?: string;
 }
 
-/** The API answered with an error status; `status` is the HTTP status, the message the server's. */
+/** The API answered with an error status; `status` is the HTTP status (0: unreachable), the message the server's. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -38,24 +53,43 @@ function messageOf(status: number, body: string): string {
   return body.trim() || `HTTP ${status}`;
 }
 
-/** Sends a request; resolves to the parsed JSON (or text, for non-JSON answers); rejects with ApiError. */
-export async function apiRequest<T>(target: ApiTarget, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+/** What a call sends besides the route: its path parameters, query, body and headers. */
+export interface CallOptions<R extends RouteDefinition> {
+  params?: ParamsOf<R>;
+  query?: QueryOf<R>;
+  /** The request body (JSON); the API validates it and names each bad field. */
+  body?: R['body'] extends string ? unknown : never;
+  headers?: Record<string, string>;
+}
+
+/** Calls `route` of @ablate/contract; resolves to its parsed response, rejects with ApiError or ContractViolation. */
+export async function callRoute<R extends RouteDefinition>(target: ApiTarget, route: R, options: CallOptions<R> = {}): Promise<ResponseOf<R>> {
+  const path = routeUrl(route, options.params, options.query);
   let res: Response;
   try {
     res = await fetch(`${target.url}${path}`, {
-      method,
+      method: route.method,
       headers: {
         ...(target.key ? { authorization: `Bearer ${target.key}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
+        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...options.headers,
       },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
     });
   } catch (err) {
     throw new ApiError(0, `cannot reach the API at ${target.url}: ${(err as Error & { cause?: Error }).cause?.message ?? (err as Error).message}`);
   }
+  const type = mediaType(res.headers.get('content-type'));
+  if (!res.ok) throw new ApiError(res.status, `${route.method} ${path}: ${res.status} ${messageOf(res.status, await res.text())}`);
+  if ((route.responses as Record<string, unknown>)[type] === BinarySchema) return parseResponse(route, type, new Uint8Array(await res.arrayBuffer()));
   const text = await res.text();
-  if (!res.ok) throw new ApiError(res.status, `${method} ${path}: ${res.status} ${messageOf(res.status, text)}`);
-  const type = res.headers.get('content-type') ?? '';
-  return (type.includes('json') ? JSON.parse(text) : text) as T;
+  let body: unknown = text;
+  if (type === 'application/json' || type.endsWith('+json')) {
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      throw new ContractViolation(routeLabel(route), [{ path: '(body)', message: `not JSON (${(err as Error).message})` }]);
+    }
+  }
+  return parseResponse(route, type, body);
 }

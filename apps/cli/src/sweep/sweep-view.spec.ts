@@ -1,32 +1,22 @@
-import { formatFailures, groupFailures, runLabel, sweepFinished, toSweepView, type SweepDetail } from './sweep-view';
+import type { RunLine, RunStatus } from '@ablate/contract';
+import { formatFailures, groupFailures, runLabel, sweepFinished } from './sweep-view';
 
-const run = (index: number, status: string, params: Record<string, unknown>, seed = 0) => ({
+const run = (index: number, status: RunStatus, params: Record<string, unknown>, seed = 0): RunLine => ({
   id: `00000000-0000-0000-0000-00000000000${index}`,
   index,
+  key: `k${index}`,
   status,
   params,
   seed,
   step: 0,
   totalSteps: 10,
   attempts: 1,
+  error: null,
+  worker: null,
+  finalEvaluationId: null,
 });
 
 describe('sweep view', () => {
-  it('flattens the runs grouped by status back into expansion order', () => {
-    const detail: SweepDetail = {
-      id: 's',
-      name: 'n',
-      status: 'running',
-      progress: { total: 3, ended: 1, fraction: 0.5, etaSeconds: 12 },
-      runsByStatus: { running: [run(2, 'running', {})], completed: [run(0, 'completed', {})], queued: [run(1, 'queued', {})] },
-    };
-    expect(toSweepView(detail).runs.map((r) => [r.index, r.status])).toEqual([
-      [0, 'completed'],
-      [1, 'queued'],
-      [2, 'running'],
-    ]);
-  });
-
   it('labels a run by its varied parameters, short names for γ and α, the seed when not 0', () => {
     expect(runLabel(run(0, 'queued', { 'loss.alpha': 0.25, 'loss.gamma': 2 }))).toBe('γ=2 α=0.25');
     expect(runLabel(run(0, 'queued', { 'model.norm': 'group', 'loss.alpha': 0.25 }))).toBe('α=0.25 model.norm="group"');
@@ -35,12 +25,12 @@ describe('sweep view', () => {
   });
 
   it('is finished only when the sweep has ended, with or without failures', () => {
-    const statuses = ['queued', 'running', 'cancelling', 'completed', 'completed_with_failures', 'failed', 'cancelled'];
+    const statuses = ['queued', 'running', 'cancelling', 'completed', 'completed_with_failures', 'failed', 'cancelled'] as const;
     expect(statuses.map((status) => sweepFinished({ status }))).toEqual([false, false, false, true, true, true, true]);
   });
 
   it('groups failures by reason, largest group first, divergences as one reason', () => {
-    const failed = (index: number, error: string, status = 'failed') => ({ ...run(index, status, { 'loss.gamma': index }), error });
+    const failed = (index: number, error: string, status: RunStatus = 'failed') => ({ ...run(index, status, { 'loss.gamma': index }), error });
     const groups = groupFailures({
       runs: [
         failed(0, 'run a diverged: loss NaN at step 3', 'diverged'),

@@ -1,52 +1,14 @@
 /**
- * The parts of the API's sweep answer (`GET /sweeps/:id`) the CLI shows; other fields are ignored.
+ * What the CLI shows of a sweep: `GET /sweeps/:id` as @ablate/contract types it (SweepDetail,
+ * its runs RunLines in expansion order).
  */
-export interface RunView {
-  id: string;
-  index: number;
-  status: string;
-  /** The varied parameters of the run: config path → value. */
-  params: Record<string, unknown>;
-  seed: number;
-  step: number;
-  totalSteps: number;
-  attempts: number;
-  /** Why the run failed, diverged or was cancelled. */
-  error?: string | null;
-}
+import type { RunLine, SweepDetail } from '@ablate/contract';
 
-export interface SweepProgressView {
-  total: number;
-  ended: number;
-  /** Fraction of the sweep's work done, in [0, 1]. */
-  fraction: number;
-  etaSeconds: number | null;
-}
-
-/** `GET /sweeps/:id` as the API sends it: runs grouped by status. */
-export interface SweepDetail {
-  id: string;
-  name: string;
-  status: string;
-  progress: SweepProgressView;
-  runsByStatus: Record<string, RunView[]>;
-}
+/** A run as the CLI shows it. */
+export type RunView = RunLine;
 
 /** The sweep with its runs in expansion order. */
-export interface SweepView {
-  id: string;
-  name: string;
-  status: string;
-  progress: SweepProgressView;
-  runs: RunView[];
-}
-
-export function toSweepView(detail: SweepDetail): SweepView {
-  const runs = Object.values(detail.runsByStatus ?? {})
-    .flat()
-    .sort((a, b) => a.index - b.index);
-  return { id: detail.id, name: detail.name, status: detail.status, progress: detail.progress, runs };
-}
+export type SweepView = SweepDetail;
 
 /** Run statuses after which a run does no more work. */
 export const TERMINAL_RUN_STATUSES = new Set(['completed', 'failed', 'diverged', 'cancelled']);

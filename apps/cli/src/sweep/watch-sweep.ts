@@ -1,6 +1,7 @@
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { apiRequest, type ApiTarget } from './api-client';
-import { runLabel, sweepFinished, TERMINAL_RUN_STATUSES, toSweepView, type RunView, type SweepDetail, type SweepView } from './sweep-view';
+import { routes } from '@ablate/contract';
+import { callRoute, type ApiTarget } from './api-client';
+import { runLabel, sweepFinished, TERMINAL_RUN_STATUSES, type RunView, type SweepView } from './sweep-view';
 
 export interface WatchOptions {
   /** Poll interval, ms. @defaultValue 1000 */
@@ -81,8 +82,8 @@ class LinesView {
 }
 
 /** `GET /sweeps/:id`, runs in expansion order. */
-export async function getSweep(target: ApiTarget, sweepId: string): Promise<SweepView> {
-  return toSweepView(await apiRequest<SweepDetail>(target, 'GET', `/sweeps/${encodeURIComponent(sweepId)}`));
+export function getSweep(target: ApiTarget, sweepId: string): Promise<SweepView> {
+  return callRoute(target, routes.getSweep, { params: { id: sweepId } });
 }
 
 /** Polls the sweep and shows progress until it has finished; resolves to its last state. */
