@@ -46,6 +46,6 @@ describe('current benchmark results', () => {
   });
 
   it('refuses a document without the markers instead of appending a table somewhere', () => {
-    expect(() => withTable('# Benchmarks\n', '| t |', 'docs/x.md')).toThrow(/docs\/x\.md: the current-results markers are missing/);
+    expect(() => withTable('# Benchmarks\n', '| t |', 'docs/x.md')).toThrow(/docs\/x\.md: the generated block's markers are missing/);
   });
 });

@@ -34,6 +34,8 @@ const text = z.string().min(1);
 /** Comma-separated keys; blanks between commas are dropped, so ' , ' is an empty list. */
 const keyList = z.string().transform((raw) => raw.split(',').map((k) => k.trim()).filter((k) => k.length > 0));
 
+/** The API key a development API accepts when ABLATE_API_KEYS is unset (never in production). */
+export const DEV_API_KEY = 'ablate-dev-key';
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/ablate';
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 export const DEFAULT_QUEUE_PREFIX = 'ablate';
@@ -53,7 +55,7 @@ export const ENVIRONMENT = {
   ABLATE_ARTIFACT_DIR: spec<string | undefined>({ schema: text, fallback: undefined, documentedDefault: 'unset', readBy: ['api', 'worker'], description: 'checkpoints in this shared directory instead of PostgreSQL' }),
   ABLATE_RUN_MEMORY_LIMIT_MB: spec({ schema: positive, fallback: DEFAULT_RUN_MEMORY_LIMIT_MB, documentedDefault: `${DEFAULT_RUN_MEMORY_LIMIT_MB} (wasm heap)`, readBy: ['api', 'worker', 'cli'], description: "API: runs estimated above it are refused at submit; workers and `ablate train`: replaces their backend's limit (wasm 3584, none on native backends)" }),
   ABLATE_BACKEND: spec({ schema: text, fallback: 'auto', documentedDefault: 'auto', readBy: ['worker', 'cli'], description: 'TensorFlow.js backend: `auto`, `tensorflow`, `wasm` or `cpu`; @ablate/engine checks the value (README, "Backends and GPU workers")' }),
-  ABLATE_API_KEYS: spec<string[] | undefined>({ blankIsSet: true, schema: keyList, fallback: undefined, documentedDefault: '`ablate-dev-key` (with a warning) only when unset and `NODE_ENV` is not `production`', readBy: ['api'], description: 'comma-separated bearer tokens; set but empty, or unset in production, and the API refuses to start' }),
+  ABLATE_API_KEYS: spec<string[] | undefined>({ blankIsSet: true, schema: keyList, fallback: undefined, documentedDefault: `\`${DEV_API_KEY}\` (with a warning) only when unset and \`NODE_ENV\` is not \`production\``, readBy: ['api'], description: 'comma-separated bearer tokens; set but empty, or unset in production, and the API refuses to start' }),
   ABLATE_ADMIN_KEYS: spec<string[]>({ schema: keyList, fallback: [], documentedDefault: 'none', readBy: ['api'], description: 'keys that may also administer the queues at `/queues/admin`' }),
   ABLATE_AUTH_FAILURES_PER_MINUTE: spec({ schema: count, fallback: 60, documentedDefault: '60', readBy: ['api'], description: 'failed authentications a client address may make per minute before every request of it gets 429 (0: off)' }),
   ABLATE_MAX_RUNS_PER_SWEEP: spec({ schema: count, fallback: DEFAULT_MAX_RUNS_PER_SWEEP, documentedDefault: String(DEFAULT_MAX_RUNS_PER_SWEEP), readBy: ['api'], description: 'cap on grid product × seeds' }),

@@ -8,6 +8,7 @@ export {
   readVariable,
   renderEnvironmentTable,
   EnvironmentError,
+  DEV_API_KEY,
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
   DEFAULT_QUEUE_PREFIX,
@@ -17,3 +18,4 @@ export {
   DEFAULT_RUN_MEMORY_LIMIT_MB,
 } from './environment';
 export type { Environment, EnvironmentValue, Process, VariableName } from './environment';
+export { replaceGeneratedBlock } from './generated-block';

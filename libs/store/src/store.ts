@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { readVariable } from '@ablate/config';
 import { openDataSource, type DataSourceOptions } from './data-source';
 import { CheckpointStore, DEFAULT_CHECKPOINTS_KEPT } from './artifacts/checkpoint-store';
 import { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
@@ -22,10 +23,8 @@ export interface StoreOptions extends DataSourceOptions {
 
 /** Store options from the environment: DATABASE_URL, ABLATE_ARTIFACT_DIR. */
 export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
-  return {
-    ...(env['DATABASE_URL'] ? { url: env['DATABASE_URL'] } : {}),
-    ...(env['ABLATE_ARTIFACT_DIR'] ? { artifactDir: env['ABLATE_ARTIFACT_DIR'] } : {}),
-  };
+  const artifactDir = readVariable('ABLATE_ARTIFACT_DIR', env);
+  return { url: readVariable('DATABASE_URL', env), ...(artifactDir !== undefined ? { artifactDir } : {}) };
 }
 
 /**

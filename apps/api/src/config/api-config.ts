@@ -1,11 +1,12 @@
-import { EnvironmentError, readEnvironment, type Environment } from '@ablate/config';
+import { DEV_API_KEY, EnvironmentError, readEnvironment, type Environment } from '@ablate/config';
+
+export { DEV_API_KEY };
 import { dataRootOf } from '@ablate/data';
 
 /**
  * The API key used when `ABLATE_API_KEYS` is unset, so `npm run demo` works out of the box.
  * Never deploy with it: set ABLATE_API_KEYS (the API logs a warning when it falls back to this).
  */
-export const DEV_API_KEY = 'ablate-dev-key';
 
 /** Everything the API is configured with; `loadApiConfig` reads it from the environment. */
 export interface ApiConfig {

@@ -19,6 +19,7 @@ import {
   type TrainProgress,
 } from '@ablate/detection';
 import { initBackend } from '@ablate/engine';
+import { EnvironmentError } from '@ablate/config';
 
 /** Exit status of bad input (config, dataset, checkpoint). */
 const EXIT_BAD_INPUT = 2;
@@ -81,7 +82,7 @@ async function checkFitsHere(config: RunConfig, file: string): Promise<void> {
     await assertFitsBackend(config, backend, file);
   } catch (err) {
     // ABLATE_RUN_MEMORY_LIMIT_MB that is not a number of MB.
-    if (err instanceof RangeError) throw new BadInput(err.message);
+    if (err instanceof EnvironmentError) throw new BadInput(err.message);
     throw err;
   }
 }

@@ -115,6 +115,6 @@ describe('runMemoryLimit', () => {
     expect(WASM_RUN_MEMORY_LIMIT_BYTES).toBeLessThan(4_294_901_760);
     expect(runMemoryLimit('tensorflow', {})).toBeUndefined();
     expect(runMemoryLimit('tensorflow', { ABLATE_RUN_MEMORY_LIMIT_MB: '16000' })).toEqual({ bytes: 16000 * MB, source: 'ABLATE_RUN_MEMORY_LIMIT_MB' });
-    expect(() => runMemoryLimit('wasm', { ABLATE_RUN_MEMORY_LIMIT_MB: '4GB' })).toThrow(/ABLATE_RUN_MEMORY_LIMIT_MB must be a positive integer/);
+    expect(() => runMemoryLimit('wasm', { ABLATE_RUN_MEMORY_LIMIT_MB: '4GB' })).toThrow(/ABLATE_RUN_MEMORY_LIMIT_MB: expected a whole number, got "4GB"/);
   });
 });

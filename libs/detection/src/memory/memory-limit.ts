@@ -1,4 +1,4 @@
-import { DEFAULT_RUN_MEMORY_LIMIT_MB } from '@ablate/config';
+import { DEFAULT_RUN_MEMORY_LIMIT_MB, readVariable } from '@ablate/config';
 import { estimateRunMemory, type EstimatedConfig, type MemoryEstimate } from './memory-estimate';
 
 /**
@@ -16,7 +16,7 @@ export const WASM_HEAP_MAX_BYTES = 4_294_901_760;
 export const WASM_RUN_MEMORY_LIMIT_BYTES = DEFAULT_RUN_MEMORY_LIMIT_MB * 2 ** 20;
 
 /** The environment variable that sets the limit where the backend's own is not the right one (GPU workers). */
-export const RUN_MEMORY_LIMIT_VARIABLE = 'ABLATE_RUN_MEMORY_LIMIT_MB';
+export const RUN_MEMORY_LIMIT_VARIABLE = 'ABLATE_RUN_MEMORY_LIMIT_MB' as const;
 
 /** A limit in bytes and where it comes from, for the message. */
 export interface RunMemoryLimit {
@@ -29,15 +29,12 @@ export interface RunMemoryLimit {
  * when set, else {@link WASM_RUN_MEMORY_LIMIT_BYTES} on wasm, else none (the cpu and native
  * backends allocate outside any fixed heap).
  *
- * @throws RangeError naming the variable when it is not a positive integer.
+ * @throws EnvironmentError (@ablate/config) naming the variable when it is not a positive integer.
  */
 export function runMemoryLimit(backend: string, env: NodeJS.ProcessEnv = process.env): RunMemoryLimit | undefined {
-  const raw = env[RUN_MEMORY_LIMIT_VARIABLE];
-  if (raw !== undefined && raw !== '') {
-    const mb = Number(raw);
-    if (!Number.isInteger(mb) || mb <= 0) throw new RangeError(`${RUN_MEMORY_LIMIT_VARIABLE} must be a positive integer (MB), got ${JSON.stringify(raw)}`);
-    return { bytes: mb * 2 ** 20, source: RUN_MEMORY_LIMIT_VARIABLE };
-  }
+  // Unset means the backend's own limit, not the variable's default: a native backend has none.
+  const set = (env[RUN_MEMORY_LIMIT_VARIABLE] ?? '') !== '';
+  if (set) return { bytes: readVariable(RUN_MEMORY_LIMIT_VARIABLE, env) * 2 ** 20, source: RUN_MEMORY_LIMIT_VARIABLE };
   return backend === 'wasm' ? { bytes: WASM_RUN_MEMORY_LIMIT_BYTES, source: `the wasm backend's heap, at most ${formatMegabytes(WASM_HEAP_MAX_BYTES)}` } : undefined;
 }
 
