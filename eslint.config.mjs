@@ -6,7 +6,7 @@ export default [
   { ignores: ['**/node_modules/**', '**/dist/**', '.nx/**', 'bin/**', 'scripts/**'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     plugins: { '@nx': nx },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -29,6 +29,8 @@ export default [
             },
             { sourceTag: 'scope:system', onlyDependOnLibsWithTags: ['scope:compute', 'scope:system', 'scope:contract'] },
             { sourceTag: 'scope:contract', onlyDependOnLibsWithTags: ['scope:contract'], allowedExternalImports: ['zod'] },
+            // The web console runs in a browser: the HTTP contract is all it may take from the libraries.
+            { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:contract'] },
           ],
         },
       ],

@@ -4,6 +4,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Store, StoreModule } from '@ablate/store';
 import { AblationController } from './ablation/ablation.controller';
 import { API_CONFIG, type ApiConfig } from './config/api-config';
+import { SessionController } from './console/session.controller';
 import { EvaluationsController } from './evaluations/evaluations.controller';
 import { EvaluationsService } from './evaluations/evaluations.service';
 import { HealthController } from './health/health.controller';
@@ -39,7 +40,7 @@ export class AppModule {
         }),
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [SweepsController, RunsController, EvaluationsController, AblationController, HealthController, MetricsController],
+      controllers: [SweepsController, RunsController, EvaluationsController, AblationController, HealthController, MetricsController, SessionController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         {

@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 import { ApiKeyVerifier, apiKeyMiddleware } from './auth/api-key';
 import { failedAuthLimit } from './auth/failed-auth-limit';
 import { DEV_API_KEY, loadApiConfig, type ApiConfig } from './config/api-config';
+import { mountConsole } from './console/console-static';
 import { mountBullBoard } from './dashboard/bull-board';
 import { setupOpenApi } from './docs/openapi';
 import { jsonBodyParser } from './http/body-parser';
@@ -24,8 +25,8 @@ export interface ApiApp {
 
 /**
  * Builds the API in-process (for `main.ts`, the demo and tests): options override the
- * environment (`loadApiConfig`). Runs migrations on start. Middleware order: API key (all but
- * /health) → JSON body with size limit → bull-board at /queues, OpenAPI at /docs → Nest routes;
+ * environment (`loadApiConfig`). Runs migrations on start. Middleware order: the web console at
+ * /ui (no key) → API key (all but /health and POST /session) → JSON body with size limit → bull-board at /queues, OpenAPI at /docs → Nest routes;
  * unknown routes get a JSON 404.
  */
 export async function createApiApp(options: ApiOptions = {}): Promise<ApiApp> {
@@ -39,6 +40,8 @@ export async function createApiApp(options: ApiOptions = {}): Promise<ApiApp> {
   });
   app.disable('x-powered-by');
   if (config.authFailuresPerMinute > 0) app.use(failedAuthLimit(config.authFailuresPerMinute));
+  // The console's pages hold no data: served before the key check, so a browser reaches sign-in.
+  mountConsole(app);
   app.use(apiKeyMiddleware(new ApiKeyVerifier([...config.apiKeys, ...config.adminKeys]), config.adminKeys.length > 0 ? new ApiKeyVerifier(config.adminKeys) : null));
   app.use(jsonBodyParser(config.bodyLimit));
   mountBullBoard(app, app.get(QueueService));

@@ -61,6 +61,7 @@ export {
   type AblationFormat,
   type AblationTable,
 } from './ablation';
+export { SessionRequestSchema, SessionSchema, type Session } from './session';
 export { HealthDetailsSchema, HealthIndicatorSchema, HealthSchema, type Health } from './health';
 export {
   BinarySchema,

@@ -3,10 +3,11 @@ import { AblationQuerySchema, AblationTableSchema, DatasetAblationQuerySchema } 
 import { IdSchema } from './common';
 import { DetectionListSchema, EvaluationSchema } from './evaluations';
 import { HealthSchema } from './health';
+import { SessionSchema } from './session';
 import { CheckpointQuerySchema, RunCancelSchema, RunDetailSchema, RunSchema } from './runs';
 import { SweepCancelSchema, SweepDetailSchema, SweepListQuerySchema, SweepListSchema } from './sweeps';
 
-export type HttpMethod = 'GET' | 'POST';
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /**
  * The request bodies, by the name of their OpenAPI component. Their zod schemas are
@@ -14,7 +15,7 @@ export type HttpMethod = 'GET' | 'POST';
  * whole RunConfigs with @ablate/detection's schemas, which a browser should not load. The API's
  * OpenAPI document maps each name to its schema (a name it cannot map fails to compile there).
  */
-export const REQUEST_BODIES = ['SweepSpec', 'RunRequest', 'EvaluationRequest'] as const;
+export const REQUEST_BODIES = ['SweepSpec', 'RunRequest', 'EvaluationRequest', 'SessionRequest'] as const;
 export type RequestBodyName = (typeof REQUEST_BODIES)[number];
 
 /** A text response (Markdown, CSV, HTML, Prometheus exposition). */
@@ -54,7 +55,7 @@ export function defineRoute<const R extends RouteDefinition>(route: R): R {
 }
 
 const IdParamsSchema = z.object({ id: IdSchema.describe('A UUID') });
-const json = (schema: z.ZodType) => ({ 'application/json': schema }) as const;
+const json = <S extends z.ZodType>(schema: S) => ({ 'application/json': schema }) as const;
 
 /**
  * Every route of apps/api. The API's OpenAPI document is built from this table (responses,
@@ -198,6 +199,25 @@ export const routes = {
     success: { 200: 'The evaluation' },
     params: IdParamsSchema,
     responses: { 'application/json': EvaluationSchema },
+  }),
+  signIn: defineRoute({
+    method: 'POST',
+    path: '/session',
+    summary: 'Sign a browser in: the key in the body, answered with it as an HttpOnly cookie (401 for a wrong key; counted by the failed-authentication limit)',
+    tag: 'session',
+    auth: false,
+    success: { 200: 'Signed in; the cookie is set' },
+    body: 'SessionRequest',
+    responses: json(SessionSchema),
+  }),
+  signOut: defineRoute({
+    method: 'DELETE',
+    path: '/session',
+    summary: "Sign a browser out: the key's cookie is cleared",
+    tag: 'session',
+    auth: false,
+    success: { 200: 'Signed out' },
+    responses: json(SessionSchema),
   }),
   health: defineRoute({
     method: 'GET',

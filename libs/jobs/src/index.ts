@@ -14,4 +14,4 @@ export { parseJobData, type EvaluateJobData, type SweepJobData, type TrainJobDat
 export { CANCEL_ABORT_REASON, QUEUE_NAMES, cancelChannel, isInfrastructureFailure, type QueueName } from './queues';
 export { EvaluationRequestSchema, RunRequestSchema, validateEvaluationRequest, validateRunRequest } from './run-request';
 export { SweepSpecInputSchema, type SweepSpec } from './sweep-spec';
-export { ValidationError, type FieldIssue } from './validation-error';
+export { parseOrThrow, ValidationError, type FieldIssue } from './validation-error';

@@ -1,10 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 
-/** Paths served without a key: the load balancer's health probe. */
+/** Paths served without a key and never counted as failed authentications: the load balancer's health probe. */
 export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/health']);
 
-/** Cookie a browser gets after opening `/queues?api_key=…` or `/docs?api_key=…`, so the dashboard's own requests carry the key. */
+/**
+ * Paths reached without a key that check one themselves: the console's sign-in (POST /session),
+ * whose wrong keys the failed-authentication limit counts like any other.
+ */
+export const SIGN_IN_PATHS: ReadonlySet<string> = new Set(['/session']);
+
+/** Cookie a browser gets after signing in to the console (POST /session) or opening `/queues?api_key=…` or `/docs?api_key=…`, so its later requests carry the key. */
 export const API_KEY_COOKIE = 'ablate_api_key';
 
 /**
@@ -71,7 +77,7 @@ function cookieToken(header: string | undefined): string | undefined {
  */
 export function apiKeyMiddleware(users: ApiKeyVerifier, admins: ApiKeyVerifier | null = null) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (PUBLIC_PATHS.has(req.path)) return next();
+    if (PUBLIC_PATHS.has(req.path) || SIGN_IN_PATHS.has(req.path)) return next();
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     const query = req.method === 'GET' && isBrowserPage(req.path) && typeof req.query['api_key'] === 'string' ? req.query['api_key'] : undefined;
     const token = bearer ?? query ?? cookieToken(req.headers.cookie);

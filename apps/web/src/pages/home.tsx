@@ -1,0 +1,93 @@
+import { routes, SWEEP_STATUSES, type SweepSummary } from '@ablate/contract';
+import { useMemo, useState } from 'preact/hooks';
+import { call } from '../api';
+import { Failure, Layout } from '../components/layout';
+import { Progress, RunCountsLine, StatusTag } from '../components/status';
+import { shortId, when } from '../format';
+import { useLoad } from '../hooks';
+import { BASE } from '../router';
+
+const POLL_MS = 3000;
+
+/** Runs that ended, over all runs: the list's progress (the ETA is on the sweep's page). */
+function endedFraction(s: SweepSummary): number {
+  const c = s.runCounts as Record<string, number>;
+  const ended = s.runCount - (c['queued'] ?? 0) - (c['running'] ?? 0);
+  return s.runCount === 0 ? 0 : ended / s.runCount;
+}
+
+function failures(s: SweepSummary): number {
+  const c = s.runCounts as Record<string, number>;
+  return (c['failed'] ?? 0) + (c['diverged'] ?? 0);
+}
+
+/** Home: every sweep, newest first, live; filter by status and name. */
+export function HomePage() {
+  const sweeps = useLoad('sweeps', () => call(routes.listSweeps, { query: { limit: 500 } }), POLL_MS);
+  const [status, setStatus] = useState('');
+  const [name, setName] = useState('');
+  const shown = useMemo(() => {
+    const needle = name.trim().toLowerCase();
+    return (sweeps.data ?? []).filter((s) => (!status || s.status === status) && (!needle || s.name.toLowerCase().includes(needle) || s.id.startsWith(needle)));
+  }, [sweeps.data, status, name]);
+
+  return (
+    <Layout title="Sweeps">
+      <div class="filters">
+        <label>
+          Status{' '}
+          <select value={status} onChange={(e) => setStatus((e.target as HTMLSelectElement).value)} aria-label="Filter by status">
+            <option value="">any</option>
+            {SWEEP_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s.replace(/_/g, ' ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Name <input type="search" value={name} placeholder="name or id" onInput={(e) => setName((e.target as HTMLInputElement).value)} aria-label="Filter by name" />
+        </label>
+        <span class="muted">{sweeps.data ? `${shown.length} of ${sweeps.data.length} sweeps · updates every ${POLL_MS / 1000} s` : ''}</span>
+      </div>
+      {sweeps.error && <Failure error={sweeps.error} />}
+      {sweeps.data && sweeps.data.length === 0 && <p class="muted">No sweeps yet. Submit one with `ablate sweep submit spec.json` or POST /sweeps.</p>}
+      {shown.length > 0 && (
+        <table class="grid sweeps" aria-label="Sweeps">
+          <thead>
+            <tr>
+              <th>Sweep</th>
+              <th>Status</th>
+              <th>Runs</th>
+              <th>Progress</th>
+              <th>Varies</th>
+              <th>Dataset</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {shown.map((s) => (
+              <tr key={s.id} class={failures(s) > 0 ? 'has-failures' : ''} data-sweep={s.id}>
+                <td>
+                  <a href={`${BASE}/sweeps/${s.id}`}>{s.name}</a> <span class="muted mono">{shortId(s.id)}</span>
+                </td>
+                <td>
+                  <StatusTag status={s.status} />
+                </td>
+                <td>
+                  <RunCountsLine counts={s.runCounts} />
+                </td>
+                <td>
+                  <Progress fraction={endedFraction(s)} />
+                </td>
+                <td class="mono">{s.variedPaths.join(', ')}</td>
+                <td class="mono small">{s.dataset.train}</td>
+                <td>{when(s.createdAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  );
+}

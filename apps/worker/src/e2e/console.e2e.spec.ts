@@ -1,0 +1,135 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, refusedRequests } from '../testing/browser';
+import { E2E_API_KEY, eventually, startStack, type Stack } from '../testing/stack';
+import { learningSweepSpec } from '../testing/tiny-sweep';
+
+/** Screenshots of each page, shown in README (docs/console/*.png). */
+const SHOTS = path.join(__dirname, '..', '..', '..', '..', 'docs', 'console');
+const STEPS = 60;
+
+interface PivotCell {
+  mean: number | null;
+  n: number;
+}
+
+/**
+ * The web console in a real Chromium against the real stack: sign-in, a sweep trained by a worker
+ * followed on the home page, its pivot checked against the API's ablation table, a run's charts
+ * checked against its stored metric rows and evaluations, and no request the API refuses.
+ */
+describe('the web console in Chromium', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let page: Page;
+  let refused: string[];
+  let sweepId: string;
+
+  beforeAll(async () => {
+    stack = await startStack('console', { workers: 1 });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    fs.mkdirSync(SHOTS, { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.dispose();
+  });
+
+  it('sends a browser to sign-in and refuses a wrong key', async () => {
+    await page.goto(`${stack.apiUrl}/`);
+    await page.waitForURL(/\/ui\/login/);
+    await page.fill('input[name=key]', 'not-the-key');
+    await page.click('button[type=submit]');
+    await expectText(page, '[role=alert]', 'That key is not valid.');
+    await page.screenshot({ path: path.join(SHOTS, 'login.png') });
+  });
+
+  it('signs in with the key, which then lives in an HttpOnly cookie only', async () => {
+    refused = refusedRequests(page, stack.apiUrl);
+    await page.fill('input[name=key]', E2E_API_KEY);
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/ui\/$/);
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'ablate_api_key')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    expect(page.url()).not.toContain(E2E_API_KEY);
+    expect(await page.evaluate('document.cookie')).not.toContain(E2E_API_KEY);
+  });
+
+  it('shows a submitted sweep on the home page as it progresses', async () => {
+    const spec = learningSweepSpec({ name: 'console γ×α', grid: { gamma: [0, 2], alpha: [0.25, 0.75] }, steps: STEPS });
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
+    expect(res.status).toBe(201);
+    sweepId = res.body.id;
+    const row = page.locator(`tr[data-sweep="${sweepId}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    await eventually('the home page to show the sweep completed', async () => ((await row.locator('.tag').textContent()) === 'completed' ? true : undefined), 240_000, 1000);
+    expect(await row.locator('.counts').textContent()).toContain('4 completed');
+    await page.screenshot({ path: path.join(SHOTS, 'home.png'), fullPage: true });
+  }, 300_000);
+
+  it("draws the sweep's pivot with the API's numbers, as a table and a chart", async () => {
+    await page.click(`tr[data-sweep="${sweepId}"] a`);
+    await page.waitForURL(new RegExp(`/ui/sweeps/${sweepId}`));
+    await page.selectOption('select[aria-label=Rows]', 'loss.gamma');
+    await page.selectOption('select[aria-label=Columns]', 'loss.alpha');
+    const api = await stack.request<{ entries: { key: Record<string, unknown>; cells: Record<string, PivotCell> }[] }>(
+      'GET',
+      `/sweeps/${sweepId}/ablation?rows=loss.gamma&cols=loss.alpha&metric=AP`,
+    );
+    const expected = api.body.entries.flatMap((e) => Object.values(e.cells).map((c) => ({ mean: c.mean === null ? '' : String(c.mean), n: String(c.n) })));
+    const cells = page.locator('table[aria-label="Ablation pivot"] td.cell');
+    await eventually('the pivot to show its cells', async () => ((await cells.count()) === expected.length ? true : undefined), 15_000);
+    const shown = await cells.evaluateAll((tds) => tds.map((td) => ({ mean: td.getAttribute('data-mean') ?? '', n: td.getAttribute('data-n') ?? '' })));
+    expect(shown).toEqual(expected);
+    expect(await page.locator('table[aria-label="Ablation pivot"] td.best').count()).toBeGreaterThanOrEqual(1);
+    // One dot per cell with a mean, in an SVG with axis titles.
+    const chart = chartSvg(page, 'pivot chart');
+    expect(await chart.locator('circle').count()).toBe(expected.filter((c) => c.mean !== '').length);
+    expect(await chart.textContent()).toContain('AP (%)');
+    await page.screenshot({ path: path.join(SHOTS, 'sweep.png'), fullPage: true });
+  });
+
+  it("draws a run's curves with one point per stored metric row and evaluation, and its PR curves", async () => {
+    // The run of the best cell, so the screenshot shows curves that are not all zero.
+    const sweep = await stack.request<{ runs: { id: string; params: Record<string, unknown> }[] }>('GET', `/sweeps/${sweepId}`);
+    const table = await stack.request<{ entries: { key: Record<string, unknown>; cells: Record<string, PivotCell> }[] }>('GET', `/sweeps/${sweepId}/ablation?rows=loss.gamma,loss.alpha`);
+    const best = table.body.entries.reduce((a, b) => ((b.cells['AP']?.mean ?? -1) > (a.cells['AP']?.mean ?? -1) ? b : a));
+    const runId = sweep.body.runs.find((r) => r.params['loss.gamma'] === best.key['loss.gamma'] && r.params['loss.alpha'] === best.key['loss.alpha'])!.id;
+    const run = await stack.request<{ metrics: { values: Record<string, number | null> }[]; evaluations: unknown[] }>('GET', `/runs/${runId}`);
+    await page.goto(`${stack.apiUrl}/ui/runs/${runId}`);
+    const loss = chartSvg(page, 'loss parts');
+    await loss.waitFor({ timeout: 15_000 });
+    const lossPoints = run.body.metrics.reduce((n, m) => n + ['loss', 'classLoss', 'boxLoss'].filter((k) => typeof m.values[k] === 'number').length, 0);
+    expect(await loss.locator('circle').count()).toBe(lossPoints);
+    const pr = chartSvg(page, 'PR curve IoU 0.5').locator('path');
+    expect(await pr.count()).toBeGreaterThan(0);
+    expect(await page.locator('table[aria-label="Per-class AP"] tbody tr').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'run.png'), fullPage: true });
+  });
+
+  it('overlays runs picked from the sweep on the compare page', async () => {
+    const sweep = await stack.request<{ runs: { id: string }[] }>('GET', `/sweeps/${sweepId}`);
+    await page.goto(`${stack.apiUrl}/ui/compare?runs=${sweep.body.runs.map((r) => r.id).join(',')}`);
+    const loss = chartSvg(page, 'compare loss');
+    await loss.waitFor({ timeout: 15_000 });
+    expect(await loss.locator('circle').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(SHOTS, 'compare.png'), fullPage: true });
+  });
+
+  it('made no request the API refused once signed in', () => {
+    expect(refused).toEqual([]);
+  });
+});
+
+/** The chart's plot (Plot puts legend swatches in SVGs of their own, without a viewBox). */
+function chartSvg(page: Page, label: string) {
+  return page.locator(`[data-chart="${label}"] svg[viewBox]`);
+}
+
+async function expectText(page: Page, selector: string, text: string): Promise<void> {
+  await page.locator(selector).waitFor({ timeout: 10_000 });
+  expect(await page.locator(selector).textContent()).toContain(text);
+}
