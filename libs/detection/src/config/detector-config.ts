@@ -151,6 +151,16 @@ export const TrainConfigSchema = z
     emaDecay: z.number().gt(0).lt(1).optional(),
     /** Checkpoint every N steps. */
     checkpointEvery: z.number().int().min(1).default(100),
+    /**
+     * Evaluate on the validation split every N steps during training, besides the final evaluation
+     * (a step that is the last gets only that one); absent = only the final evaluation.
+     */
+    evalEvery: z.number().int().min(1).optional(),
+    /**
+     * Checkpoints a worker keeps per run, the newest ones (older ones are deleted as new ones are
+     * saved); a step's `POST /evaluations` needs its checkpoint. Absent = the store's default, 2.
+     */
+    keepCheckpoints: z.number().int().min(1).max(10_000).optional(),
     /** Augmentation switches. */
     augment: z
       .object({

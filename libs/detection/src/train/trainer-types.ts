@@ -1,5 +1,6 @@
 import type { TrainConfig } from '../config';
 import type { Detector } from '../models/detector';
+import type { DetectorEvaluation, EvalSource } from '../predict/evaluate-detector';
 import type { TrainDataSource } from '../structures';
 
 /** Emitted after every step (the CLI's progress bar, the worker's job progress). */
@@ -27,6 +28,12 @@ export interface TrainHooks {
   onCheckpoint?(checkpoint: Uint8Array, step: number): void | Promise<void>;
   /** Polled between steps; true stops the run after checkpointing ('stopped'). */
   shouldStop?(): boolean;
+  /**
+   * Called every `train.evalEvery` steps but the last (whose evaluation is the caller's final one)
+   * with the evaluation of `TrainOptions.evalSource`, before that step's checkpoint: a run resumed
+   * from an earlier checkpoint evaluates the step again rather than skipping it.
+   */
+  onEvaluation?(step: number, evaluation: DetectorEvaluation): void | Promise<void>;
 }
 
 export interface TrainOptions {
@@ -37,6 +44,11 @@ export interface TrainOptions {
   /** A checkpoint from `onCheckpoint` to resume from (its step, optimiser, schedule and data order). */
   resumeFrom?: Uint8Array;
   hooks?: TrainHooks;
+  /**
+   * The validation split of `train.evalEvery`, iterated once per evaluation; the caller owns the
+   * data, so the trainer loads none. Absent = no evaluation during training.
+   */
+  evalSource?: EvalSource;
 }
 
 export type TrainStatus = 'completed' | 'diverged' | 'stopped';

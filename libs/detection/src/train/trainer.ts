@@ -11,6 +11,7 @@ import {
 } from './checkpoint';
 import { learningRateAt } from './lr-schedule';
 import { createOptimizer } from './optimizers';
+import { evaluateMidTraining, evaluatesAt } from './periodic-eval';
 import { trainStep, type StepContext } from './train-step';
 import type { TrainOptions, TrainProgress, TrainResult } from './trainer-types';
 import { WeightEma } from './weight-ema';
@@ -36,6 +37,9 @@ interface Position {
  * - Progress: `hooks.onProgress` after every step (`epoch` is 0-based).
  * - Checkpoints: `hooks.onCheckpoint` every `train.checkpointEvery` steps and when the run ends
  *   ('completed' or 'stopped'); never for the step that diverged.
+ * - Evaluation: `hooks.onEvaluation` every `train.evalEvery` steps but the last, on
+ *   `options.evalSource` (see `evaluatesAt`, `evaluateMidTraining`); it changes no weight, loss or
+ *   data order, and its time is left out of the pace.
  * - Stop: `hooks.shouldStop` is polled before the first step and after every step.
  * - Divergence: a non-finite loss ends the run with status 'diverged' and that step's number,
  *   without updating any variable.
@@ -68,6 +72,13 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
       await hooks.onCheckpoint(await snapshot(), pos.step);
     };
     const clock = new StepClock(pos.step, train.steps);
+    const evaluate = async (): Promise<void> => {
+      if (options.evalSource === undefined || hooks.onEvaluation === undefined || !evaluatesAt(pos.step, train)) return;
+      const started = performance.now();
+      const evaluation = await evaluateMidTraining(detector, ema, options.evalSource);
+      clock.leaveOut(performance.now() - started);
+      await hooks.onEvaluation(pos.step, evaluation);
+    };
     let status: TrainResult['status'] = 'completed';
 
     if (hooks.shouldStop?.()) status = 'stopped';
@@ -84,6 +95,7 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
         // A step is one long synchronous stretch: let timers and I/O (lock renewal, prefetch, RPC) run.
         await new Promise<void>((resolve) => setImmediate(resolve));
         await hooks.onProgress?.(clock.progress(pos, result, batch.images.shape[0]));
+        await evaluate();
         if (pos.step % train.checkpointEvery === 0) await checkpoint();
         if (pos.step >= train.steps) break;
         if (hooks.shouldStop?.()) {
@@ -172,7 +184,7 @@ async function restore(bytes: Uint8Array, ctx: StepContext, seed: number, train:
 
 /** Pace of the run (images/s, ETA) over the steps of this call. */
 class StepClock {
-  private readonly start = performance.now();
+  private start = performance.now();
   private last = this.start;
   private imagesPerSecond = 0;
 
@@ -180,6 +192,12 @@ class StepClock {
     private readonly firstStep: number,
     private readonly totalSteps: number,
   ) {}
+
+  /** Takes `ms` that were not training (an evaluation) out of the pace and the ETA. */
+  leaveOut(ms: number): void {
+    this.start += ms;
+    this.last += ms;
+  }
 
   progress(pos: Position, result: { loss: number; classLoss: number; boxLoss: number; parts: Record<string, number> }, images: number): TrainProgress {
     const now = performance.now();
