@@ -94,6 +94,12 @@ describe('store (real PostgreSQL)', () => {
     await store.metrics.recordMetrics(run.id, 3, { loss: 1.5 });
     for (const step of [4, 6, 8]) await store.checkpoints.saveCheckpoint(run.id, step, new Uint8Array([step]));
     expect(await store.checkpoints.checkpointSteps(run.id)).toEqual([6, 8]); // keeps the newest 2
+    // A run's train.keepCheckpoints overrides the default, both ways.
+    await store.checkpoints.saveCheckpoint(run.id, 10, new Uint8Array([10]), 4);
+    await store.checkpoints.saveCheckpoint(run.id, 12, new Uint8Array([12]), 4);
+    expect(await store.checkpoints.checkpointSteps(run.id)).toEqual([6, 8, 10, 12]);
+    await store.checkpoints.saveCheckpoint(run.id, 14, new Uint8Array([14]), 1);
+    expect(await store.checkpoints.checkpointSteps(run.id)).toEqual([14]);
 
     const metrics = await store.metrics.metricsOf(run.id);
     expect(metrics).toEqual([
@@ -275,6 +281,19 @@ describe('store (real PostgreSQL)', () => {
     await store.runs.markRunStarted(running.id, { attempt: 1, ...worker });
     expect(await store.runs.requestCancel(running.id)).toMatchObject({ cancelled: false, stopping: true, run: { status: 'running' } });
     expect(await store.runs.isCancelRequested(running.id)).toBe(true);
+  });
+
+  it('keeps evaluations during training (not final) one row per step, a replayed step overwriting its row', async () => {
+    const run = await store.runs.createLone({ config: focalSweep('eval-every').runs[0].config });
+    const first = await store.evaluations.saveEvaluation(run.id, { dataset: dataset.val, step: 10, stats: { bbox: stats(0.1) } }, { final: false });
+    // A resumed attempt re-reaches step 10 from an earlier checkpoint.
+    const replay = await store.evaluations.saveEvaluation(run.id, { dataset: dataset.val, step: 10, stats: { bbox: stats(0.2) } }, { final: false });
+    expect(replay.id).toBe(first.id);
+    expect(await store.evaluations.finalOf(run.id)).toBeNull();
+    const final = await store.evaluations.saveEvaluation(run.id, { dataset: dataset.val, step: 20, stats: { bbox: stats(0.3) } });
+    const listed = await store.evaluations.listForRun(run.id);
+    expect(listed.map((e) => [e.step, e.stats['bbox']['AP']])).toEqual([[10, 0.2], [20, 0.3]]);
+    expect((await store.evaluations.finalOf(run.id))?.id).toBe(final.id);
   });
 
   it('requests evaluations idempotently', async () => {

@@ -15,6 +15,7 @@ import {
   RunConfigError,
   RunMemoryError,
   writeCheckpointFile,
+  type DetectorEvaluation,
   type RunConfig,
   type TrainProgress,
 } from '@ablate/detection';
@@ -95,13 +96,21 @@ async function readCheckpoint(file: string): Promise<Uint8Array> {
   }
 }
 
+interface ProgressReporter {
+  update(p: TrainProgress): void;
+  /** A line of its own among the progress (an evaluation during training). */
+  note(line: string): void;
+  stop(): void;
+}
+
 /** A progress bar on a terminal; a line every 10 steps otherwise (logs, CI). */
-function progressReporter(): { update(p: TrainProgress): void; stop(): void } {
+function progressReporter(): ProgressReporter {
   if (!process.stderr.isTTY) {
     return {
       update: (p) => {
         if (p.step % 10 === 0 || p.step === p.totalSteps) process.stderr.write(`${describe(p)}\n`);
       },
+      note: (line) => process.stderr.write(`${line}\n`),
       stop: () => undefined,
     };
   }
@@ -119,6 +128,8 @@ function progressReporter(): { update(p: TrainProgress): void; stop(): void } {
       bar.setTotal(p.totalSteps);
       bar.update(p.step, { status: describe(p).replace(/^step \S+ /, '') });
     },
+    // Over the bar's line; the bar redraws below it at the next step.
+    note: (line) => process.stderr.write(`\r\x1b[2K${line}\n`),
     stop: () => started && bar.stop(),
   };
 }
@@ -130,6 +141,12 @@ function describe(p: TrainProgress): string {
     `(cls ${p.classLoss.toFixed(4)}, box ${p.boxLoss.toFixed(4)}) lr ${p.lr.toExponential(2)} ` +
     `${p.imagesPerSecond.toFixed(1)} img/s ETA ${eta}`
   );
+}
+
+/** One line per evaluation during training: step, AP, AP50, and the mask AP of a detector with masks. */
+export function describeEvaluation(step: number, { coco, segm }: Pick<DetectorEvaluation, 'coco' | 'segm'>): string {
+  const masks = segm ? ` segm AP ${segm.stats.AP.toFixed(3)}` : '';
+  return `eval step ${step}: AP ${coco.stats.AP.toFixed(3)} AP50 ${coco.stats.AP50.toFixed(3)}${masks}`;
 }
 
 async function runTrain(opts: TrainCommandOptions): Promise<number> {
@@ -165,6 +182,7 @@ async function runTrain(opts: TrainCommandOptions): Promise<number> {
       hooks: {
         onProgress: (p) => progress.update(p),
         onCheckpoint: (bytes) => writeCheckpointFile(lastCheckpoint, bytes),
+        onEvaluation: (step, evaluation) => progress.note(describeEvaluation(step, evaluation)),
         shouldStop: () => stopRequested,
       },
     });
@@ -200,8 +218,8 @@ async function runTrain(opts: TrainCommandOptions): Promise<number> {
  * `ablate train --config run.json [--resume CKPT] [--out DIR]`: trains a RunConfig here, with no
  * queue or database, showing a progress bar; writes DIR/last.ckpt (atomically) every
  * `train.checkpointEvery` steps and at the end, then evaluates on `dataset.val` and prints the
- * COCO summary. Ctrl-C checkpoints and stops; `--resume DIR/last.ckpt` continues (a larger
- * `train.steps` extends the run). Bad config, dataset or checkpoint: a message naming the field
+ * COCO summary (and, as it goes, a line on stderr per evaluation of `train.evalEvery`). Ctrl-C
+ * checkpoints and stops; `--resume DIR/last.ckpt` continues (a larger `train.steps` extends the run). Bad config, dataset or checkpoint: a message naming the field
  * or file, exit status 2; a diverged run: exit status 3.
  */
 export function registerTrainCommand(program: Command): void {
@@ -212,7 +230,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--resume <checkpoint>', 'resume from a checkpoint written by a previous run')
     .option('--out <dir>', 'directory for checkpoints and results (default: runs/<config name>)')
     .option('--data-root <dir>', 'root of dataset files (default: $ABLATE_DATA_ROOT or ./data)')
-    .option('--no-eval', 'skip the evaluation at the end')
+    .option('--no-eval', 'skip evaluation (at the end, and every train.evalEvery steps)')
     .action(async (opts: TrainCommandOptions) => {
       try {
         process.exitCode = await runTrain(opts);

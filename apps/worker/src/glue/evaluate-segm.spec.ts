@@ -41,6 +41,7 @@ describe('segm through the worker glue (real PostgreSQL)', () => {
         onCheckpoint: async (bytes) => {
           checkpoint = bytes;
         },
+        onEvaluation: async () => undefined,
         shouldStop: () => false,
       },
     });
