@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Queue, Worker } from 'bullmq';
+import sharp from 'sharp';
 import request from 'supertest';
 import { EVALUATION_STAT_NAMES, type EvaluationStats, openStore, type Store } from '@ablate/store';
 import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
@@ -371,6 +372,83 @@ describe('runs, evaluations and ablation tables', () => {
     const runView = await http.get(`/runs/${id}`).set(AUTH);
     expect(runView.body.finalEvaluation.segm).toBeNull();
     expect(runView.body.evaluations.find((e: { id: string }) => e.id === ev.body.id).segm).toMatchObject({ AP: 0.45 });
+  });
+
+  it('serves a run’s categories, reproducibility record, checkpoints and validation images with ground truth and detections', async () => {
+    const created = await http.post('/runs').set(AUTH).send({ name: 'images', config: { dataset, model: cpuModel } });
+    const id: string = created.body.id;
+    const missingRun = '00000000-0000-4000-8000-000000000000';
+    expect((await http.get(`/runs/${id}`).set(AUTH)).body).toMatchObject({ categories: null, reproducibility: null });
+    expect((await http.get(`/runs/${id}/checkpoints`).set(AUTH)).body).toEqual([]);
+    const noEvaluation = await http.get(`/runs/${id}/images`).set(AUTH);
+    expect(noEvaluation.status).toBe(404);
+    expect(noEvaluation.body.message).toBe(`final evaluation of run ${id} not found`);
+
+    await store.runs.markRunStarted(id, { attempt: 1, host: 'h', pid: 1, backend: 'cpu', device: 'cpu' });
+    const categories = ['circle', 'square', 'triangle', 'cross', 'ring', 'diamond', 'star'].map((name, i) => ({ id: i + 1, name }));
+    await store.runs.recordCategories(id, categories);
+    const reproducibility = {
+      git: { commit: 'c'.repeat(40), dirty: false }, ablateVersion: '0.1.0', tfjsVersion: '4.22.0', nodeVersion: process.versions.node,
+      datasets: { train: { uri: dataset.train, sha256: 'd'.repeat(64) }, val: { uri: dataset.val, sha256: 'e'.repeat(64) } },
+      recordedAt: new Date().toISOString(),
+    };
+    await store.runs.recordReproducibility(id, reproducibility);
+    await store.checkpoints.saveCheckpoint(id, 5, new Uint8Array(11));
+    await store.checkpoints.saveCheckpoint(id, 10, new Uint8Array(13));
+    const detections = [
+      { image_id: 2, category_id: 3, bbox: [1, 2, 10, 12] as [number, number, number, number], score: 0.9 },
+      { image_id: 2, category_id: 1, bbox: [4, 4, 5, 5] as [number, number, number, number], score: 0.2 },
+      { image_id: 3, category_id: 2, bbox: [0, 0, 8, 8] as [number, number, number, number], score: 0.5 },
+    ];
+    await store.evaluations.saveEvaluation(id, { dataset: dataset.val, step: 10, stats: { bbox: stats(0.3) }, perClass: { bbox: [{ categoryId: 3, ap: 0.3 }] }, detections });
+    await store.runs.finishRun(id, 'completed', { step: 10 });
+
+    const run = await http.get(`/runs/${id}`).set(AUTH);
+    expect(run.body).toMatchObject({ categories, reproducibility, finalEvaluation: { perClass: [{ categoryId: 3, name: 'triangle', ap: 0.3 }] } });
+    const evaluation = await http.get(`/evaluations/${run.body.finalEvaluation.id}`).set(AUTH);
+    expect(evaluation.body.perClass).toEqual([{ categoryId: 3, name: 'triangle', ap: 0.3 }]);
+    const checkpoints = await http.get(`/runs/${id}/checkpoints`).set(AUTH);
+    expect(checkpoints.body.map(({ step, bytes }: { step: number; bytes: number }) => ({ step, bytes }))).toEqual([{ step: 5, bytes: 11 }, { step: 10, bytes: 13 }]);
+
+    const page = await http.get(`/runs/${id}/images`).set(AUTH).query({ limit: 2, offset: 1 });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ dataset: dataset.val, step: 10, total: 4, limit: 2, offset: 1 });
+    expect(page.body.images.map((i: { id: number; fileName: string; width: number; detections: number }) => [i.id, i.fileName, i.width, i.detections])).toEqual([[2, '2.png', 32, 2], [3, '3.png', 32, 1]]);
+    const gtBoxes: number = page.body.images[0].groundTruthBoxes;
+    expect((await http.get(`/runs/${id}/images`).set(AUTH).query({ limit: 0 })).body.issues).toEqual([{ path: 'query.limit', message: 'must be an integer in [1, 500]' }]);
+
+    const png = await http.get(`/runs/${id}/images/2`).set(AUTH);
+    expect(png.status).toBe(200);
+    expect(png.headers['content-type']).toBe('image/png');
+    const decoded = await sharp(png.body as Buffer).raw().toBuffer({ resolveWithObject: true });
+    expect([decoded.info.width, decoded.info.height, decoded.info.channels]).toEqual([32, 32, 3]);
+
+    const annotations = await http.get(`/runs/${id}/images/2/annotations`).set(AUTH);
+    expect(annotations.status).toBe(200);
+    expect(annotations.body.image).toMatchObject({ id: 2, width: 32, height: 32, groundTruthBoxes: gtBoxes, detections: 2 });
+    expect(annotations.body.detections).toEqual(detections.slice(0, 2));
+    expect(annotations.body.groundTruth).toHaveLength(gtBoxes);
+    // Synthetic shapes carry their instance masks: RLE at the image's size.
+    expect(annotations.body.groundTruth[0]).toMatchObject({ iscrowd: 0, segmentation: { size: [32, 32], counts: expect.any(String) } });
+
+    const noImage = await http.get(`/runs/${id}/images/99`).set(AUTH);
+    expect(noImage.status).toBe(404);
+    expect(noImage.body.message).toBe(`image 99 of dataset ${dataset.val} not found`);
+    expect((await http.get(`/runs/${id}/images/99/annotations`).set(AUTH)).status).toBe(404);
+    expect((await http.get(`/runs/${missingRun}/images/1`).set(AUTH)).body.message).toBe(`run ${missingRun} not found`);
+    expect((await http.get(`/runs/${missingRun}/checkpoints`).set(AUTH)).status).toBe(404);
+    expect((await http.get(`/runs/${missingRun}/images`).set(AUTH)).status).toBe(404);
+    const badId = await http.get(`/runs/${id}/images/x1`).set(AUTH);
+    expect(badId.status).toBe(400);
+    expect(badId.body.issues).toEqual([{ path: 'imageId', message: expect.stringMatching(/must be an integer/) }]);
+
+    // A dataset outside the data root (a row written by hand) is never read: 404 saying why.
+    const outside = await http.post('/runs').set(AUTH).send({ config: { dataset, model: cpuModel } });
+    await store.evaluations.saveEvaluation(outside.body.id, { dataset: 'coco:../../etc/passwd', step: 1, stats: { bbox: stats(0) } });
+    const escape = await http.get(`/runs/${outside.body.id}/images/1`).set(AUTH);
+    expect(escape.status).toBe(404);
+    expect(escape.body.message).toMatch(/'\.\.' is not allowed/);
+    expect(escape.body.message).not.toMatch(/root:/);
   });
 
   it('cancels a lone queued run and removes its job', async () => {

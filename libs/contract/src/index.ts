@@ -39,7 +39,31 @@ export {
   type SweepProgress,
   type SweepSummary,
 } from './sweeps';
-export { AttemptSchema, CheckpointQuerySchema, MetricPointSchema, RunCancelSchema, RunConfigSchema, RunDetailSchema, RunSchema, type Run, type RunDetail } from './runs';
+export {
+  AttemptSchema,
+  CategorySchema,
+  CheckpointQuerySchema,
+  MetricPointSchema,
+  ReproducibilitySchema,
+  RunCancelSchema,
+  RunConfigSchema,
+  RunDetailSchema,
+  RunSchema,
+  type Reproducibility,
+  type Run,
+  type RunDetail,
+} from './runs';
+export {
+  CheckpointInfoSchema,
+  CheckpointListSchema,
+  GroundTruthSchema,
+  ImageAnnotationsSchema,
+  RleSchema,
+  RunImageListQuerySchema,
+  RunImageListSchema,
+  RunImageSchema,
+  type ImageAnnotations,
+} from './images';
 export {
   ClassApSchema,
   COCO_STAT_NAMES,

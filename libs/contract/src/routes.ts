@@ -3,6 +3,8 @@ import { AblationQuerySchema, AblationTableSchema, DatasetAblationQuerySchema } 
 import { IdSchema } from './common';
 import { DetectionListSchema, EvaluationSchema } from './evaluations';
 import { HealthSchema } from './health';
+import { CheckpointListSchema, ImageAnnotationsSchema, RunImageListQuerySchema, RunImageListSchema } from './images';
+import { intParam } from './query';
 import { SessionSchema } from './session';
 import { CheckpointQuerySchema, RunCancelSchema, RunDetailSchema, RunSchema } from './runs';
 import { SweepCancelSchema, SweepDetailSchema, SweepListQuerySchema, SweepListSchema } from './sweeps';
@@ -20,7 +22,7 @@ export type RequestBodyName = (typeof REQUEST_BODIES)[number];
 
 /** A text response (Markdown, CSV, HTML, Prometheus exposition). */
 export const TextSchema = z.string();
-/** A binary response (a checkpoint): bytes, documented as `{type: string, format: binary}`. */
+/** A binary response (a checkpoint, a PNG): bytes, documented as `{type: string, format: binary}`. */
 export const BinarySchema = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes');
 
 /** One route of the API: what it takes and what it answers. */
@@ -55,6 +57,7 @@ export function defineRoute<const R extends RouteDefinition>(route: R): R {
 }
 
 const IdParamsSchema = z.object({ id: IdSchema.describe('A UUID') });
+const RunImageParamsSchema = z.object({ id: IdSchema.describe('A UUID of a run'), imageId: intParam(0, Number.MAX_SAFE_INTEGER).describe("The dataset's image id") });
 const json = <S extends z.ZodType>(schema: S) => ({ 'application/json': schema }) as const;
 
 /**
@@ -179,6 +182,47 @@ export const routes = {
     success: { 200: 'The detections' },
     params: IdParamsSchema,
     responses: { 'application/json': DetectionListSchema },
+  }),
+  runCheckpoints: defineRoute({
+    method: 'GET',
+    path: '/runs/:id/checkpoints',
+    summary: "The run's stored checkpoints: step, size, when written (older ones are pruned as training goes on)",
+    tag: 'runs',
+    auth: true,
+    success: { 200: 'The checkpoints, by ascending step' },
+    params: IdParamsSchema,
+    responses: json(CheckpointListSchema),
+  }),
+  runImages: defineRoute({
+    method: 'GET',
+    path: '/runs/:id/images',
+    summary: "The validation images of the run's final evaluation, with their counts of ground-truth boxes and detections",
+    tag: 'runs',
+    auth: true,
+    success: { 200: 'A page of images' },
+    params: IdParamsSchema,
+    query: RunImageListQuerySchema,
+    responses: json(RunImageListSchema),
+  }),
+  runImage: defineRoute({
+    method: 'GET',
+    path: '/runs/:id/images/:imageId',
+    summary: 'One validation image as PNG (decoded from the dataset under the data root, or rendered for synthetic datasets)',
+    tag: 'runs',
+    auth: true,
+    success: { 200: 'The image' },
+    params: RunImageParamsSchema,
+    responses: { 'image/png': BinarySchema },
+  }),
+  runImageAnnotations: defineRoute({
+    method: 'GET',
+    path: '/runs/:id/images/:imageId/annotations',
+    summary: "One image's ground truth (boxes, categories, masks as RLE) and the run's final detections on it (COCO results)",
+    tag: 'runs',
+    auth: true,
+    success: { 200: 'Ground truth and detections' },
+    params: RunImageParamsSchema,
+    responses: json(ImageAnnotationsSchema),
   }),
   requestEvaluation: defineRoute({
     method: 'POST',

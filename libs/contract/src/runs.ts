@@ -66,12 +66,44 @@ export const MetricPointSchema = z
   .object({ step: z.number().int(), values: z.record(z.string(), z.number().nullable()) })
   .register(contractSchemas, { id: 'MetricPoint' });
 
+/** One entry of a dataset's category table. */
+export const CategorySchema = z
+  .object({ id: z.number().int().describe("The dataset's category id (COCO category_id)"), name: z.string() })
+  .register(contractSchemas, { id: 'Category' });
+
+/** A dataset a run read and the sha256 that pins its content. */
+const DatasetFingerprintSchema = z.object({
+  uri: z.string(),
+  sha256: z
+    .string()
+    .nullable()
+    .describe('coco: of the annotations file; voc: of the split list and the annotation files it names; synthetic: of its canonical spec. null when unreadable'),
+});
+
+/** What the run's latest attempt ran with. */
+export const ReproducibilitySchema = z
+  .object({
+    git: z
+      .object({ commit: z.string(), dirty: z.boolean().describe('The checkout had uncommitted changes') })
+      .nullable()
+      .describe('The checkout the worker ran from; null outside a git checkout'),
+    ablateVersion: z.string(),
+    tfjsVersion: z.string().describe('@tensorflow/tfjs-core'),
+    nodeVersion: z.string(),
+    datasets: z.object({ train: DatasetFingerprintSchema, val: DatasetFingerprintSchema }),
+    recordedAt: TimestampSchema,
+  })
+  .register(contractSchemas, { id: 'Reproducibility' });
+export type Reproducibility = z.infer<typeof ReproducibilitySchema>;
+
 /** `GET /runs/:id`: the run, its attempts, metrics by step, evaluations and the final one (with per-class AP and PR curves). */
 export const RunDetailSchema = RunSchema.extend({
   attemptHistory: z.array(AttemptSchema),
   metrics: z.array(MetricPointSchema),
   evaluations: z.array(EvaluationSchema),
   finalEvaluation: EvaluationSchema.nullable(),
+  categories: z.array(CategorySchema).nullable().describe("The training set's categories, sorted by id; null until a worker loaded it"),
+  reproducibility: ReproducibilitySchema.nullable().describe('Recorded when an attempt starts; null before'),
 }).register(contractSchemas, { id: 'RunDetail' });
 export type RunDetail = z.infer<typeof RunDetailSchema>;
 

@@ -8,10 +8,10 @@
 export { ablationToCsv, ablationToMarkdown } from './ablation/ablation-format';
 export { ablationToHtml } from './ablation/ablation-html';
 export { AblationQueryError, type AblationMetric, type AblationQuery, type AblationTable } from './ablation/ablation-table';
-export { ARTIFACT_CHUNK_BYTES } from './artifacts/artifact-store';
+export { ARTIFACT_CHUNK_BYTES, type ArtifactInfo } from './artifacts/artifact-store';
 export { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
 export { EVALUATION_STAT_NAMES, evaluationView, type EvaluationStats, type EvaluationView, type PerClassByIouType, type StatsByIouType } from './entities/evaluation.entity';
-export { RunEntity } from './entities/run.entity';
+export { RunEntity, type DatasetFingerprint, type RunCategory, type RunReproducibility } from './entities/run.entity';
 export { SweepEntity } from './entities/sweep.entity';
 export { ConflictError, IdempotencyKeyReusedError, NotFoundError, isStoreUnavailable } from './errors';
 export type { EvaluationResult } from './repositories/evaluation.repository';

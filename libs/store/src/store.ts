@@ -31,10 +31,10 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
  * Everything the apps need from PostgreSQL, over one DataSource:
  *
  * - `sweeps`: createWithRuns (one transaction), get, list, runsOf, progress, refreshStatus, requestCancel
- * - `runs`: createLone, get, markRunStarted, recordProgress, isCancelRequested, finishRun, failAttempt, attemptsOf
+ * - `runs`: createLone, get, markRunStarted, recordCategories, recordReproducibility, recordProgress, isCancelRequested, finishRun, failAttempt, attemptsOf
  * - `metrics`: recordMetrics (idempotent upsert on (run, step)), metricsOf
- * - `evaluations`: saveEvaluation (the final one), requestEvaluation / completeEvaluation, finalOf, detectionsOf
- * - `checkpoints`: saveCheckpoint, latestCheckpoint, checkpointAt
+ * - `evaluations`: saveEvaluation (the final one), requestEvaluation / completeEvaluation, finalOf, detectionsOf, detectionCountsOf, detectionsOnImage
+ * - `checkpoints`: saveCheckpoint, latestCheckpoint, checkpointAt, listCheckpoints
  * - `ablation`: forSweep, forDataset → AblationTable (format with ablationToMarkdown / ablationToCsv)
  */
 export class Store {

@@ -38,6 +38,7 @@ export class EvaluationsService {
 
   /** The evaluation with its bbox stats and, for a detector with masks, `segm` (mask AP stats and per-class AP). */
   async get(id: string) {
-    return evaluationView(await this.store.evaluations.get(id));
+    const evaluation = await this.store.evaluations.get(id);
+    return evaluationView(evaluation, (await this.store.runs.get(evaluation.runId)).categories);
   }
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { routes } from '@ablate/contract';
-import { parseQuery } from '../http/query';
+import { parseParams, parseQuery } from '../http/query';
 import { UuidPipe } from '../http/uuid.pipe';
 import { RunsService } from './runs.service';
 
@@ -42,5 +42,27 @@ export class RunsController {
   @Get(':id/detections')
   detections(@Param('id', UuidPipe) id: string) {
     return this.runs.detections(id);
+  }
+
+  @Get(':id/checkpoints')
+  checkpoints(@Param('id', UuidPipe) id: string) {
+    return this.runs.checkpoints(id);
+  }
+
+  @Get(':id/images')
+  images(@Param('id', UuidPipe) id: string, @Query() query: unknown) {
+    return this.runs.images(id, parseQuery(routes.runImages, query));
+  }
+
+  @Get(':id/images/:imageId')
+  async image(@Param('id', UuidPipe) id: string, @Param('imageId') rawImageId: string) {
+    const { imageId } = parseParams(routes.runImage, { id, imageId: rawImageId });
+    return new StreamableFile(await this.runs.imagePng(id, imageId), { type: 'image/png' });
+  }
+
+  @Get(':id/images/:imageId/annotations')
+  annotations(@Param('id', UuidPipe) id: string, @Param('imageId') rawImageId: string) {
+    const { imageId } = parseParams(routes.runImageAnnotations, { id, imageId: rawImageId });
+    return this.runs.imageAnnotations(id, imageId);
   }
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Run } from '@ablate/contract';
+import type { ImageAnnotations, JsonResponseOf, Routes, Run } from '@ablate/contract';
+import { DatasetCache, DatasetError, findImage, imageGroundTruth, imagePng, imageSummary, type Dataset, type DatasetImage } from '@ablate/data';
 import { validateRunRequest } from '@ablate/jobs';
 import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
@@ -41,14 +42,18 @@ function runView(r: RunEntity): Run {
   };
 }
 
-/** Lone runs, run details, checkpoints and detections. */
+/** Lone runs, run details, checkpoints, detections and the validation images they were made on. */
 @Injectable()
 export class RunsService {
+  private readonly datasets: DatasetCache;
+
   constructor(
     @Inject(Store) private readonly store: Store,
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-  ) {}
+  ) {
+    this.datasets = new DatasetCache(config.dataRoot);
+  }
 
   async create(body: unknown) {
     const request = validateRunRequest(body);
@@ -89,8 +94,10 @@ export class RunsService {
         endedAt: a.endedAt,
       })),
       metrics,
-      evaluations: evaluations.map(evaluationView),
-      finalEvaluation: finalEvaluation && evaluationView(finalEvaluation),
+      evaluations: evaluations.map((e) => evaluationView(e, run.categories)),
+      finalEvaluation: finalEvaluation && evaluationView(finalEvaluation, run.categories),
+      categories: run.categories,
+      reproducibility: run.reproducibility,
     };
   }
 
@@ -115,5 +122,60 @@ export class RunsService {
     const detections = await this.store.evaluations.detectionsOf(id);
     if (detections === null) throw new NotFoundError('detections of run', id);
     return detections;
+  }
+
+  /** The stored checkpoints (older ones are pruned as training goes on). */
+  async checkpoints(id: string): Promise<JsonResponseOf<Routes['runCheckpoints']>> {
+    await this.store.runs.get(id);
+    return (await this.store.checkpoints.listCheckpoints(id)).map((c) => ({ step: c.step, bytes: c.bytes, createdAt: iso(c.createdAt) }));
+  }
+
+  /** A page of the final evaluation's images, each with its counts of ground-truth boxes and detections. */
+  async images(id: string, page: { limit: number; offset: number }): Promise<JsonResponseOf<Routes['runImages']>> {
+    const { evaluation, dataset } = await this.finalDataset(id);
+    const counts = (await this.store.evaluations.detectionCountsOf(id)) ?? new Map<number, number>();
+    const images = dataset.images.slice(page.offset, page.offset + page.limit).map((img) => ({ ...imageSummary(img), detections: counts.get(img.id) ?? 0 }));
+    return { evaluationId: evaluation.id, dataset: evaluation.dataset, step: evaluation.step, total: dataset.images.length, ...page, images };
+  }
+
+  /** One image of the final evaluation as PNG bytes. */
+  async imagePng(id: string, imageId: number): Promise<Buffer> {
+    const { evaluation, image } = await this.finalImage(id, imageId);
+    return readable(evaluation.dataset, id, () => imagePng(image));
+  }
+
+  /** One image's ground truth and the final evaluation's detections on it. */
+  async imageAnnotations(id: string, imageId: number): Promise<ImageAnnotations> {
+    const { dataset, image } = await this.finalImage(id, imageId);
+    const detections = (await this.store.evaluations.detectionsOnImage(id, imageId)) ?? [];
+    return { image: { ...imageSummary(image), detections: detections.length }, groundTruth: imageGroundTruth(dataset, image), detections };
+  }
+
+  private async finalImage(id: string, imageId: number): Promise<{ evaluation: { dataset: string }; dataset: Dataset; image: DatasetImage }> {
+    const { evaluation, dataset } = await this.finalDataset(id);
+    const image = findImage(dataset, imageId);
+    if (!image) throw new NotFoundError('image', `${imageId} of dataset ${evaluation.dataset}`);
+    return { evaluation, dataset, image };
+  }
+
+  /** The run's final evaluation and its dataset, read under the data root only (loadDataset refuses any path out of it). */
+  private async finalDataset(id: string) {
+    const evaluation = await this.store.evaluations.finalOf(id);
+    if (!evaluation) throw new NotFoundError('final evaluation of run', id);
+    const dataset = await readable(evaluation.dataset, id, () => this.datasets.get(evaluation.dataset));
+    return { evaluation, dataset };
+  }
+}
+
+/**
+ * `read()`, with a dataset the API cannot read under its data root (moved, deleted, outside it)
+ * answered as a 404 saying why, not a 500: the run's images are not there to serve.
+ */
+async function readable<T>(uri: string, runId: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    if (err instanceof DatasetError) throw new NotFoundError(`readable dataset ${uri} of run`, `${runId} (${err.message})`);
+    throw err;
   }
 }

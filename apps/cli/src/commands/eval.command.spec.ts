@@ -77,6 +77,19 @@ describe('ablate eval (subprocess)', () => {
     expect(absent.stderr).toMatch(/absent\.json: cannot read \(ENOENT\)/);
   });
 
+  it('adds each class’s AP under its category name with --per-class', () => {
+    const gtPath = file('gt-names.json', gt), dtPath = file('dt-names.json', dets);
+    const text = ablateEval('--gt', gtPath, '--dt', dtPath, '--per-class');
+    expect(text.status).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(14);
+    expect(lines[13]).toBe('thing (id 1)  AP = 1.0000');
+    const json = JSON.parse(ablateEval('--gt', gtPath, '--dt', dtPath, '--json', '--per-class').stdout) as { perClass: unknown[] };
+    expect(json.perClass).toEqual([{ categoryId: 1, name: 'thing', ap: expect.closeTo(1, 10) }]);
+    const voc = ablateEval('--gt', gtPath, '--dt', dtPath, '--metric', 'voc07');
+    expect(voc.stdout.split('\n')[0]).toBe('thing (id 1)  AP = 1.0000');
+  });
+
   it('prints Pascal VOC AP with --metric voc07', () => {
     const run = ablateEval('--gt', file('gt3.json', gt), '--dt', file('dt4.json', dets), '--metric', 'voc07', '--json');
     expect(run.status).toBe(0);

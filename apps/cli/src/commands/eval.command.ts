@@ -11,6 +11,7 @@ import {
   readCocoResults,
   validateCocoGroundTruth,
   validateCocoSegmResults,
+  type CocoEvalResult,
 } from '@ablate/detection';
 
 /** Exit status of bad input (a file that is missing, not JSON, or not COCO). */
@@ -22,6 +23,36 @@ interface EvalCommandOptions {
   json?: boolean;
   iouType: string;
   metric: string;
+  perClass?: boolean;
+}
+
+interface ClassAp {
+  categoryId: number;
+  ap: number;
+}
+
+/** Category id → name of a ground-truth file (ids without a name keep none). */
+function namesOf(gt: { categories: readonly { id: number; name?: string }[] }): Map<number, string> {
+  return new Map(gt.categories.filter((c) => c.name !== undefined).map((c) => [c.id, c.name!]));
+}
+
+function withNames<T extends ClassAp>(rows: readonly T[], names: Map<number, string>): (T & { name?: string })[] {
+  return rows.map((r) => (names.has(r.categoryId) ? { ...r, name: names.get(r.categoryId)! } : r));
+}
+
+/** `  name (id 3)  AP`: one line a class, names padded to one column. */
+function perClassLines(rows: readonly (ClassAp & { name?: string })[]): string[] {
+  const labels = rows.map((r) => (r.name !== undefined ? `${r.name} (id ${r.categoryId})` : `category ${r.categoryId}`));
+  const width = Math.max(0, ...labels.map((l) => l.length));
+  return rows.map((r, i) => `${labels[i]!.padEnd(width)}  AP = ${formatFixed(r.ap, 4)}`);
+}
+
+/** The COCO summary, then with --per-class each class's AP by name; as JSON the stats, plus `perClass`. */
+function cocoOutput(result: CocoEvalResult, names: Map<number, string>, opts: EvalCommandOptions): string {
+  const perClass = withNames(result.perCategory, names);
+  if (opts.json) return JSON.stringify(opts.perClass ? { ...result.stats, perClass } : result.stats);
+  const summary = formatCocoSummary(result.stats, result.params);
+  return [...summary, ...(opts.perClass ? ['', ...perClassLines(perClass)] : [])].join('\n');
 }
 
 const METRICS = ['coco', 'voc07', 'voc10'] as const;
@@ -53,27 +84,24 @@ async function runEval(opts: EvalCommandOptions): Promise<string> {
   if (opts.iouType === 'segm') {
     if (opts.metric !== 'coco') throw new BadInput(`--metric ${opts.metric}: --iou-type segm supports only coco`);
     const segmDts = validateCocoSegmResults(parseJson(dtBytes.toString('utf8'), opts.dt), opts.dt, gt);
-    const result = evaluateCocoSegm(gt, segmDts, {}, { gt: opts.gt, dt: opts.dt });
-    if (opts.json) return JSON.stringify(result.stats);
-    return formatCocoSummary(result.stats, result.params).join('\n');
+    return cocoOutput(evaluateCocoSegm(gt, segmDts, {}, { gt: opts.gt, dt: opts.dt }), namesOf(gt), opts);
   }
   const dts = readCocoResults(dtBytes, opts.dt, gt);
   const metric = opts.metric as Metric;
   if (metric !== 'coco') {
     const voc = evaluateVoc(gt, dts, { metric: metric === 'voc07' ? '07' : '10' });
-    if (opts.json) return JSON.stringify({ mAP: voc.mAP, perCategory: voc.perCategory });
-    const lines = voc.perCategory.map((c) => `category ${c.categoryId}: AP = ${formatFixed(c.ap, 4)}`);
-    return [...lines, `mAP (VOC20${metric.slice(3)}, IoU >= ${voc.iouThreshold}) = ${formatFixed(voc.mAP, 4)}`].join('\n');
+    const perCategory = withNames(voc.perCategory, namesOf(gt));
+    if (opts.json) return JSON.stringify({ mAP: voc.mAP, perCategory });
+    return [...perClassLines(perCategory), `mAP (VOC20${metric.slice(3)}, IoU >= ${voc.iouThreshold}) = ${formatFixed(voc.mAP, 4)}`].join('\n');
   }
-  const result = evaluateCoco(gt, dts);
-  if (opts.json) return JSON.stringify(result.stats);
-  return formatCocoSummary(result.stats, result.params).join('\n');
+  return cocoOutput(evaluateCoco(gt, dts), namesOf(gt), opts);
 }
 
 /**
  * `ablate eval --gt GT.json --dt DT.json [--json]`: COCO bounding-box AP of a results file as
  * pycocotools' COCOeval prints it (12 lines), or with --json one object of the 12 stats at full
- * precision. `--metric voc07|voc10` prints Pascal VOC AP per category and the mAP instead.
+ * precision. `--per-class` adds each class's AP under its category name. `--metric voc07|voc10`
+ * prints Pascal VOC AP per category (by name) and the mAP instead.
  * `--iou-type segm` evaluates masks instead (results with `segmentation` RLEs, GT polygons or RLE).
  */
 export function registerEvalCommand(program: Command): void {
@@ -85,6 +113,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--json', 'print one JSON object of the 12 stats (AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl)')
     .option('--iou-type <type>', 'bbox, or segm: mask AP of results carrying segmentation RLEs', 'bbox')
     .option('--metric <metric>', `coco, or Pascal VOC AP: voc07 (11-point) or voc10 (area)`, 'coco')
+    .option('--per-class', "also each class's AP, by the ground truth's category names (with --json: a perClass list)")
     .action(async (opts: EvalCommandOptions) => {
       let out: string;
       try {

@@ -45,6 +45,11 @@ export async function loadImagePixels(image: DatasetImage): Promise<RgbImage> {
   return rgb;
 }
 
+/** RGB pixels as PNG bytes (lossless). */
+export async function encodePng(image: RgbImage): Promise<Buffer> {
+  return sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png({ compressionLevel: 6 }).toBuffer();
+}
+
 /** Encodes RGB pixels as a PNG (lossless, so reading it back gives the same bytes). */
 export async function writePng(image: RgbImage, file: string): Promise<void> {
   await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })

@@ -61,7 +61,8 @@ async function readText(file: string): Promise<string> {
   }
 }
 
-async function readSplit(file: string): Promise<string[]> {
+/** The image ids a VOC split file lists, in order (a repeated or malformed one is a DatasetError). */
+export async function readSplit(file: string): Promise<string[]> {
   const names = (await readText(file)).split(/\r?\n/).map((l) => l.trim().split(/\s+/)[0] ?? '').filter((l) => l !== '');
   const seen = new Map<string, number>();
   names.forEach((name, i) => {

@@ -10,6 +10,13 @@ export interface StoredArtifact {
   bytes: Uint8Array;
 }
 
+/** One artifact as a listing shows it: its step, its size and when it was written. */
+export interface ArtifactInfo {
+  step: number;
+  bytes: number;
+  createdAt: Date;
+}
+
 /** An artifact read piece by piece: memory stays at one chunk however large the artifact. */
 export interface ArtifactReadStream {
   step: number;
@@ -36,6 +43,8 @@ export interface ArtifactStore {
   latest(runId: string, kind: string): Promise<StoredArtifact | null>;
   /** A chunked read of (run, kind) at `step`, or of its highest step when `step` is undefined; null when absent. */
   openRead(runId: string, kind: string, step?: number): Promise<ArtifactReadStream | null>;
+  /** What is held for (run, kind), by ascending step. */
+  list(runId: string, kind: string): Promise<ArtifactInfo[]>;
   /** Steps held for (run, kind), ascending. */
   steps(runId: string, kind: string): Promise<number[]>;
   /** Deletes all but the `keep` highest steps of (run, kind); returns how many were deleted. */

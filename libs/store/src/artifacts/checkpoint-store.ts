@@ -1,6 +1,9 @@
-import type { ArtifactReadStream, ArtifactStore, StoredArtifact } from './artifact-store';
+import type { ArtifactInfo, ArtifactReadStream, ArtifactStore, StoredArtifact } from './artifact-store';
 
-/** Checkpoints kept per run after each save. @defaultValue 2 (the newest, and one in case it is torn) */
+/**
+ * Checkpoints kept per run after each save when the run does not say (`train.keepCheckpoints`):
+ * the newest, and one in case it is torn.
+ */
 export const DEFAULT_CHECKPOINTS_KEPT = 2;
 
 /** A run's checkpoints over an ArtifactStore (kind 'checkpoint'). */
@@ -10,10 +13,10 @@ export class CheckpointStore {
     private readonly keep = DEFAULT_CHECKPOINTS_KEPT,
   ) {}
 
-  /** Saves the checkpoint of `step` (idempotent) and prunes older ones beyond the retention. */
-  async saveCheckpoint(runId: string, step: number, bytes: Uint8Array): Promise<void> {
+  /** Saves the checkpoint of `step` (idempotent) and deletes the run's older ones beyond the newest `keep`. */
+  async saveCheckpoint(runId: string, step: number, bytes: Uint8Array, keep = this.keep): Promise<void> {
     await this.artifacts.put({ runId, kind: 'checkpoint', step }, bytes);
-    await this.artifacts.prune(runId, 'checkpoint', this.keep);
+    await this.artifacts.prune(runId, 'checkpoint', keep);
   }
 
   /** The newest checkpoint (what a retried job resumes from), or null. */
@@ -30,6 +33,11 @@ export class CheckpointStore {
   /** The newest checkpoint (or that of `step`) as a chunked read, for downloads; null when absent. */
   openCheckpoint(runId: string, step?: number): Promise<ArtifactReadStream | null> {
     return this.artifacts.openRead(runId, 'checkpoint', step);
+  }
+
+  /** The run's checkpoints (step, size, when written), by ascending step. */
+  listCheckpoints(runId: string): Promise<ArtifactInfo[]> {
+    return this.artifacts.list(runId, 'checkpoint');
   }
 
   /** Steps with a checkpoint, ascending. */

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACT_CHUNK_BYTES, type ArtifactReadStream, type ArtifactRef, type ArtifactStore, type StoredArtifact } from './artifact-store';
+import { ARTIFACT_CHUNK_BYTES, type ArtifactInfo, type ArtifactReadStream, type ArtifactRef, type ArtifactStore, type StoredArtifact } from './artifact-store';
 
 const FILE = /^(\d+)\.bin$/;
 
@@ -50,6 +50,17 @@ export class DirectoryArtifactStore implements ArtifactStore {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
+  }
+
+  /** A file pruned between the listing and its stat is left out. */
+  async list(runId: string, kind: string): Promise<ArtifactInfo[]> {
+    const infos = await Promise.all(
+      (await this.steps(runId, kind)).map(async (step) => {
+        const s = await stat(this.file({ runId, kind, step })).catch(() => null);
+        return s && { step, bytes: s.size, createdAt: s.mtime };
+      }),
+    );
+    return infos.filter((i): i is ArtifactInfo => i !== null);
   }
 
   async steps(runId: string, kind: string): Promise<number[]> {

@@ -1,7 +1,7 @@
 import { mutateReturning } from '../sql';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ARTIFACT_CHUNK_BYTES, type ArtifactReadStream, type ArtifactRef, type ArtifactStore, type StoredArtifact } from './artifact-store';
+import { ARTIFACT_CHUNK_BYTES, type ArtifactInfo, type ArtifactReadStream, type ArtifactRef, type ArtifactStore, type StoredArtifact } from './artifact-store';
 
 /** Artifacts as bytea rows of `artifacts`, keyed (run_id, kind, step). */
 export class PgArtifactStore implements ArtifactStore {
@@ -60,6 +60,14 @@ export class PgArtifactStore implements ArtifactStore {
       }
     }
     return { step: found, size, chunks: chunks() };
+  }
+
+  async list(runId: string, kind: string): Promise<ArtifactInfo[]> {
+    const rows: { step: number; bytes: number; created_at: Date }[] = await this.ds.query(
+      `SELECT step, size_bytes AS bytes, created_at FROM artifacts WHERE run_id = $1 AND kind = $2 ORDER BY step`,
+      [runId, kind],
+    );
+    return rows.map((r) => ({ step: r.step, bytes: r.bytes, createdAt: r.created_at }));
   }
 
   async steps(runId: string, kind: string): Promise<number[]> {

@@ -72,9 +72,13 @@ export type EvaluationView = Omit<EvaluationEntity, 'stats' | 'perClass'> &
  */
 const ALWAYS_SHOWN_IOU_TYPES = ['segm'];
 
-/** {@link EvaluationView} of an entity (partial selects keep their absent fields absent). */
-export function evaluationView(e: EvaluationEntity): EvaluationView {
-  const { stats, perClass, ...rest } = e;
+/**
+ * {@link EvaluationView} of an entity (partial selects keep their absent fields absent). With the
+ * run's `categories`, each per-class AP carries its class name (the evaluator knows only ids).
+ */
+export function evaluationView(e: EvaluationEntity, categories?: readonly { id: number; name: string }[] | null): EvaluationView {
+  const { stats, perClass: stored, ...rest } = e;
+  const perClass = categories ? namePerClass(stored, categories) : stored;
   const byType = stats ?? {};
   const nested: Record<string, IouTypeView | null> = Object.fromEntries(ALWAYS_SHOWN_IOU_TYPES.map((t) => [t, null]));
   for (const type of Object.keys(byType).filter((t) => t !== 'bbox')) nested[type] = { ...byType[type], perClass: perClass?.[type] ?? null };
@@ -88,4 +92,11 @@ export function evaluationView(e: EvaluationEntity): EvaluationView {
 function bboxView(bbox: Record<string, number> | undefined, perClass: PerClassByIouType | null | undefined): Record<string, unknown> {
   const placeholders = Object.fromEntries(EVALUATION_STAT_NAMES.map((k) => [k, null]));
   return { ...placeholders, ...bbox, ...(perClass === undefined ? {} : { perClass: perClass?.['bbox'] ?? null }) };
+}
+
+function namePerClass(perClass: PerClassByIouType | null | undefined, categories: readonly { id: number; name: string }[]): PerClassByIouType | null | undefined {
+  if (!perClass) return perClass;
+  const names = new Map(categories.map((c) => [c.id, c.name]));
+  const named = (rows: ClassAp[]) => rows.map((c) => (names.has(c.categoryId) ? { ...c, name: names.get(c.categoryId)! } : c));
+  return Object.fromEntries(Object.entries(perClass).map(([type, rows]) => [type, named(rows)]));
 }

@@ -2,6 +2,32 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { RunConfig } from '@ablate/detection';
 import type { RunStatus } from './statuses';
 
+/** One entry of a dataset's category table: its own id and its name. */
+export interface RunCategory {
+  id: number;
+  name: string;
+}
+
+/** A dataset a run read, and the sha256 that pins its content (null when it could not be read). */
+export interface DatasetFingerprint {
+  uri: string;
+  sha256: string | null;
+}
+
+/**
+ * What an attempt ran with, written when it starts: enough to say whether two runs saw the same
+ * code, libraries and data.
+ */
+export interface RunReproducibility {
+  /** The checkout the worker ran from; null outside a git checkout (or without git). */
+  git: { commit: string; dirty: boolean } | null;
+  ablateVersion: string;
+  tfjsVersion: string;
+  nodeVersion: string;
+  datasets: { train: DatasetFingerprint; val: DatasetFingerprint };
+  recordedAt: string;
+}
+
 /**
  * One training run: a RunConfig, its status, where and how it runs, and its progress.
  * Table `runs`; `params` holds the grid point (canonical path → value) for ablation tables.
@@ -40,6 +66,10 @@ export class RunEntity {
   @Column({ type: 'text', nullable: true }) error!: string | null;
   /** Set by a cancel request; the worker stops the run at its next step. */
   @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true }) cancelRequestedAt!: Date | null;
+  /** The training set's category table (sorted by id), written when the worker loads it; null before. */
+  @Column({ type: 'jsonb', nullable: true }) categories!: RunCategory[] | null;
+  /** Written when an attempt starts (the latest attempt's); null before. */
+  @Column({ type: 'jsonb', nullable: true }) reproducibility!: RunReproducibility | null;
   @Column({ name: 'final_evaluation_id', type: 'uuid', nullable: true }) finalEvaluationId!: string | null;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;

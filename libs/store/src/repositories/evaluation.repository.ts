@@ -135,6 +135,36 @@ export class EvaluationRepository {
     if (rows.length === 0) throw new NotFoundError('run', runId);
     return rows[0].detections;
   }
+
+  /**
+   * Detections of the run's final evaluation per image id, counted in PostgreSQL (the list never
+   * crosses the wire); null when the run has no final evaluation or it kept no detections.
+   */
+  async detectionCountsOf(runId: string): Promise<Map<number, number> | null> {
+    const rows: { image_id: number | null; n: number }[] = await this.ds.query(
+      `SELECT (d->>'image_id')::int AS image_id, count(d)::int AS n
+         FROM runs r JOIN evaluations e ON e.id = r.final_evaluation_id
+         LEFT JOIN LATERAL jsonb_array_elements(e.detections) d ON true
+        WHERE r.id = $1 AND e.detections IS NOT NULL
+        GROUP BY 1`,
+      [runId],
+    );
+    if (rows.length === 0) return null;
+    return new Map(rows.filter((r) => r.image_id !== null).map((r) => [r.image_id!, r.n]));
+  }
+
+  /** The final evaluation's detections on one image (COCO results), or null when it has none at all. */
+  async detectionsOnImage(runId: string, imageId: number): Promise<CocoDetection[] | null> {
+    const rows: { detections: CocoDetection[] | null }[] = await this.ds.query(
+      `SELECT CASE WHEN e.detections IS NULL THEN NULL ELSE coalesce(
+                (SELECT jsonb_agg(d ORDER BY ord) FROM jsonb_array_elements(e.detections) WITH ORDINALITY AS t(d, ord)
+                  WHERE (d->>'image_id')::int = $2), '[]'::jsonb) END AS detections
+         FROM runs r LEFT JOIN evaluations e ON e.id = r.final_evaluation_id WHERE r.id = $1`,
+      [runId, imageId],
+    );
+    if (rows.length === 0) throw new NotFoundError('run', runId);
+    return rows[0].detections;
+  }
 }
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;

@@ -4,6 +4,7 @@ import type { QueryDeepPartialEntity } from 'typeorm';
 import type { RunConfig } from '@ablate/detection';
 import { ConflictError, NotFoundError } from '../errors';
 import { RUN_STATUSES, RunAttemptEntity, RunEntity, type EndedRunStatus, type RunStatus } from '../entities';
+import type { RunCategory, RunReproducibility } from '../entities/run.entity';
 import type { SweepRepository } from './sweep.repository';
 import { newQueuedRun } from './new-run';
 
@@ -117,6 +118,21 @@ export class RunRepository {
     });
     if (outcome.sweepId) await this.sweeps.refreshStatus(outcome.sweepId);
     return outcome.run;
+  }
+
+  /** The training set's category table, as the worker loaded it (a later attempt rewrites the same). */
+  async recordCategories(runId: string, categories: RunCategory[]): Promise<void> {
+    await this.updateJson(runId, 'categories', categories);
+  }
+
+  /** What the current attempt runs with; each attempt replaces the previous one's record. */
+  async recordReproducibility(runId: string, record: RunReproducibility): Promise<void> {
+    await this.updateJson(runId, 'reproducibility', record);
+  }
+
+  private async updateJson(runId: string, column: 'categories' | 'reproducibility', value: unknown): Promise<void> {
+    const rows = await mutateReturning(this.ds, `UPDATE runs SET ${column} = $2::jsonb WHERE id = $1 RETURNING id`, [runId, JSON.stringify(value)]);
+    if (rows.length === 0) throw new NotFoundError('run', runId);
   }
 
   /**
