@@ -6,6 +6,7 @@ import { Failure, Layout, Section } from '../components/layout';
 import { PlotView } from '../components/plot-view';
 import { RunCurves } from '../components/run-curves';
 import { Progress, RunCountsLine, StatusTag } from '../components/status';
+import { WhenVisible } from '../components/when-visible';
 import { ablationToLatex, download } from '../export';
 import { duration, meanStd, shortId, value } from '../format';
 import { useLoad } from '../hooks';
@@ -14,6 +15,8 @@ import { BASE } from '../router';
 const LIVE = new Set(['queued', 'running', 'cancelling']);
 /** The stats a pivot offers first; others (segm.AP …) can be typed. */
 const METRICS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR100', 'segm.AP', 'segm.AP50'];
+/** A pivot chart's panels are its rows: past this many they are neither readable nor quick to draw. */
+const MAX_CHART_ROWS = 20;
 /** Curves are drawn for at most this many runs (each is one request). */
 const MAX_CURVES = 24;
 
@@ -29,9 +32,15 @@ export function SweepPage({ id }: { id: string }) {
     <Layout title={s.name} actions={<CancelButton sweep={s} onDone={sweep.reload} />}>
       <SweepHeader sweep={s} />
       {s.variedPaths.length > 0 && <Pivot sweep={s} onCell={setCell} />}
-      {s.variedPaths.length > 0 && <ParamsAgainstMetric sweep={s} />}
+      {s.variedPaths.length > 0 && (
+        <WhenVisible>
+          <ParamsAgainstMetric sweep={s} />
+        </WhenVisible>
+      )}
       <Section title="Curves">
-        <RunCurves ids={s.runs.filter((r) => r.step > 0).slice(0, MAX_CURVES).map((r) => r.id)} params={s.variedPaths} label="sweep" />
+        <WhenVisible>
+          <RunCurves ids={s.runs.filter((r) => r.step > 0).slice(0, MAX_CURVES).map((r) => r.id)} params={s.variedPaths} label="sweep" />
+        </WhenVisible>
         {s.runs.length > MAX_CURVES && <p class="muted small">The first {MAX_CURVES} runs with progress; compare any runs on the Compare page.</p>}
       </Section>
       <Failures runs={s.runs} />
@@ -99,8 +108,12 @@ function Pivot({ sweep, onCell }: { sweep: SweepDetail; onCell(key: Record<strin
   const [rows, setRows] = useState(varied[0]!);
   const [cols, setCols] = useState(varied[1] ?? '');
   const [metric, setMetric] = useState('AP');
-  const query = { rows, ...(cols ? { cols } : {}), metric };
-  const table = useLoad(`pivot:${sweep.id}:${rows}:${cols}:${metric}:${sweep.progress.ended}`, () => call(routes.sweepAblation, { params: { id: sweep.id }, query }));
+  const [pool, setPool] = useState(false);
+  // The varied paths besides rows and cols: more rows, or averaged over when pooled (a cell must
+  // not mix runs that differ in a parameter the table does not show).
+  const others = varied.filter((v) => v !== rows && v !== cols);
+  const query = { rows: (pool ? [rows] : [rows, ...others]).join(','), ...(cols ? { cols } : {}), ...(pool && others.length > 0 ? { pool: others.join(',') } : {}), metric };
+  const table = useLoad(`pivot:${sweep.id}:${JSON.stringify(query)}:${sweep.progress.ended}`, () => call(routes.sweepAblation, { params: { id: sweep.id }, query }));
   const exportUrl = (format: 'csv' | 'md' | 'json') => urlOf(routes.sweepAblation, { params: { id: sweep.id }, query: { ...query, format } });
   return (
     <Section title="Ablation" id="pivot">
@@ -116,6 +129,11 @@ function Pivot({ sweep, onCell }: { sweep: SweepDetail; onCell(key: Record<strin
             ))}
           </datalist>
         </label>
+        {others.length > 0 && (
+          <label title={`Average each cell over ${others.join(', ')} instead of showing them as rows`}>
+            <input type="checkbox" checked={pool} onChange={(e) => setPool((e.target as HTMLInputElement).checked)} /> pool over {others.join(', ')}
+          </label>
+        )}
         <span class="exports">
           Export: <a href={exportUrl('csv')} download>CSV</a> · <a href={exportUrl('md')} download>Markdown</a> · <a href={exportUrl('json')} download>JSON</a> ·{' '}
           <button class="link" disabled={!table.data} onClick={() => table.data && download(`${sweep.name}-${metric}.tex`, ablationToLatex(table.data))}>
@@ -125,8 +143,11 @@ function Pivot({ sweep, onCell }: { sweep: SweepDetail; onCell(key: Record<strin
       </div>
       {table.error && <Failure error={table.error} />}
       {table.data && <PivotTable table={table.data} onCell={onCell} />}
-      {table.data && table.data.mode === 'pivot' && (
-        <PlotView label="pivot chart" options={pivotChart(pivotPoints(table.data), rows, cols || 'metric', metric)} deps={[JSON.stringify(table.data)]} />
+      {table.data && table.data.mode === 'pivot' && table.data.entries.length <= MAX_CHART_ROWS && (
+        <PlotView label="pivot chart" options={pivotChart(pivotPoints(table.data), table.data.rows.join(' · '), cols || 'metric', metric)} deps={[JSON.stringify(table.data)]} />
+      )}
+      {table.data && table.data.mode === 'pivot' && table.data.entries.length > MAX_CHART_ROWS && (
+        <p class="muted small">The chart draws up to {MAX_CHART_ROWS} rows; this table has {table.data.entries.length}: pool over {others.join(', ')} to chart it.</p>
       )}
     </Section>
   );
