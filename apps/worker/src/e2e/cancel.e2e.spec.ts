@@ -1,3 +1,4 @@
+import { SHAPE_CLASSES } from '@ablate/data';
 import { queryDb } from '../testing/e2e-env';
 import { eventually, startStack, type Stack } from '../testing/stack';
 import { tinySweepSpec } from '../testing/tiny-sweep';
@@ -25,6 +26,17 @@ describe('cancelling a running run', () => {
     await eventually('the run to pass step 20', async () => {
       const [run] = await queryDb<{ status: string; step: number }>(stack.env.databaseUrl, 'SELECT status, step FROM runs WHERE id = $1', [runId]);
       return run!.status === 'running' && run!.step > 20 ? run : undefined;
+    });
+    // Recorded by the worker as the attempt started and the training set loaded.
+    const detail = await stack.request<{ categories: unknown; reproducibility: Record<string, unknown> }>('GET', `/runs/${runId}`);
+    expect(detail.body.categories).toEqual(SHAPE_CLASSES.map((name, i) => ({ id: i + 1, name })));
+    expect(detail.body.reproducibility).toMatchObject({
+      // The worker runs from this checkout.
+      git: { commit: expect.stringMatching(/^[0-9a-f]{40}$/), dirty: expect.any(Boolean) },
+      ablateVersion: expect.any(String),
+      tfjsVersion: '4.22.0',
+      nodeVersion: process.versions.node,
+      datasets: { train: { uri: expect.stringMatching(/^synthetic:/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } },
     });
     const cancelledAt = new Date();
     const cancel = await stack.request<{ stopping: boolean }>('POST', `/runs/${runId}/cancel`);

@@ -1,5 +1,14 @@
 import type { RunConfig } from '@ablate/detection';
+import type { ReproducibilityRecord } from '@ablate/data';
 import type { AttemptInfo as StoredAttemptInfo } from '@ablate/store';
+
+export type { ReproducibilityRecord };
+
+/** One entry of a dataset's category table. */
+export interface Category {
+  id: number;
+  name: string;
+}
 
 /**
  * What the worker needs from its neighbours, as narrow interfaces. The adapters beside this file
@@ -32,7 +41,7 @@ export type RunEnd =
   | { status: 'cancelled'; step: number }
   | { status: 'failed'; error: string };
 
-/** A final evaluation: the COCO summary statistics by iou type plus whatever detail the evaluator gives. */
+/** An evaluation (the final one, or one of `train.evalEvery`): the COCO summary statistics by iou type plus whatever detail the evaluator gives. */
 export interface EvaluationRecord {
   /** Dataset URI evaluated on (the run's `dataset.val`). */
   dataset: string;
@@ -68,11 +77,19 @@ export interface RunStorePort {
   recordMetrics(runId: string, rows: MetricRow[]): Promise<void>;
   /** The run's live step, loss and throughput (what `GET /sweeps/:id` shows between metric rows). */
   recordProgress(runId: string, progress: { step: number; loss: number; imagesPerSecond: number }): Promise<void>;
-  saveCheckpoint(runId: string, step: number, bytes: Uint8Array): Promise<void>;
+  /** Saves the checkpoint of `step` and deletes the run's older ones beyond the newest `keep` (absent: the store's default). */
+  saveCheckpoint(runId: string, step: number, bytes: Uint8Array, keep?: number): Promise<void>;
   latestCheckpoint(runId: string): Promise<CheckpointRecord | null>;
   isCancelled(runId: string): Promise<boolean>;
-  /** Returns the evaluation's id. */
-  saveEvaluation(runId: string, evaluation: EvaluationRecord): Promise<string>;
+  /**
+   * Upserts the evaluation of (run, dataset, step), so a replayed step overwrites its row. `final`
+   * (the default) makes it the run's final evaluation; `train.evalEvery`'s are not. Returns its id.
+   */
+  saveEvaluation(runId: string, evaluation: EvaluationRecord, options?: { final?: boolean }): Promise<string>;
+  /** The training set's category table, as the worker loaded it (names for per-class AP and drawn boxes). */
+  recordCategories(runId: string, categories: Category[]): Promise<void>;
+  /** What this attempt runs with (code, libraries, data); replaces the previous attempt's record. */
+  recordReproducibility(runId: string, record: ReproducibilityRecord): Promise<void>;
   /** Ends the run and its current attempt for good. */
   finishRun(runId: string, attempt: number, end: RunEnd): Promise<void>;
   /**
@@ -113,6 +130,8 @@ export interface TrainingProgress {
 export interface TrainingHooks {
   onProgress(progress: TrainingProgress): Promise<void>;
   onCheckpoint(bytes: Uint8Array, step: number): Promise<void>;
+  /** An evaluation of `train.evalEvery` (not the final one, which is the outcome's). */
+  onEvaluation(evaluation: EvaluationRecord): Promise<void>;
   shouldStop(): boolean;
 }
 
@@ -126,7 +145,10 @@ export interface TrainingOutcome {
 
 /** Data loading + training + evaluation of one RunConfig. */
 export interface TrainingPort {
-  run(config: RunConfig, options: { hooks: TrainingHooks; resumeFrom?: Uint8Array; dataRoot: string }): Promise<TrainingOutcome>;
+  run(
+    config: RunConfig,
+    options: { hooks: TrainingHooks; resumeFrom?: Uint8Array; dataRoot: string; onCategories?(categories: Category[]): Promise<void> },
+  ): Promise<TrainingOutcome>;
   /** True for an error the user caused (bad dataset, bad config): retrying cannot help. */
   isUserError(err: unknown): boolean;
 }

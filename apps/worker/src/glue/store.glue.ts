@@ -36,10 +36,12 @@ export async function createRunStore(databaseUrl: string): Promise<RunStorePort 
         rows.map(({ step, ...values }) => ({ step, values })),
       ),
     recordProgress: (runId, p) => r.runs.recordProgress(runId, p),
-    saveCheckpoint: (runId, step, bytes) => r.checkpoints.saveCheckpoint(runId, step, bytes),
+    saveCheckpoint: (runId, step, bytes, keep) => r.checkpoints.saveCheckpoint(runId, step, bytes, keep),
     latestCheckpoint: (runId) => r.checkpoints.latestCheckpoint(runId),
     isCancelled: (runId) => r.runs.isCancelRequested(runId),
-    saveEvaluation: async (runId, evaluation) => (await r.evaluations.saveEvaluation(runId, evaluation as EvaluationResult)).id,
+    saveEvaluation: async (runId, evaluation, options) => (await r.evaluations.saveEvaluation(runId, evaluation as EvaluationResult, options)).id,
+    recordCategories: (runId, categories) => r.runs.recordCategories(runId, categories),
+    recordReproducibility: (runId, record) => r.runs.recordReproducibility(runId, record),
     finishRun: async (runId, _attempt, end) => {
       const { status } = end;
       const error = 'error' in end ? end.error : null;

@@ -1,5 +1,5 @@
 import { BackendOutOfMemoryError, DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
-import { evaluateCoco, evaluateCocoSegm, RunMemoryError, type CocoEvalResult, type CocoSegmDetection } from '@ablate/detection';
+import { evaluateCoco, evaluateCocoSegm, RunMemoryError, type CocoEvalResult, type CocoSegmDetection, type DetectorEvaluation } from '@ablate/detection';
 import { ValidationError } from '@ablate/jobs';
 import type { EvaluationRecord, EvaluatorPort, TrainingPort } from './ports';
 import { prCurvesOf } from './pr-curves';
@@ -24,8 +24,14 @@ function retireThisProcess(): void {
 export function createTrainingPort(): TrainingPort {
   return {
     isUserError: (err) => err instanceof DatasetError || err instanceof ExperimentError || (err instanceof Error && USER_ERRORS.has(err.name)),
-    async run(config, { hooks, resumeFrom, dataRoot }) {
-      const { result, evaluation } = await runTraining(config, { hooks, resumeFrom, dataRoot }).catch((err: unknown) => {
+    async run(config, { hooks, resumeFrom, dataRoot, onCategories }) {
+      const recordOf = (step: number, evaluation: DetectorEvaluation) => evaluationRecord(config.dataset.val, step, evaluation);
+      const { result, evaluation } = await runTraining(config, {
+        hooks: { ...hooks, onEvaluation: (step, e) => hooks.onEvaluation(recordOf(step, e)) },
+        resumeFrom,
+        dataRoot,
+        onCategories: onCategories && ((categories) => onCategories(categories.map(({ id, name }) => ({ id, name })))),
+      }).catch((err: unknown) => {
         if (err instanceof BackendOutOfMemoryError) retireThisProcess();
         throw err;
       });
@@ -33,15 +39,20 @@ export function createTrainingPort(): TrainingPort {
         status: result.status,
         step: result.step,
         finalLoss: result.finalLoss,
-        evaluation: evaluation && {
-          dataset: config.dataset.val,
-          step: result.step,
-          ...statsRecord(evaluation.coco, evaluation.segm),
-          prCurves: prCurvesOf(evaluation.coco),
-          detections: evaluation.detections,
-        },
+        evaluation: evaluation && recordOf(result.step, evaluation),
       };
     },
+  };
+}
+
+/** The store's record of an evaluation of the run's validation split at `step`. */
+function evaluationRecord(dataset: string, step: number, evaluation: DetectorEvaluation): EvaluationRecord {
+  return {
+    dataset,
+    step,
+    ...statsRecord(evaluation.coco, evaluation.segm),
+    prCurves: prCurvesOf(evaluation.coco),
+    detections: evaluation.detections,
   };
 }
 

@@ -21,8 +21,10 @@ class RecordingStore implements RunStorePort {
   async recordMetrics(_: string, rows: { step: number; loss: number }[]) {
     for (const r of rows) this.metrics.set(r.step, r.loss);
   }
-  async saveCheckpoint(_: string, step: number, bytes: Uint8Array) {
+  keeps: (number | undefined)[] = [];
+  async saveCheckpoint(_: string, step: number, bytes: Uint8Array, keep?: number) {
     this.checkpoint = { step, bytes };
+    this.keeps.push(keep);
   }
   async latestCheckpoint() {
     return this.checkpoint;
@@ -30,12 +32,22 @@ class RecordingStore implements RunStorePort {
   async isCancelled() {
     return this.cancelled;
   }
-  async saveEvaluation() {
+  evaluations: string[] = [];
+  async saveEvaluation(_: string, evaluation: { step: number }, options?: { final?: boolean }) {
+    this.evaluations.push(`${evaluation.step}${options?.final === false ? '' : ' final'}`);
     return 'eval-1';
   }
   async finishRun(_: string, attempt: number, end: RunEnd) {
     this.ends.push(end);
     this.calls.push(`finished attempt ${attempt} ${end.status}`);
+  }
+  categories: { id: number; name: string }[] | null = null;
+  async recordCategories(_: string, categories: { id: number; name: string }[]) {
+    this.categories = categories;
+  }
+  reproducibility: unknown = null;
+  async recordReproducibility(_: string, record: unknown) {
+    this.reproducibility = record;
   }
   async requeueRun(_: string, attempt: number, step: number) {
     this.calls.push(`requeued attempt ${attempt} at ${step}`);
@@ -52,7 +64,11 @@ class RecordingStore implements RunStorePort {
  * A trainer of `total` steps that checkpoints every `every` steps, resumes after the checkpoint's
  * step (its bytes hold the step), and checks shouldStop after each step, as trainDetector does.
  */
-function fakeTraining(total: number, every: number, opts: { onStep?: (step: number) => void; throwAt?: { step: number; err: Error } } = {}): TrainingPort & { resumedFrom: number[] } {
+function fakeTraining(
+  total: number,
+  every: number,
+  opts: { onStep?: (step: number) => void; throwAt?: { step: number; err: Error }; evalEvery?: number } = {},
+): TrainingPort & { resumedFrom: number[] } {
   const resumedFrom: number[] = [];
   return {
     resumedFrom,
@@ -65,6 +81,7 @@ function fakeTraining(total: number, every: number, opts: { onStep?: (step: numb
         opts.onStep?.(step);
         const loss = 1 / step;
         await hooks.onProgress({ step, totalSteps: total, loss, classLoss: loss, boxLoss: 0, lr: 0.01, imagesPerSecond: 10, etaSeconds: total - step });
+        if (opts.evalEvery !== undefined && step % opts.evalEvery === 0 && step < total) await hooks.onEvaluation({ ...EVALUATION, step });
         if (step % every === 0 || step === total) await hooks.onCheckpoint(Uint8Array.of(step), step);
         if (hooks.shouldStop()) {
           await hooks.onCheckpoint(Uint8Array.of(step), step);
@@ -108,6 +125,14 @@ describe('executeTrainRun', () => {
     expect([...store.metrics.keys()]).toEqual([5, 10, 12]);
     expect(store.calls).toEqual(['started attempt 1 at 0', 'finished attempt 1 completed']);
     expect(ctx.progress.at(-1)).toMatchObject({ step: 12, totalSteps: 12, eta: 0, attempt: 1 });
+  });
+
+  it('saves train.evalEvery\'s evaluations as not final, and checkpoints with train.keepCheckpoints', async () => {
+    const store = new RecordingStore();
+    const keeping = RunConfigSchema.parse({ ...config, train: { ...config.train, keepCheckpoints: 3 } });
+    await executeTrainRun(context(store, fakeTraining(12, 4, { evalEvery: 5 }), { config: keeping }));
+    expect(store.evaluations).toEqual(['5', '10', '12 final']);
+    expect(store.keeps).toEqual([3, 3, 3]);
   });
 
   it('resumes a retried attempt from the latest checkpoint and records its start step', async () => {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { reproducibilityRecord } from '@ablate/data';
 import type { RunConfig } from '@ablate/detection';
 import type { BackendPort, EvaluationRecord, MetricRow, RunStorePort, TrainingPort, TrainingProgress } from '../glue/ports';
 import { StopLatch, watchStopSources } from './stop-signal';
@@ -88,6 +89,8 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
   const start = await store.markRunStarted(runId, { attempt: ctx.attempt, host: hostname(), pid: workerPid(), backend, device, startStep });
   // Ended meanwhile (cancelled while queued, or finished by an earlier attempt): nothing to train.
   if (!start.started) return { kind: 'skipped', status: start.status, step: start.step };
+  // Never fails for want of git or a readable dataset: those parts of the record are null instead.
+  await store.recordReproducibility(runId, await reproducibilityRecord(ctx.config.dataset, { dataRoot: ctx.dataRoot }));
 
   const latch = new StopLatch();
   const unwatch = watchStopSources(latch, {
@@ -103,7 +106,9 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
   let lastStored = Date.now();
   const hooks = {
     shouldStop: latch.shouldStop,
-    onCheckpoint: (bytes: Uint8Array, step: number) => store.saveCheckpoint(runId, step, bytes),
+    onCheckpoint: (bytes: Uint8Array, step: number) => store.saveCheckpoint(runId, step, bytes, ctx.config.train.keepCheckpoints),
+    // Upserted on (run, dataset, step): an attempt that re-reaches the step overwrites its row.
+    onEvaluation: async (evaluation: EvaluationRecord) => void (await store.saveEvaluation(runId, evaluation, { final: false })),
     onProgress: async (p: TrainingProgress) => {
       const last = p.step === p.totalSteps;
       // Keyed by (run, step): the steps a resumed attempt replays overwrite their rows.
@@ -128,6 +133,7 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
       hooks: { ...hooks, onProgress: (p: TrainingProgress) => ((lastStep = p.step), hooks.onProgress(p)) },
       resumeFrom: checkpoint?.bytes,
       dataRoot: ctx.dataRoot,
+      onCategories: (categories) => store.recordCategories(runId, categories),
     });
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

@@ -10,7 +10,7 @@ import {
   type TrainResult,
 } from '@ablate/detection';
 import { initBackend } from '@ablate/engine';
-import type { Dataset } from '../dataset/dataset';
+import type { Dataset, DatasetCategory } from '../dataset/dataset';
 import { createTrainSource } from '../pipeline/train-source';
 import { loadDataset } from '../uri/load-dataset';
 import { resolveWeightsPath } from '../uri/weights-path';
@@ -25,7 +25,10 @@ export interface RunTrainingOptions {
   resumeFrom?: Uint8Array;
   /** Root of dataset files (see loadDataset). @defaultValue ABLATE_DATA_ROOT or `<cwd>/data` */
   dataRoot?: string;
-  /** Evaluate on `dataset.val` when training completes. @defaultValue true */
+  /**
+   * Evaluate on `dataset.val` when training completes, and every `train.evalEvery` steps before
+   * (delivered to `hooks.onEvaluation`); false skips both. @defaultValue true
+   */
   evaluate?: boolean;
   /** Batch size of evaluation. @defaultValue train.batchSize */
   evalBatchSize?: number;
@@ -38,6 +41,8 @@ export interface RunTrainingOptions {
   dataWorkers?: number;
   /** Called once the datasets are loaded and the model is built (before the first step). */
   onReady?(info: { trainImages: number; valImages: number; parameters: number; inputSize: number }): void;
+  /** Called with the training set's category table once it is loaded; training waits for it (the worker stores it). */
+  onCategories?(categories: DatasetCategory[]): Promise<void>;
 }
 
 /** What a run produced: the trainer's result and, when it completed, the validation evaluation. */
@@ -51,7 +56,9 @@ export interface RunTrainingResult {
  * glue: picks the backend (`initBackend`), loads `dataset.train` and `dataset.val`, builds the
  * detector from `model`, `anchors`, `loss` with `seed`, trains (`trainDetector`, resuming from
  * `resumeFrom`), and when the run completes evaluates on the validation split (the 12 COCO stats,
- * per-class AP, PR arrays; for Mask R-CNN the segm stats too, `evaluation.segm`). The detector is disposed before returning.
+ * per-class AP, PR arrays; for Mask R-CNN the segm stats too, `evaluation.segm`); with
+ * `train.evalEvery` the same evaluation of the steps before reaches `hooks.onEvaluation`. The
+ * detector is disposed before returning.
  *
  * @throws DatasetError for a dataset the URIs cannot give; ExperimentError ('model.numClasses')
  *   when the model's classes do not match the training set's; RunMemoryError when the run's
@@ -70,6 +77,7 @@ async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions):
     loadDataset(config.dataset.val, { dataRoot: options.dataRoot }),
   ]);
   checkClasses(config, train, val);
+  await options.onCategories?.(train.categories);
   const model = confineWeights(config.model, options.dataRoot);
   const detector = buildDetector({ ...config, model }, { seed: config.seed });
   try {
@@ -89,6 +97,8 @@ async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions):
       parameters: countParameters(detector.trainableVariables()),
       inputSize,
     });
+    // One source for every evaluation of the run: its batches are a fresh pass each time they are iterated.
+    const evalSource = options.evaluate === false ? undefined : evalSourceOf(val, { inputSize, batchSize: options.evalBatchSize ?? config.train.batchSize });
     const result = await trainDetector({
       detector,
       source,
@@ -96,13 +106,10 @@ async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions):
       seed: config.seed,
       resumeFrom: options.resumeFrom,
       hooks: options.hooks,
+      evalSource,
     }).finally(() => source.close());
-    if (result.status !== 'completed' || options.evaluate === false) return { result };
-    const evaluation = await evaluateDetector(
-      detector,
-      evalSourceOf(val, { inputSize, batchSize: options.evalBatchSize ?? config.train.batchSize }),
-    );
-    return { result, evaluation };
+    if (result.status !== 'completed' || evalSource === undefined) return { result };
+    return { result, evaluation: await evaluateDetector(detector, evalSource) };
   } finally {
     detector.dispose();
   }
