@@ -44,6 +44,7 @@ export default defineConfig({
       project('api', 'apps/api'),
       project('worker', 'apps/worker'),
       project('cli', 'apps/cli'),
+      project('web', 'apps/web'),
       project('bench', 'bench'),
     ],
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },

@@ -88,6 +88,36 @@ describe('auth', () => {
     expect(spec.body.components.schemas.SweepSpec.properties.grid).toBeDefined();
   });
 
+  it('signs a browser in with POST /session: the key comes back as an HttpOnly cookie that opens the routes', async () => {
+    const wrong = await http.post('/session').send({ key: 'not-a-key' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers['set-cookie']).toBeUndefined();
+    expect((await http.post('/session').send({})).status).toBe(400);
+    const ok = await http.post('/session').send({ key: KEY });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toEqual({ signedIn: true, role: 'user' });
+    const cookie = String(ok.headers['set-cookie']);
+    expect(cookie).toMatch(/^ablate_api_key=test-key-1;/);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    const cookieHeader = cookie.split(';')[0]!;
+    expect((await http.get('/sweeps').set('Cookie', cookieHeader)).status).toBe(200);
+    const out = await http.delete('/session').set('Cookie', cookieHeader);
+    expect(out.body).toEqual({ signedIn: false, role: null });
+    expect(String(out.headers['set-cookie'])).toMatch(/^ablate_api_key=;.*Expires=Thu, 01 Jan 1970/);
+  });
+
+  it('serves the web console at /ui without a key, and sends a browser opening / there', async () => {
+    const page = await http.get('/ui/sweeps/anything');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<div id="app">');
+    const root = await http.get('/').set('Accept', 'text/html');
+    expect(root.status).toBe(302);
+    expect(root.headers['location']).toBe('/ui/');
+    // A client asking for JSON still gets the API's answer (401 without a key).
+    expect((await http.get('/').set('Accept', 'application/json')).status).toBe(401);
+  });
+
   it('serves /health without a key', async () => {
     const res = await http.get('/health');
     expect(res.status).toBe(200);

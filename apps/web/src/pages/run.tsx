@@ -1,10 +1,13 @@
 import { routes, type Evaluation, type RunDetail } from '@ablate/contract';
 import { useState } from 'preact/hooks';
-import { call } from '../api';
+import { call, urlOf } from '../api';
 import { curves, prChart, type CurvePoint } from '../charts';
 import { Failure, Layout, Section } from '../components/layout';
 import { PlotView } from '../components/plot-view';
+import { ConfusionView } from '../components/confusion-view';
+import { Predictions } from '../components/predictions';
 import { StatusTag } from '../components/status';
+import { WhenVisible } from '../components/when-visible';
 import { duration, pct, when } from '../format';
 import { useLoad } from '../hooks';
 import { BASE } from '../router';
@@ -30,13 +33,27 @@ export function RunPage({ id }: { id: string }) {
         </div>
         <ApCurve run={r} />
       </Section>
-      {r.finalEvaluation && <FinalEvaluation evaluation={r.finalEvaluation} />}
+      {r.finalEvaluation && <FinalEvaluation evaluation={r.finalEvaluation} names={namesOf(r)} />}
+      {r.finalEvaluation?.status === 'completed' && (
+        <WhenVisible>
+          <Predictions runId={r.id} names={namesOf(r)} />
+          <Section title="Confusion matrix">
+            <ConfusionView runId={r.id} names={namesOf(r)} />
+          </Section>
+        </WhenVisible>
+      )}
       <Evaluations run={r} onRequested={run.reload} />
+      <Checkpoints runId={r.id} onRequested={run.reload} />
       <Section title="Config">
         <pre class="config" aria-label="Config">{JSON.stringify(r.config, null, 2)}</pre>
       </Section>
     </Layout>
   );
+}
+
+/** Category id → name, from the run's training set (ids where it has not been recorded). */
+function namesOf(r: RunDetail): Map<number, string> {
+  return new Map((r.categories ?? []).map((c) => [c.id, c.name]));
 }
 
 /** Points of the named metric rows against step. */
@@ -70,6 +87,34 @@ function RunFacts({ run: r }: { run: RunDetail }) {
       <dt>Time</dt>
       <dd>
         started {when(r.timings.startedAt)} · {duration(r.timings.wallSeconds)} wall{r.imagesPerSecond ? ` · ${r.imagesPerSecond.toFixed(1)} images/s` : ''}
+      </dd>
+      <dt>Code</dt>
+      <dd class="small">
+        {r.reproducibility ? (
+          <span>
+            {r.reproducibility.git ? (
+              <span class="mono">
+                {r.reproducibility.git.commit.slice(0, 10)}
+                {r.reproducibility.git.dirty ? ' (uncommitted changes)' : ''}
+              </span>
+            ) : (
+              'not a git checkout'
+            )}{' '}
+            · Ablate {r.reproducibility.ablateVersion} · TensorFlow.js {r.reproducibility.tfjsVersion} · Node {r.reproducibility.nodeVersion}
+          </span>
+        ) : (
+          '–'
+        )}
+      </dd>
+      <dt>Data</dt>
+      <dd class="small mono">
+        {r.reproducibility
+          ? (['train', 'val'] as const).map((split) => (
+              <div key={split}>
+                {split} {r.reproducibility!.datasets[split].uri} · sha256 {r.reproducibility!.datasets[split].sha256?.slice(0, 16) ?? 'unreadable'}
+              </div>
+            ))
+          : '–'}
       </dd>
       <dt>Attempts</dt>
       <dd>
@@ -128,8 +173,8 @@ function isPrCurves(v: unknown): v is PrCurves {
 }
 
 /** The final evaluation: its stats, PR curves per class at IoU .5 and .75, per-class AP. */
-function FinalEvaluation({ evaluation: e }: { evaluation: Evaluation }) {
-  const names = new Map((e.perClass ?? []).map((c) => [c.categoryId, c.name ?? `class ${c.categoryId}`]));
+function FinalEvaluation({ evaluation: e, names: known }: { evaluation: Evaluation; names: Map<number, string> }) {
+  const names = new Map((e.perClass ?? []).map((c) => [c.categoryId, c.name ?? known.get(c.categoryId) ?? `class ${c.categoryId}`]));
   const pr = isPrCurves(e.prCurves) ? e.prCurves : null;
   const prPoints = (key: 'precisionAt50' | 'precisionAt75') =>
     (pr?.categories ?? []).flatMap((c) => c[key].flatMap((precision, i) => (precision >= 0 ? [{ series: names.get(c.categoryId) ?? `class ${c.categoryId}`, recall: pr!.recallThresholds[i]!, precision }] : [])));
@@ -177,7 +222,7 @@ function FinalEvaluation({ evaluation: e }: { evaluation: Evaluation }) {
           <tbody>
             {e.perClass.map((c) => (
               <tr key={c.categoryId}>
-                <td>{c.name ?? '–'}</td>
+                <td>{names.get(c.categoryId)}</td>
                 <td>{c.categoryId}</td>
                 <td>{pct(c.ap)}</td>
                 {e.segm?.perClass && <td>{pct(e.segm.perClass.find((m) => m.categoryId === c.categoryId)?.ap)}</td>}
@@ -244,6 +289,55 @@ function Evaluations({ run: r, onRequested }: { run: RunDetail; onRequested(): v
         <button type="submit">Evaluate</button>
         {message && <span class="muted">{message}</span>}
       </form>
+    </Section>
+  );
+}
+
+/** The run's kept checkpoints, each with a button to evaluate it. */
+function Checkpoints({ runId, onRequested }: { runId: string; onRequested(): void }) {
+  const list = useLoad(`checkpoints:${runId}`, () => call(routes.runCheckpoints, { params: { id: runId } }));
+  const [message, setMessage] = useState<string | null>(null);
+  const evaluate = async (step: number) => {
+    try {
+      const e = await call(routes.requestEvaluation, { body: { runId, step } });
+      setMessage(`Evaluation of step ${e.step}: ${e.status}`);
+      onRequested();
+    } catch (err) {
+      setMessage((err as Error).message);
+    }
+  };
+  return (
+    <Section title="Checkpoints">
+      {list.error && <Failure error={list.error} />}
+      {list.data && list.data.length === 0 && <p class="muted">None kept.</p>}
+      {list.data && list.data.length > 0 && (
+        <table class="grid small" aria-label="Checkpoints">
+          <thead>
+            <tr>
+              <th>step</th>
+              <th>size</th>
+              <th>written</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.map((c) => (
+              <tr key={c.step}>
+                <td>{c.step}</td>
+                <td>{(c.bytes / 2 ** 20).toFixed(2)} MB</td>
+                <td>{when(c.createdAt)}</td>
+                <td>
+                  <button onClick={() => evaluate(c.step)}>Evaluate</button>{' '}
+                  <a href={urlOf(routes.runCheckpoint, { params: { id: runId }, query: { step: c.step } })} download>
+                    download
+                  </a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {message && <p class="muted">{message}</p>}
     </Section>
   );
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { SHAPE_CLASSES } from '@ablate/data';
 import { launchChromium, refusedRequests } from '../testing/browser';
 import { E2E_API_KEY, eventually, startStack, type Stack } from '../testing/stack';
 import { learningSweepSpec } from '../testing/tiny-sweep';
@@ -106,7 +107,24 @@ describe('the web console in Chromium', () => {
     expect(await loss.locator('circle').count()).toBe(lossPoints);
     const pr = chartSvg(page, 'PR curve IoU 0.5').locator('path');
     expect(await pr.count()).toBeGreaterThan(0);
-    expect(await page.locator('table[aria-label="Per-class AP"] tbody tr').count()).toBeGreaterThan(0);
+    // Per-class AP under the training set's category names.
+    const classes = await page.locator('table[aria-label="Per-class AP"] tbody td:first-child').allTextContents();
+    expect(classes).toEqual(SHAPE_CLASSES);
+
+    // The predictions on the first validation image: as many boxes as detections at or above the threshold.
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+    const images = await stack.request<{ images: { id: number }[] }>('GET', `/runs/${runId}/images?limit=1`);
+    const annotations = await stack.request<{ detections: { score: number }[]; groundTruth: unknown[] }>('GET', `/runs/${runId}/images/${images.body.images[0]!.id}/annotations`);
+    const predictions = page.locator('figure[aria-label="Predictions"]');
+    await predictions.locator('img').waitFor({ timeout: 15_000 });
+    await eventually('the prediction image to load', async () => ((await predictions.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)) > 0 ? true : undefined), 15_000);
+    const drawn = (threshold: number) => annotations.body.detections.filter((d) => d.score >= threshold).length;
+    expect(await predictions.locator('rect.detection').count()).toBe(drawn(0.3));
+    await page.locator('input[aria-label="Score threshold"]').fill('0.1');
+    expect(await predictions.locator('rect.detection').count()).toBe(drawn(0.1));
+    expect(await page.locator('figure[aria-label="Ground truth"] rect.truth').count()).toBe(annotations.body.groundTruth.length);
+    await page.locator('table[aria-label="Confusion matrix"]').waitFor({ timeout: 30_000 });
+    await page.locator('#predictions').screenshot({ path: path.join(SHOTS, 'predictions.png') });
     await page.screenshot({ path: path.join(SHOTS, 'run.png'), fullPage: true });
   });
 
