@@ -60,7 +60,9 @@ describe('the web console in Chromium', () => {
   });
 
   it('shows a submitted sweep on the home page as it progresses', async () => {
-    const spec = learningSweepSpec({ name: 'console γ×α', grid: { gamma: [0, 2], alpha: [0.25, 0.75] }, steps: STEPS });
+    const spec = learningSweepSpec({ name: 'console γ×α', grid: { gamma: [0, 2], alpha: [0.25, 0.75] }, steps: STEPS }) as { base: { train: Record<string, unknown> } };
+    // An evaluation half-way as well as the final one: the AP curve has two steps.
+    spec.base.train['evalEvery'] = STEPS / 2;
     const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
     expect(res.status).toBe(201);
     sweepId = res.body.id;
@@ -99,12 +101,16 @@ describe('the web console in Chromium', () => {
     const table = await stack.request<{ entries: { key: Record<string, unknown>; cells: Record<string, PivotCell> }[] }>('GET', `/sweeps/${sweepId}/ablation?rows=loss.gamma,loss.alpha`);
     const best = table.body.entries.reduce((a, b) => ((b.cells['AP']?.mean ?? -1) > (a.cells['AP']?.mean ?? -1) ? b : a));
     const runId = sweep.body.runs.find((r) => r.params['loss.gamma'] === best.key['loss.gamma'] && r.params['loss.alpha'] === best.key['loss.alpha'])!.id;
-    const run = await stack.request<{ metrics: { values: Record<string, number | null> }[]; evaluations: unknown[] }>('GET', `/runs/${runId}`);
+    const run = await stack.request<{ metrics: { values: Record<string, number | null> }[]; evaluations: Record<string, unknown>[] }>('GET', `/runs/${runId}`);
     await page.goto(`${stack.apiUrl}/ui/runs/${runId}`);
     const loss = chartSvg(page, 'loss parts');
     await loss.waitFor({ timeout: 15_000 });
     const lossPoints = run.body.metrics.reduce((n, m) => n + ['loss', 'classLoss', 'boxLoss'].filter((k) => typeof m.values[k] === 'number').length, 0);
     expect(await loss.locator('circle').count()).toBe(lossPoints);
+    // AP, AP50, APs, APm, APl of every completed evaluation (−1, no ground truth in a range, is not drawn).
+    expect(run.body.evaluations.map((e) => e['step'])).toEqual([STEPS / 2, STEPS]);
+    const apPoints = run.body.evaluations.reduce((n, e) => n + ['AP', 'AP50', 'APs', 'APm', 'APl'].filter((k) => typeof e[k] === 'number' && (e[k] as number) >= 0).length, 0);
+    expect(await chartSvg(page, 'AP against step').locator('circle').count()).toBe(apPoints);
     const pr = chartSvg(page, 'PR curve IoU 0.5').locator('path');
     expect(await pr.count()).toBeGreaterThan(0);
     // Per-class AP under the training set's category names.
