@@ -1,5 +1,6 @@
 # The API and the CPU worker: Node 20 and the repository, installed with `npm ci` as README.md
-# documents. TypeScript runs through SWC at start (scripts/register.js): there is no build step.
+# documents. TypeScript runs through SWC at start (scripts/register.js); the one build step is the
+# web console's (Vite).
 FROM node:20-bookworm-slim
 WORKDIR /app
 RUN chown node:node /app
@@ -11,6 +12,10 @@ COPY --chown=node:node package.json package-lock.json ./
 COPY --chown=node:node apps/api/package.json apps/api/
 COPY --chown=node:node apps/worker/package.json apps/worker/
 COPY --chown=node:node apps/cli/package.json apps/cli/
+COPY --chown=node:node apps/web/package.json apps/web/
+COPY --chown=node:node libs/config/package.json libs/config/
+COPY --chown=node:node libs/contract/package.json libs/contract/
+COPY --chown=node:node libs/engine/package.json libs/engine/
 COPY --chown=node:node libs/detection/package.json libs/detection/
 COPY --chown=node:node libs/data/package.json libs/data/
 COPY --chown=node:node libs/jobs/package.json libs/jobs/
@@ -19,4 +24,6 @@ COPY --chown=node:node libs/store/package.json libs/store/
 # optional: where their binary downloads they are used, otherwise install still succeeds (wasm).
 RUN npm ci --include=dev --no-audit --no-fund
 COPY --chown=node:node . .
+# The web console the API serves at /ui (npm ci's prepare skipped it: the sources were not in yet).
+RUN npm run build:web
 CMD ["node", "-r", "./scripts/register.js", "apps/worker/src/main.ts"]

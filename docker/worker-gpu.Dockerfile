@@ -15,6 +15,10 @@ COPY package.json package-lock.json ./
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/cli/package.json apps/cli/
+COPY apps/web/package.json apps/web/
+COPY libs/config/package.json libs/config/
+COPY libs/contract/package.json libs/contract/
+COPY libs/engine/package.json libs/engine/
 COPY libs/detection/package.json libs/detection/
 COPY libs/data/package.json libs/data/
 COPY libs/jobs/package.json libs/jobs/

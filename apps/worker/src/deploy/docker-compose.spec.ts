@@ -83,6 +83,20 @@ describe('docker-compose.yml', () => {
       expect(fs.existsSync(path.join(root, entry)), `${name}: ${entry}`).toBe(true);
     }
     expect(dockerfile(services['worker-gpu'])).toMatch(/^FROM nvidia\/cuda:11\.2\.\d+-cudnn8-/m);
+    // npm ci needs every workspace's manifest (the lock lists them all) before the sources come in…
+    const workspaces = ['apps', 'libs'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`)).filter((w) => fs.existsSync(path.join(root, w, 'package.json')));
+    for (const name of ['api', 'worker-gpu']) {
+      const text = dockerfile(services[name]);
+      const install = text.search(/^RUN npm ci\b/m);
+      for (const w of workspaces) {
+        const copy = text.search(new RegExp(`^COPY (--chown=\\S+ )?${w}/package.json ${w}/$`, 'm'));
+        expect(copy, `${name}: ${w}/package.json copied before npm ci`).toBeGreaterThan(-1);
+        expect(copy, `${name}: ${w}/package.json copied before npm ci`).toBeLessThan(install);
+      }
+    }
+    // …and the API's image builds the web console it serves, once the sources are in.
+    const app = dockerfile(services['api']);
+    expect(app.search(/^RUN npm run build:web$/m)).toBeGreaterThan(app.search(/^COPY .*\. \.$/m));
     // …and README documents those same steps and files.
     const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
     expect(readme).toContain('npm ci');
