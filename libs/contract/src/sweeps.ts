@@ -15,6 +15,17 @@ export const RunCountsSchema = z
   .register(contractSchemas, { id: 'RunCounts', description: 'Runs of the sweep by status (every status present)' });
 export type RunCounts = z.infer<typeof RunCountsSchema>;
 
+/** Progress of a sweep (its counts by status are the sweep's `runCounts`). */
+export const SweepProgressSchema = z
+  .object({
+    total: z.number().int(),
+    ended: z.number().int().describe('Runs in an ended status'),
+    fraction: z.number().min(0).max(1).describe("Fraction of the sweep's work done: ended runs count 1, running runs step / totalSteps"),
+    etaSeconds: z.number().nullable().describe('Seconds until every run has ended at the pace so far; null until a run has made progress'),
+  })
+  .register(contractSchemas, { id: 'SweepProgress' });
+export type SweepProgress = z.infer<typeof SweepProgressSchema>;
+
 /** A sweep as listed (`GET /sweeps`, the `sweep` of `POST /sweeps/:id/cancel`). */
 export const SweepSummarySchema = z
   .object({
@@ -26,6 +37,7 @@ export const SweepSummarySchema = z
     variedPaths: z.array(z.string()).describe('The config paths the grid varies, in grid order'),
     runCount: z.number().int(),
     runCounts: RunCountsSchema,
+    progress: SweepProgressSchema.describe('Live sweeps: from their runs’ steps, with an ETA; ended ones: their ended runs, no ETA'),
     priority: z.number().int().nullable(),
     createdAt: TimestampSchema,
     startedAt: TimestampSchema.nullable(),
@@ -54,21 +66,11 @@ export const RunLineSchema = z
   .register(contractSchemas, { id: 'RunLine' });
 export type RunLine = z.infer<typeof RunLineSchema>;
 
-/** Progress of a sweep (its counts by status are the sweep's `runCounts`). */
-export const SweepProgressSchema = z
-  .object({
-    total: z.number().int(),
-    ended: z.number().int().describe('Runs in an ended status'),
-    fraction: z.number().min(0).max(1).describe("Fraction of the sweep's work done: ended runs count 1, running runs step / totalSteps"),
-    etaSeconds: z.number().nullable().describe('Seconds until every run has ended at the pace so far; null until a run has made progress'),
-  })
-  .register(contractSchemas, { id: 'SweepProgress' });
-export type SweepProgress = z.infer<typeof SweepProgressSchema>;
+
 
 /** `POST /sweeps` and `GET /sweeps/:id`: the sweep, its spec, progress and runs in expansion order. */
 export const SweepDetailSchema = SweepSummarySchema.extend({
   spec: z.record(z.string(), z.unknown()).describe('The validated SweepSpec (grid axes with canonical paths, seeds)'),
-  progress: SweepProgressSchema,
   runs: z.array(RunLineSchema),
 }).register(contractSchemas, { id: 'SweepDetail' });
 export type SweepDetail = z.infer<typeof SweepDetailSchema>;

@@ -8,8 +8,17 @@ import { iso } from '../http/wire';
  * order, each with its status (see RunCountsSchema for why).
  */
 
-/** A sweep as listed, with its run counts by status. */
-export function sweepSummary(s: SweepEntity, runCounts: RunCounts): SweepSummary {
+const ENDED = ['completed', 'failed', 'diverged', 'cancelled'] as const;
+
+/** The progress of a sweep whose runs have all ended (or that nobody waits on): from its counts, no ETA. */
+export function progressFromCounts(runCount: number, runCounts: RunCounts): SweepProgress {
+  const ended = ENDED.reduce((n, status) => n + runCounts[status], 0);
+  return { byStatus: runCounts, total: runCount, ended, fraction: runCount === 0 ? 0 : ended / runCount, etaSeconds: null };
+}
+
+/** A sweep as listed, with its run counts by status and its progress. */
+export function sweepSummary(s: SweepEntity, runCounts: RunCounts, progress: SweepProgress = progressFromCounts(s.runCount, runCounts)): SweepSummary {
+  const { total, ended, fraction, etaSeconds } = progress;
   return {
     id: s.id,
     name: s.name,
@@ -19,6 +28,7 @@ export function sweepSummary(s: SweepEntity, runCounts: RunCounts): SweepSummary
     variedPaths: s.variedPaths,
     runCount: s.runCount,
     runCounts,
+    progress: { total, ended, fraction, etaSeconds },
     priority: s.priority,
     createdAt: iso(s.createdAt),
     startedAt: iso(s.startedAt),
@@ -47,11 +57,9 @@ export function runLine(r: RunEntity): RunLine {
 
 /** POST /sweeps and GET /sweeps/:id: the sweep, its spec, progress and ETA, and its runs in expansion order. */
 export function sweepDetail(s: SweepEntity, progress: SweepProgress, runs: RunEntity[]): SweepDetail {
-  const { byStatus, total, ended, fraction, etaSeconds } = progress;
   return {
-    ...sweepSummary(s, byStatus),
+    ...sweepSummary(s, progress.byStatus, progress),
     spec: s.spec,
-    progress: { total, ended, fraction, etaSeconds },
     runs: [...runs].sort((a, b) => a.index - b.index).map(runLine),
   };
 }

@@ -9,6 +9,9 @@ import { checkRunMemory, gridPointConfigs } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
 import { sweepDetail, sweepSummary } from './sweep-views';
 
+/** Sweeps whose runs still move: their progress is worth an ETA. */
+const LIVE_STATUSES: ReadonlySet<string> = new Set(['queued', 'running', 'cancelling']);
+
 /** Sweeps: validate → write (one transaction) → enqueue (one flow); read; cancel. */
 @Injectable()
 export class SweepsService {
@@ -46,11 +49,16 @@ export class SweepsService {
     return { created: result.created, sweep: sweepDetail(result.sweep, await this.store.sweeps.progress(result.sweep.id), result.runs) };
   }
 
-  /** Newest first, each with its run counts by status. */
+  /**
+   * Newest first, each with its run counts by status and its progress: the live sweeps' from
+   * their runs' steps, with an ETA (a query each; few sweeps are live), the others' from counts.
+   */
   async list(limit: number, offset: number): Promise<SweepSummary[]> {
     const sweeps = await this.store.sweeps.list({ limit, offset });
     const counts = await this.store.sweeps.statusCounts(sweeps.map((s) => s.id));
-    return sweeps.map((s) => sweepSummary(s, counts.get(s.id)!));
+    const live = sweeps.filter((s) => LIVE_STATUSES.has(s.status));
+    const progress = new Map(await Promise.all(live.map(async (s) => [s.id, await this.store.sweeps.progress(s.id)] as const)));
+    return sweeps.map((s) => sweepSummary(s, counts.get(s.id)!, progress.get(s.id)));
   }
 
   async get(id: string): Promise<SweepDetail> {

@@ -3,18 +3,11 @@ import { useMemo, useState } from 'preact/hooks';
 import { call } from '../api';
 import { Failure, Layout } from '../components/layout';
 import { Progress, RunCountsLine, StatusTag } from '../components/status';
-import { shortId, when } from '../format';
+import { duration, shortId, when } from '../format';
 import { useLoad } from '../hooks';
 import { BASE } from '../router';
 
 const POLL_MS = 3000;
-
-/** Runs that ended, over all runs: the list's progress (the ETA is on the sweep's page). */
-function endedFraction(s: SweepSummary): number {
-  const c = s.runCounts as Record<string, number>;
-  const ended = s.runCount - (c['queued'] ?? 0) - (c['running'] ?? 0);
-  return s.runCount === 0 ? 0 : ended / s.runCount;
-}
 
 function failures(s: SweepSummary): number {
   const c = s.runCounts as Record<string, number>;
@@ -78,7 +71,8 @@ export function HomePage() {
                   <RunCountsLine counts={s.runCounts} />
                 </td>
                 <td>
-                  <Progress fraction={endedFraction(s)} />
+                  <Progress fraction={s.progress.fraction} />
+                  {s.progress.etaSeconds !== null && <span class="muted small"> ETA {duration(s.progress.etaSeconds)}</span>}
                 </td>
                 <td class="mono">{s.variedPaths.join(', ')}</td>
                 <td class="mono small">{s.dataset.train}</td>
