@@ -96,3 +96,26 @@ describe('ASHA (Li et al. 2018)', () => {
     expect(rungMetric({ bbox: { AP: 0.3 } }, 'segm.AP')).toBeUndefined();
   });
 });
+
+describe('a sweep with earlyStopping', () => {
+  const dataset = { train: 'synthetic:shapes?images=8', val: 'synthetic:shapes?images=4&split=val' };
+
+  it('starts every run at the first rung', async () => {
+    const { planSweep } = await import('./expand-sweep');
+    const { spec, runs } = planSweep({ name: 'asha', dataset, grid: { gamma: [0, 1, 2] }, earlyStopping: { minSteps: 10, maxSteps: 90 } });
+    expect(spec.earlyStopping).toEqual({ metric: 'AP', mode: 'max', minSteps: 10, maxSteps: 90, reductionFactor: 3 });
+    expect(runs.map((r) => r.config.train.steps)).toEqual([10, 10, 10]);
+  });
+
+  it('refuses train.steps in the base or the grid, which the rungs set', async () => {
+    const { validateSweepSpec } = await import('./sweep-spec');
+    const { ValidationError } = await import('./validation-error');
+    const attempt = () => validateSweepSpec({ name: 'asha', dataset, base: { train: { steps: 50 } }, grid: { 'train.steps': [10, 20] }, earlyStopping: { minSteps: 10, maxSteps: 90 } });
+    expect(attempt).toThrow(ValidationError);
+    try {
+      attempt();
+    } catch (e) {
+      expect((e as InstanceType<typeof ValidationError>).issues.map((i) => i.path)).toEqual(['base.train.steps', 'grid.train.steps']);
+    }
+  });
+});

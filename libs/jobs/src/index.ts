@@ -15,3 +15,4 @@ export { CANCEL_ABORT_REASON, QUEUE_NAMES, cancelChannel, isInfrastructureFailur
 export { EvaluationRequestSchema, RunRequestSchema, validateEvaluationRequest, validateRunRequest } from './run-request';
 export { SweepSpecInputSchema, type SweepSpec } from './sweep-spec';
 export { parseOrThrow, ValidationError, type FieldIssue } from './validation-error';
+export { ashaPromotions, ashaRungs, EarlyStoppingSchema, rungMetric, trainJobId, type EarlyStopping, type Promotion, type RungResult } from './asha';

@@ -3,6 +3,7 @@ import { PRIORITY_LIMIT } from 'bullmq';
 import { z } from 'zod';
 import { dropForeignSections, RunConfigSchema, type RunConfig } from '@ablate/detection';
 import { GRID_ALIASES, getPath, resolveConfigPath, setPath, type ConfigPath } from './config-paths';
+import { EarlyStoppingSchema, type EarlyStopping } from './asha';
 import { archsReading, asRunOf, sweepArchs, unreadPathMessage } from './sweep-archs';
 import { formatPath, issuesFromZod, ValidationError, type FieldIssue } from './validation-error';
 
@@ -45,6 +46,8 @@ export const SweepSpecInputSchema = z
     seeds: z.union([z.array(z.number().int().min(0).max(2 ** 31 - 1)).min(1), z.number().int().min(1).max(100)]).optional(),
     /** BullMQ priority of the sweep's train jobs, 1 (most urgent) … 2^21 − 1. */
     priority: z.number().int().min(1).max(MAX_PRIORITY).optional(),
+    /** ASHA early stopping (asha.ts): runs start at `minSteps` and go on by rungs while in the top 1/η. */
+    earlyStopping: EarlyStoppingSchema.optional(),
   })
   .strict();
 
@@ -70,6 +73,7 @@ export interface SweepSpec {
   grid: GridAxis[];
   seeds: number[];
   priority?: number;
+  earlyStopping?: EarlyStopping;
 }
 
 export interface SweepValidationOptions {
@@ -108,6 +112,7 @@ export function validateSweepSpec(input: unknown, options: SweepValidationOption
     const factors = [...grid.map((a) => `${a.values.length} ${a.key}`), `${seeds.length} seeds`].join(' × ');
     issues.push({ path: 'grid', message: `expands to ${runs} runs (${factors}), over the limit of ${maxRuns}` });
   }
+  if (spec.earlyStopping) issues.push(...earlyStoppingIssues(spec.base, grid));
   if (issues.length > 0) throw new ValidationError(issues, 'sweep spec');
 
   return {
@@ -118,6 +123,7 @@ export function validateSweepSpec(input: unknown, options: SweepValidationOption
     grid,
     seeds,
     ...(spec.priority !== undefined ? { priority: spec.priority } : {}),
+    ...(spec.earlyStopping !== undefined ? { earlyStopping: spec.earlyStopping } : {}),
   };
 }
 
@@ -229,11 +235,22 @@ function unknownPathMessage(): string {
   return `unknown parameter: expected a RunConfig path such as loss.gamma or anchors.scalesPerOctave, or an alias (${aliases})`;
 }
 
+/** Under early stopping the rungs set each run's steps: the base and the grid may not. */
+function earlyStoppingIssues(base: Record<string, unknown>, grid: GridAxis[]): FieldIssue[] {
+  const message = 'is set by earlyStopping (runs start at minSteps and are extended by rungs up to maxSteps)';
+  return [
+    ...(getPath(base, 'train.steps') !== undefined ? [{ path: 'base.train.steps', message }] : []),
+    ...grid.filter((a) => a.path === 'train.steps').map((a) => ({ path: `grid.${a.key}`, message })),
+  ];
+}
+
 /** The RunConfig of one grid point and seed. Throws if the combination is invalid (the values were checked one by one). */
 export function buildRunConfig(spec: SweepSpec, params: Record<ConfigPath, unknown>, seed: number): RunConfig {
   let config: Record<string, unknown> = { ...spec.base, dataset: spec.dataset };
   for (const [path, value] of Object.entries(params)) config = setPath(config, path, value);
   config = setPath(config, 'seed', seed);
+  // Under early stopping every run starts with the first rung's budget; promotions extend it.
+  if (spec.earlyStopping) config = setPath(config, 'train.steps', spec.earlyStopping.minSteps);
   // The base may hold sections for the sweep's other architectures (validated against those).
   const result = RunConfigSchema.safeParse(dropForeignSections(config));
   if (!result.success) throw new ValidationError(issuesFromZod(result.error, 'grid'), 'sweep grid point');
