@@ -17,7 +17,7 @@ export const TimestampSchema = z.iso.datetime().describe('ISO 8601 date-time, UT
  * back to queued). Same list as @ablate/store's RUN_STATUSES; the API's views are typed against
  * this one, so a status the store adds without the contract fails to compile.
  */
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const;
 export const RunStatusSchema = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 

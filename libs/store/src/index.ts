@@ -18,4 +18,5 @@ export type { EvaluationResult } from './repositories/evaluation.repository';
 export type { AttemptInfo } from './repositories/run.repository';
 export type { SweepProgress } from './repositories/sweep.repository';
 export { Store, openStore, storeOptionsFromEnv } from './store';
+export type { PromotedRun, RungDecision } from './repositories/asha.repository';
 export { StoreModule } from './store.module';

@@ -6,6 +6,7 @@ import { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
 import { PgArtifactStore } from './artifacts/pg-artifact-store';
 import type { ArtifactStore } from './artifacts/artifact-store';
 import { AblationRepository } from './repositories/ablation.repository';
+import { AshaRepository } from './repositories/asha.repository';
 import { EvaluationRepository } from './repositories/evaluation.repository';
 import { MetricRepository } from './repositories/metric.repository';
 import { RunRepository } from './repositories/run.repository';
@@ -44,6 +45,7 @@ export class Store {
   readonly evaluations: EvaluationRepository;
   readonly checkpoints: CheckpointStore;
   readonly ablation: AblationRepository;
+  readonly asha: AshaRepository;
 
   constructor(
     readonly dataSource: DataSource,
@@ -58,6 +60,7 @@ export class Store {
       options.keepCheckpoints ?? DEFAULT_CHECKPOINTS_KEPT,
     );
     this.ablation = new AblationRepository(dataSource, this.sweeps);
+    this.asha = new AshaRepository(dataSource, this.sweeps);
   }
 
   /** `SELECT 1` (health checks). */

@@ -8,7 +8,7 @@ import { iso } from '../http/wire';
  * order, each with its status (see RunCountsSchema for why).
  */
 
-const ENDED = ['completed', 'failed', 'diverged', 'cancelled'] as const;
+const ENDED = ['completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const;
 
 /** The progress of a sweep whose runs have all ended (or that nobody waits on): from its counts, no ETA. */
 export function progressFromCounts(runCount: number, runCounts: RunCounts): SweepProgress {

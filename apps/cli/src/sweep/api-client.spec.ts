@@ -31,7 +31,7 @@ const sweep: SweepDetail = {
   dataset: { train: 'synthetic:shapes', val: 'synthetic:shapes?split=val' },
   variedPaths: ['loss.gamma'],
   runCount: 1,
-  runCounts: { queued: 1, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0 },
+  runCounts: { queued: 1, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0, stopped: 0 },
   priority: null,
   createdAt: '2025-01-01T00:00:00.000Z',
   startedAt: null,

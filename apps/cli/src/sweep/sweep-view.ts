@@ -11,7 +11,7 @@ export type RunView = RunLine;
 export type SweepView = SweepDetail;
 
 /** Run statuses after which a run does no more work. */
-export const TERMINAL_RUN_STATUSES = new Set(['completed', 'failed', 'diverged', 'cancelled']);
+export const TERMINAL_RUN_STATUSES = new Set(['completed', 'failed', 'diverged', 'cancelled', 'stopped']);
 /** Sweep statuses after which the sweep does no more work. */
 export const TERMINAL_SWEEP_STATUSES = new Set(['completed', 'completed_with_failures', 'failed', 'cancelled']);
 /** Run statuses that mean the run produced no result. */

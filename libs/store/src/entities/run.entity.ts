@@ -61,6 +61,8 @@ export class RunEntity {
   /** Last completed step; survives retries (a resumed run continues from its checkpoint). */
   @Column({ type: 'int' }) step!: number;
   @Column({ name: 'total_steps', type: 'int' }) totalSteps!: number;
+  /** ASHA's rung the run is at (a sweep's earlyStopping): 0 until promoted; its train job is `trainJobId(id, rung)`. */
+  @Column({ type: 'int', default: 0 }) rung!: number;
   @Column({ type: 'double precision', nullable: true }) loss!: number | null;
   @Column({ name: 'images_per_second', type: 'double precision', nullable: true }) imagesPerSecond!: number | null;
   @Column({ type: 'text', nullable: true }) error!: string | null;

@@ -1,13 +1,14 @@
 /**
- * Run lifecycle: queued → running → completed | failed | diverged | cancelled.
+ * Run lifecycle: queued → running → completed | failed | diverged | cancelled, or `stopped`: ended
+ * early at a rung by ASHA (a sweep's earlyStopping), which a later promotion may queue again.
  * A retried run goes running → queued (its attempt recorded as failed) → running again.
  */
-export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled'] as const;
+export const RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Statuses a run never leaves: a sweep is done when all its runs are in one of these. */
-export const ENDED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'diverged', 'cancelled'];
-export type EndedRunStatus = 'completed' | 'failed' | 'diverged' | 'cancelled';
+export const ENDED_RUN_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'diverged', 'cancelled', 'stopped'];
+export type EndedRunStatus = 'completed' | 'failed' | 'diverged' | 'cancelled' | 'stopped';
 
 /**
  * queued → running (first run started) → when every run has ended: completed (none failed),

@@ -36,10 +36,16 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/**
+ * This migration up or down, together with the ones after it: the entities the test reads through
+ * are today's, so the schema must be today's whenever the store is used.
+ */
 async function migrate(direction: 'up' | 'down'): Promise<void> {
+  const position = MIGRATIONS.indexOf(RunRecords1765700000000);
+  const steps = MIGRATIONS.slice(position).map((M) => new M());
   const runner = ds.createQueryRunner();
   try {
-    await new RunRecords1765700000000()[direction](runner);
+    for (const m of direction === 'up' ? steps : [...steps].reverse()) await m[direction](runner);
   } finally {
     await runner.release();
   }

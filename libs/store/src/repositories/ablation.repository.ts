@@ -8,7 +8,7 @@ interface SampleRow {
   sweep_id: string | null;
   config: AblationSample['config'];
   seed: number;
-  status: 'completed' | 'failed' | 'diverged';
+  status: 'completed' | 'failed' | 'diverged' | 'stopped';
 }
 
 /** Ablation tables from ended runs: completed ones with their final evaluations, failed and diverged ones counted. */
@@ -32,7 +32,7 @@ export class AblationRepository {
     const rows: SampleRow[] = await this.ds.query(
       `SELECT r.id, e.id AS evaluation_id, r.sweep_id, r.config, r.seed, r.status
          FROM runs r LEFT JOIN evaluations e ON e.id = r.final_evaluation_id
-        WHERE ${where} AND ((r.status = 'completed' AND e.id IS NOT NULL) OR r.status IN ('failed', 'diverged'))
+        WHERE ${where} AND ((r.status IN ('completed', 'stopped') AND e.id IS NOT NULL) OR r.status IN ('failed', 'diverged'))
         ORDER BY r.sweep_id, r.index`,
       params,
     );
@@ -42,7 +42,8 @@ export class AblationRepository {
       sweepId: r.sweep_id,
       config: r.config,
       seed: r.seed,
-      status: r.status,
+      // A run ASHA stopped at a rung is a result like a completed one (at its rung's budget).
+      status: r.status === 'stopped' ? 'completed' : r.status,
       stats: (r.evaluation_id && stats.get(r.evaluation_id)) || {},
     }));
   }

@@ -6,7 +6,7 @@ import type { PlannedRun, SweepSpec } from '@ablate/jobs';
 import { pgErrorCode } from '../data-source';
 import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../errors';
 import { newQueuedRun } from './new-run';
-import { ENDED_SWEEP_STATUSES, RUN_STATUSES, RunEntity, SweepEntity, type RunStatus, type SweepStatus } from '../entities';
+import { ENDED_RUN_STATUSES, ENDED_SWEEP_STATUSES, RUN_STATUSES, RunEntity, SweepEntity, type RunStatus, type SweepStatus } from '../entities';
 
 export interface NewSweep {
   spec: SweepSpec;
@@ -173,9 +173,10 @@ export class SweepRepository {
     const rows = await mutateReturning<{ status: SweepStatus }>(manager,
       `WITH c AS (
          SELECT count(*) AS total,
-                count(*) FILTER (WHERE status IN ('completed', 'failed', 'diverged', 'cancelled')) AS ended,
+                count(*) FILTER (WHERE status IN ('completed', 'failed', 'diverged', 'cancelled', 'stopped')) AS ended,
                 count(*) FILTER (WHERE status <> 'queued') AS touched,
-                count(*) FILTER (WHERE status = 'completed') AS completed,
+                -- A run ASHA stopped at a rung ended as it should: it counts as a completed one.
+                count(*) FILTER (WHERE status IN ('completed', 'stopped')) AS completed,
                 count(*) FILTER (WHERE status IN ('failed', 'diverged')) AS failed
            FROM runs WHERE sweep_id = $1)
        UPDATE sweeps s SET
@@ -280,7 +281,7 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-const ENDED = new Set<RunStatus>(['completed', 'failed', 'diverged', 'cancelled']);
+const ENDED = new Set<RunStatus>(ENDED_RUN_STATUSES);
 
 /** Pure part of `progress`: exported for tests. */
 export function computeProgress(
