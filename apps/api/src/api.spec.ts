@@ -338,6 +338,69 @@ describe('sweeps', () => {
   });
 });
 
+describe('tags and notes', () => {
+  it('takes tags and a note at submission, edits them with PATCH and filters the lists by tag, status and name', async () => {
+    const tagged = await http.post('/sweeps').set(AUTH).send({ ...focal('Tagged Focal 100%'), tags: [' baseline ', 'paper'], note: 'first try' });
+    expect(tagged.status).toBe(201);
+    expect(tagged.body).toMatchObject({ tags: ['baseline', 'paper'], note: 'first try' });
+    // The spec keeps the grid, not a copy of the tags that PATCH would leave stale.
+    expect(tagged.body.spec.tags).toBeUndefined();
+    const other = await http.post('/sweeps').set(AUTH).send({ ...focal('untagged'), seeds: 1 });
+    expect(other.body).toMatchObject({ tags: [], note: '' });
+
+    const patched = await http.patch(`/sweeps/${other.body.id}`).set(AUTH).send({ tags: ['paper', 'ablate-γ'] });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ id: other.body.id, tags: ['paper', 'ablate-γ'], note: '', runCounts: { queued: 4 } });
+    expect((await http.patch(`/sweeps/${other.body.id}`).set(AUTH).send({ note: 'γ only' })).body).toMatchObject({ tags: ['paper', 'ablate-γ'], note: 'γ only' });
+
+    const ids = async (query: Record<string, string>) => ((await http.get('/sweeps').set(AUTH).query(query)).body as { id: string }[]).map((x) => x.id);
+    expect(await ids({ tag: 'paper' })).toEqual([other.body.id, tagged.body.id]);
+    expect(await ids({ tag: 'paper,baseline' })).toEqual([tagged.body.id]);
+    expect(await ids({ tag: 'ablate-γ', status: 'queued' })).toEqual([other.body.id]);
+    expect(await ids({ tag: 'paper', status: 'running' })).toEqual([]);
+    // A name substring, case-insensitive, its % taken literally.
+    expect(await ids({ q: 'focal 100%' })).toEqual([tagged.body.id]);
+    expect(await ids({ q: '100_', tag: 'paper' })).toEqual([]);
+    expect((await http.get('/sweeps').set(AUTH).query({ status: 'done' })).body.issues).toEqual([
+      { path: 'query.status', message: 'must be one of queued, running, completed, completed_with_failures, failed, cancelling, cancelled' },
+    ]);
+
+    // Bad bodies: each field named; unknown fields refused; an unknown id is a 404 naming it
+    // (this app's 4 kB body limit leaves the 10,000-character note to the contract's spec).
+    const bad = await http.patch(`/sweeps/${other.body.id}`).set(AUTH).send({ tags: ['a', 'a', ''], note: 7, name: 'renamed' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues).toEqual(
+      expect.arrayContaining([
+        { path: 'tags[2]', message: 'must not be empty' },
+        { path: 'tags[1]', message: 'duplicates the tag "a"' },
+        { path: 'note', message: 'Invalid input: expected string, received number' },
+        { path: 'name', message: 'unknown field' },
+      ]),
+    );
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const notFound = await http.patch(`/sweeps/${missing}`).set(AUTH).send({ note: 'x' });
+    expect(notFound.status).toBe(404);
+    expect(notFound.body.message).toContain(missing);
+
+    // Runs: tags of their own, edited one by one, and a list filtered by sweep, tag and status.
+    const runId: string = tagged.body.runs[1].id;
+    const run = await http.patch(`/runs/${runId}`).set(AUTH).send({ tags: ['outlier'], note: 'loss spikes at step 12' });
+    expect(run.status).toBe(200);
+    expect(run.body).toMatchObject({ id: runId, tags: ['outlier'], note: 'loss spikes at step 12' });
+    expect((await http.get(`/runs/${runId}`).set(AUTH)).body).toMatchObject({ tags: ['outlier'], note: 'loss spikes at step 12' });
+    const runs = await http.get('/runs').set(AUTH).query({ sweepId: tagged.body.id });
+    expect(runs.status).toBe(200);
+    expect(runs.body.map((r: { id: string }) => r.id)).toEqual(tagged.body.runs.map((r: { id: string }) => r.id));
+    expect((await http.get('/runs').set(AUTH).query({ tag: 'outlier', status: 'queued' })).body.map((r: { id: string }) => r.id)).toEqual([runId]);
+    expect((await http.get('/runs').set(AUTH).query({ sweepId: tagged.body.id, limit: 2, offset: 1 })).body.map((r: { index?: number; id: string }) => r.id)).toEqual(
+      tagged.body.runs.slice(1, 3).map((r: { id: string }) => r.id),
+    );
+    expect((await http.get('/runs').set(AUTH).query({ sweepId: 'x' })).status).toBe(400);
+    expect((await http.patch(`/runs/${runId}`).set(AUTH).send({ status: 'completed' })).body.issues).toEqual([{ path: 'status', message: 'unknown field' }]);
+    expect((await http.patch(`/runs/${missing}`).set(AUTH).send({ tags: [] })).status).toBe(404);
+  });
+});
+
 describe('runs, evaluations and ablation tables', () => {
   function stats(AP: number): EvaluationStats {
     return { ...(Object.fromEntries(EVALUATION_STAT_NAMES.map((k) => [k, 0.5])) as EvaluationStats), AP, AP50: AP + 0.1 };

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { COCO_STAT_NAMES, contractComponents, ContractViolation, parseResponse, routeOperation, routes, routeUrl, type RouteDefinition } from './index';
+import { COCO_STAT_NAMES, contractComponents, ContractViolation, parseResponse, routeOperation, routes, routeUrl, SweepPatchSchema, type RouteDefinition } from './index';
 
 const stats = (v: number) => Object.fromEntries(COCO_STAT_NAMES.map((k) => [k, v]));
 const evaluation = {
@@ -41,6 +41,9 @@ describe('the contract', () => {
     expect(op.parameters).toEqual([
       expect.objectContaining({ name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500, default: 50 } }),
       expect.objectContaining({ name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 } }),
+      expect.objectContaining({ name: 'tag', in: 'query', required: false }),
+      expect.objectContaining({ name: 'status', in: 'query', required: false, schema: expect.objectContaining({ enum: expect.arrayContaining(['running', 'completed_with_failures']) }) }),
+      expect.objectContaining({ name: 'q', in: 'query', required: false }),
     ]);
     const ablation = routeOperation(routes.datasetAblation, { scheme: 'bearer' }) as { parameters: { name: string; required: boolean; schema: Record<string, unknown> }[] };
     expect(ablation.parameters.find((p) => p.name === 'dataset')?.required).toBe(true);
@@ -59,6 +62,24 @@ describe('the contract', () => {
     expect(routes.sweepAblation.query.parse({ rows: 'gamma,,alpha', pool: 'seed' })).toEqual({ rows: ['gamma', 'alpha'], pool: ['seed'], format: 'json' });
     expect(routes.sweepAblation.query.safeParse({ cols: ['a', 'b'] }).error?.issues[0]?.message).toBe('must be given once, as a string');
     expect(routes.datasetAblation.query.safeParse({}).error?.issues[0]?.message).toBe('required: the training dataset URI');
+  });
+
+  it('parses the list filters: tags comma-separated, one status of the list, a name substring', () => {
+    expect(routes.listSweeps.query.parse({ tag: 'a,,b', status: 'running', q: 'focal' })).toEqual({ limit: 50, offset: 0, tag: ['a', 'b'], status: 'running', q: 'focal' });
+    expect(routes.listSweeps.query.safeParse({ status: 'done' }).error?.issues[0]?.message).toMatch(/^must be one of queued, running, /);
+    expect(routes.listRuns.query.safeParse({ sweepId: 'x' }).error?.issues[0]?.path).toEqual(['sweepId']);
+  });
+
+  it('takes tags trimmed, 1–64 characters, at most 32, each once, and a note up to 10,000 characters', () => {
+    expect(SweepPatchSchema.parse({ tags: [' baseline ', 'paper-table-1'], note: '' })).toEqual({ tags: ['baseline', 'paper-table-1'], note: '' });
+    const issues = (body: unknown) => SweepPatchSchema.safeParse(body).error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    expect(issues({ tags: ['a', ' a'] })).toEqual(['tags.1: duplicates the tag "a"']);
+    expect(issues({ tags: ['  '] })).toEqual(['tags.0: must not be empty']);
+    expect(issues({ tags: ['x'.repeat(65)] })).toEqual(['tags.0: must be at most 64 characters']);
+    expect(issues({ tags: ['a,b'] })).toEqual(['tags.0: must not contain a comma (?tag=a,b lists tags)']);
+    expect(issues({ tags: Array.from({ length: 33 }, (_, i) => `t${i}`) })).toEqual(['tags: must list at most 32 tags']);
+    expect(issues({ note: 'n'.repeat(10_001) })).toEqual(['note: must be at most 10000 characters']);
+    expect(SweepPatchSchema.safeParse({ name: 'renamed' }).error?.issues[0]?.code).toBe('unrecognized_keys');
   });
 
   it('fills in path parameters and the query string', () => {

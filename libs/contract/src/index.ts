@@ -24,6 +24,18 @@ export {
 } from './common';
 export { intParam, listParam, stringParam } from './query';
 export {
+  MAX_NOTE_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
+  NoteSchema,
+  RunPatchSchema,
+  SweepPatchSchema,
+  TagSchema,
+  TagsSchema,
+  type RunPatch,
+  type SweepPatch,
+} from './annotations';
+export {
   RunCountsSchema,
   RunLineSchema,
   SweepCancelSchema,
@@ -48,6 +60,8 @@ export {
   RunCancelSchema,
   RunConfigSchema,
   RunDetailSchema,
+  RunListQuerySchema,
+  RunListSchema,
   RunSchema,
   type Reproducibility,
   type Run,

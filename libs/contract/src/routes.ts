@@ -6,18 +6,19 @@ import { HealthSchema } from './health';
 import { CheckpointListSchema, ImageAnnotationsSchema, RunImageListQuerySchema, RunImageListSchema } from './images';
 import { intParam } from './query';
 import { SessionSchema } from './session';
-import { CheckpointQuerySchema, RunCancelSchema, RunDetailSchema, RunSchema } from './runs';
-import { SweepCancelSchema, SweepDetailSchema, SweepListQuerySchema, SweepListSchema } from './sweeps';
+import { CheckpointQuerySchema, RunCancelSchema, RunDetailSchema, RunListQuerySchema, RunListSchema, RunSchema } from './runs';
+import { SweepCancelSchema, SweepDetailSchema, SweepListQuerySchema, SweepListSchema, SweepSummarySchema } from './sweeps';
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 /**
  * The request bodies, by the name of their OpenAPI component. Their zod schemas are
  * @ablate/jobs' (SweepSpecInputSchema, RunRequestSchema, EvaluationRequestSchema): they build
- * whole RunConfigs with @ablate/detection's schemas, which a browser should not load. The API's
- * OpenAPI document maps each name to its schema (a name it cannot map fails to compile there).
+ * whole RunConfigs with @ablate/detection's schemas, which a browser should not load. The small
+ * ones that need nothing else (SessionRequest, SweepPatch, RunPatch) are the contract's own. The
+ * API's OpenAPI document maps each name to its schema (a name it cannot map fails to compile there).
  */
-export const REQUEST_BODIES = ['SweepSpec', 'RunRequest', 'EvaluationRequest', 'SessionRequest'] as const;
+export const REQUEST_BODIES = ['SweepSpec', 'RunRequest', 'EvaluationRequest', 'SessionRequest', 'SweepPatch', 'RunPatch'] as const;
 export type RequestBodyName = (typeof REQUEST_BODIES)[number];
 
 /** A text response (Markdown, CSV, HTML, Prometheus exposition). */
@@ -83,7 +84,7 @@ export const routes = {
   listSweeps: defineRoute({
     method: 'GET',
     path: '/sweeps',
-    summary: 'List sweeps, newest first, each with its run counts by status',
+    summary: 'List sweeps, newest first, each with its run counts by status; filtered by tags (all of them), status and name',
     tag: 'sweeps',
     auth: true,
     success: { 200: 'A page of sweeps' },
@@ -99,6 +100,17 @@ export const routes = {
     success: { 200: 'The sweep' },
     params: IdParamsSchema,
     responses: { 'application/json': SweepDetailSchema },
+  }),
+  updateSweep: defineRoute({
+    method: 'PATCH',
+    path: '/sweeps/:id',
+    summary: "Edit a sweep's tags and note (the fields given are replaced; any other field is a 400)",
+    tag: 'sweeps',
+    auth: true,
+    success: { 200: 'The sweep as edited' },
+    params: IdParamsSchema,
+    body: 'SweepPatch',
+    responses: json(SweepSummarySchema),
   }),
   cancelSweep: defineRoute({
     method: 'POST',
@@ -141,6 +153,16 @@ export const routes = {
     body: 'RunRequest',
     responses: { 'application/json': RunSchema },
   }),
+  listRuns: defineRoute({
+    method: 'GET',
+    path: '/runs',
+    summary: 'List runs, newest first; filtered by sweep, tags (all of them) and status',
+    tag: 'runs',
+    auth: true,
+    success: { 200: 'A page of runs' },
+    query: RunListQuerySchema,
+    responses: json(RunListSchema),
+  }),
   getRun: defineRoute({
     method: 'GET',
     path: '/runs/:id',
@@ -150,6 +172,17 @@ export const routes = {
     success: { 200: 'The run' },
     params: IdParamsSchema,
     responses: { 'application/json': RunDetailSchema },
+  }),
+  updateRun: defineRoute({
+    method: 'PATCH',
+    path: '/runs/:id',
+    summary: "Edit a run's tags and note (the fields given are replaced; any other field is a 400)",
+    tag: 'runs',
+    auth: true,
+    success: { 200: 'The run as edited' },
+    params: IdParamsSchema,
+    body: 'RunPatch',
+    responses: json(RunSchema),
   }),
   cancelRun: defineRoute({
     method: 'POST',

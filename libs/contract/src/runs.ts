@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { AttemptStatusSchema, contractSchemas, IdSchema, RunStatusSchema, TimestampSchema, WorkerSchema } from './common';
+import { AttemptStatusSchema, contractSchemas, IdSchema, RUN_STATUSES, RunStatusSchema, TimestampSchema, WorkerSchema } from './common';
 import { EvaluationSchema } from './evaluations';
-import { intParam } from './query';
+import { intParam, listParam } from './query';
 
 /**
  * A RunConfig of @ablate/detection (dataset, model, anchors, loss, train …), every field filled
@@ -33,6 +33,8 @@ export const RunSchema = z
     loss: z.number().nullable(),
     imagesPerSecond: z.number().nullable(),
     error: z.string().nullable().describe('Why the run failed, diverged or was cancelled'),
+    tags: z.array(z.string()).describe('Tags, in the order given (PATCH /runs/:id edits them)'),
+    note: z.string().describe("Free text; '' when there is none"),
     cancelRequestedAt: TimestampSchema.nullable(),
     timings: z.object({
       createdAt: TimestampSchema,
@@ -120,4 +122,16 @@ export const RunCancelSchema = z
 /** `GET /runs/:id/checkpoint?step=`. */
 export const CheckpointQuerySchema = z.object({
   step: intParam(0, 2 ** 31 - 1).optional().describe('Checkpoint step (default: the newest)'),
+});
+
+/** `GET /runs`: newest first. */
+export const RunListSchema = z.array(RunSchema).register(contractSchemas, { id: 'RunList' });
+
+/** `GET /runs?sweepId&tag&status&limit&offset`. */
+export const RunListQuerySchema = z.object({
+  sweepId: IdSchema.optional().describe("Only this sweep's runs"),
+  tag: listParam().optional().describe('Only runs carrying every one of these tags (comma-separated)'),
+  status: z.enum(RUN_STATUSES, { error: `must be one of ${RUN_STATUSES.join(', ')}` }).optional().describe('Only runs in this status'),
+  limit: intParam(1, 500).default(50).describe('Runs per page (default 50)'),
+  offset: intParam(0, 1_000_000).default(0).describe('Runs to skip, newest first (default 0)'),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { contractSchemas, IdSchema, RUN_STATUSES, RunStatusSchema, SweepStatusSchema, TimestampSchema, WorkerSchema } from './common';
-import { intParam } from './query';
+import { contractSchemas, IdSchema, RUN_STATUSES, RunStatusSchema, SWEEP_STATUSES, SweepStatusSchema, TimestampSchema, WorkerSchema } from './common';
+import { intParam, listParam, stringParam } from './query';
 
 /**
  * How a sweep's runs appear, the same in every sweep response: `runCounts` (status → number of
@@ -39,6 +39,8 @@ export const SweepSummarySchema = z
     runCounts: RunCountsSchema,
     progress: SweepProgressSchema.describe('Live sweeps: from their runs’ steps, with an ETA; ended ones: their ended runs, no ETA'),
     priority: z.number().int().nullable(),
+    tags: z.array(z.string()).describe('Tags, in the order given (PATCH /sweeps/:id edits them)'),
+    note: z.string().describe("Free text; '' when there is none"),
     createdAt: TimestampSchema,
     startedAt: TimestampSchema.nullable(),
     finishedAt: TimestampSchema.nullable(),
@@ -89,8 +91,11 @@ export const SweepCancelSchema = z
   .register(contractSchemas, { id: 'SweepCancel' });
 export type SweepCancel = z.infer<typeof SweepCancelSchema>;
 
-/** `GET /sweeps?limit&offset`. */
+/** `GET /sweeps?limit&offset&tag&status&q`. */
 export const SweepListQuerySchema = z.object({
   limit: intParam(1, 500).default(50).describe('Sweeps per page (default 50)'),
   offset: intParam(0, 1_000_000).default(0).describe('Sweeps to skip, newest first (default 0)'),
+  tag: listParam().optional().describe('Only sweeps carrying every one of these tags (comma-separated)'),
+  status: z.enum(SWEEP_STATUSES, { error: `must be one of ${SWEEP_STATUSES.join(', ')}` }).optional().describe('Only sweeps in this status'),
+  q: stringParam().pipe(z.string().max(200, 'must be at most 200 characters')).optional().describe('Only sweeps whose name contains this (case-insensitive)'),
 });

@@ -1,6 +1,7 @@
 import { DEFAULT_MAX_RUNS_PER_SWEEP } from '@ablate/config';
 import { PRIORITY_LIMIT } from 'bullmq';
 import { z } from 'zod';
+import { NoteSchema, TagsSchema } from '@ablate/contract';
 import { dropForeignSections, RunConfigSchema, type RunConfig } from '@ablate/detection';
 import { GRID_ALIASES, getPath, resolveConfigPath, setPath, type ConfigPath } from './config-paths';
 import { EarlyStoppingSchema, type EarlyStopping } from './asha';
@@ -34,6 +35,9 @@ export const SweepSpecInputSchema = z
   .object({
     name: z.string().trim().min(1).max(200),
     description: z.string().max(2000).optional(),
+    /** Tags and a note (their rules are @ablate/contract's); PATCH /sweeps/:id edits them later. */
+    tags: TagsSchema.optional(),
+    note: NoteSchema.optional(),
     dataset: DatasetRefSchema,
     /** A RunConfig without `dataset` (given above) and without `seed` (given by `seeds`); defaults fill the rest. */
     base: z.record(z.string(), z.unknown()).default({}),
@@ -67,6 +71,8 @@ export interface GridAxis {
 export interface SweepSpec {
   name: string;
   description?: string;
+  tags?: string[];
+  note?: string;
   dataset: { train: string; val: string };
   /** The base config as given (dataset and seed excluded). */
   base: Record<string, unknown>;
@@ -118,6 +124,8 @@ export function validateSweepSpec(input: unknown, options: SweepValidationOption
   return {
     name: spec.name,
     ...(spec.description !== undefined ? { description: spec.description } : {}),
+    ...(spec.tags !== undefined ? { tags: spec.tags } : {}),
+    ...(spec.note !== undefined ? { note: spec.note } : {}),
     dataset: spec.dataset,
     base: spec.base,
     grid,

@@ -71,7 +71,11 @@ describe('the OpenAPI document', () => {
   it('declares the query parameters and the request bodies of the contract', async () => {
     const doc = (await request(api.app.getHttpServer()).get('/docs-json').set('Authorization', `Bearer ${KEY}`)).body;
     const list = doc.paths['/sweeps'].get as Operation;
-    expect(list.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['query:limit', 'query:offset']);
+    expect(list.parameters?.map((p) => `${p.in}:${p.name}`)).toEqual(['query:limit', 'query:offset', 'query:tag', 'query:status', 'query:q']);
+    for (const [path, component] of [['/sweeps/{id}', 'SweepPatch'], ['/runs/{id}', 'RunPatch']] as const) {
+      expect(doc.paths[path].patch.requestBody.content['application/json'].schema).toEqual({ $ref: `#/components/schemas/${component}` });
+      expect(doc.components.schemas[component]).toMatchObject({ additionalProperties: false, properties: { tags: { type: 'array', maxItems: 32 }, note: { maxLength: 10_000 } } });
+    }
     expect(doc.paths['/ablation'].get.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['cols', 'dataset', 'format', 'metric', 'pool', 'rows']);
     expect(doc.paths['/sweeps'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SweepSpec' });
     expect(doc.components.schemas.SweepSpec.properties.grid).toBeDefined();

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import { contractComponents, openApiPath, routeOperation, routes, SessionRequestSchema, type RequestBodyName, type RouteDefinition } from '@ablate/contract';
+import { contractComponents, openApiPath, routeOperation, routes, RunPatchSchema, SessionRequestSchema, SweepPatchSchema, type RequestBodyName, type RouteDefinition } from '@ablate/contract';
 import { EvaluationRequestSchema, RunRequestSchema, SweepSpecInputSchema } from '@ablate/jobs';
 
 /** The zod schema of each request body the contract names (the ones that validate them). */
@@ -10,6 +10,8 @@ const REQUEST_BODIES: Record<RequestBodyName, z.ZodType> = {
   RunRequest: RunRequestSchema,
   EvaluationRequest: EvaluationRequestSchema,
   SessionRequest: SessionRequestSchema,
+  SweepPatch: SweepPatchSchema,
+  RunPatch: RunPatchSchema,
 };
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Patch, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
 import { routes } from '@ablate/contract';
 import { parseParams, parseQuery } from '../http/query';
@@ -16,9 +16,19 @@ export class RunsController {
     return this.runs.create(body);
   }
 
+  @Get()
+  list(@Query() query: unknown) {
+    return this.runs.list(parseQuery(routes.listRuns, query));
+  }
+
   @Get(':id')
   get(@Param('id', UuidPipe) id: string) {
     return this.runs.get(id);
+  }
+
+  @Patch(':id')
+  annotate(@Param('id', UuidPipe) id: string, @Body() body: unknown) {
+    return this.runs.annotate(id, body);
   }
 
   @Post(':id/cancel')

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ImageAnnotations, JsonResponseOf, Routes, Run } from '@ablate/contract';
+import { RunPatchSchema, type ImageAnnotations, type JsonResponseOf, type ParsedQueryOf, type Routes, type Run } from '@ablate/contract';
 import { DatasetCache, DatasetError, findImage, imageGroundTruth, imagePng, imageSummary, type Dataset, type DatasetImage } from '@ablate/data';
-import { validateRunRequest } from '@ablate/jobs';
+import { parseOrThrow, validateRunRequest } from '@ablate/jobs';
 import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { iso } from '../http/wire';
@@ -31,6 +31,8 @@ function runView(r: RunEntity): Run {
     loss: r.loss,
     imagesPerSecond: r.imagesPerSecond,
     error: r.error,
+    tags: r.tags,
+    note: r.note,
     cancelRequestedAt: iso(r.cancelRequestedAt),
     timings: {
       createdAt: iso(r.createdAt),
@@ -68,6 +70,17 @@ export class RunsService {
     const run = await this.store.runs.createLone({ name: request.name, config: request.config, priority: request.priority });
     await enqueueOr503(() => this.queues.enqueueRun(run), `run ${run.id} was saved but not queued`);
     return runView(run);
+  }
+
+  /** A page of runs, newest first, narrowed by sweep, tags and status. */
+  async list(query: ParsedQueryOf<Routes['listRuns']>): Promise<Run[]> {
+    const { tag, ...rest } = query;
+    return (await this.store.runs.list({ ...rest, tags: tag })).map(runView);
+  }
+
+  /** Replaces the tags and note the body names (a field it does not know is a 400 naming it). */
+  async annotate(id: string, body: unknown): Promise<Run> {
+    return runView(await this.store.runs.annotate(id, parseOrThrow(RunPatchSchema, body ?? {}, 'run patch')));
   }
 
   /** Config, status, attempts, worker, backend, timings, metrics by step, evaluations (the final one in full). */

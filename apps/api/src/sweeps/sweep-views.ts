@@ -30,6 +30,8 @@ export function sweepSummary(s: SweepEntity, runCounts: RunCounts, progress: Swe
     runCounts,
     progress: { total, ended, fraction, etaSeconds },
     priority: s.priority,
+    tags: s.tags,
+    note: s.note,
     createdAt: iso(s.createdAt),
     startedAt: iso(s.startedAt),
     finishedAt: iso(s.finishedAt),

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { routes } from '@ablate/contract';
 import { UuidPipe } from '../http/uuid.pipe';
@@ -19,13 +19,17 @@ export class SweepsController {
 
   @Get()
   list(@Query() query: unknown) {
-    const { limit, offset } = parseQuery(routes.listSweeps, query);
-    return this.sweeps.list(limit, offset);
+    return this.sweeps.list(parseQuery(routes.listSweeps, query));
   }
 
   @Get(':id')
   get(@Param('id', UuidPipe) id: string) {
     return this.sweeps.get(id);
+  }
+
+  @Patch(':id')
+  annotate(@Param('id', UuidPipe) id: string, @Body() body: unknown) {
+    return this.sweeps.annotate(id, body);
   }
 
   @Post(':id/cancel')

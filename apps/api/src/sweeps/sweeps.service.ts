@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { planSweep, ValidationError } from '@ablate/jobs';
-import type { SweepCancel, SweepDetail, SweepSummary } from '@ablate/contract';
-import { Store } from '@ablate/store';
+import { parseOrThrow, planSweep, ValidationError } from '@ablate/jobs';
+import { SweepPatchSchema, type ParsedQueryOf, type Routes, type SweepCancel, type SweepDetail, type SweepSummary } from '@ablate/contract';
+import { Store, type SweepEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
@@ -53,8 +53,19 @@ export class SweepsService {
    * Newest first, each with its run counts by status and its progress: the live sweeps' from
    * their runs' steps, with an ETA (a query each; few sweeps are live), the others' from counts.
    */
-  async list(limit: number, offset: number): Promise<SweepSummary[]> {
-    const sweeps = await this.store.sweeps.list({ limit, offset });
+  async list(query: ParsedQueryOf<Routes['listSweeps']>): Promise<SweepSummary[]> {
+    const { tag, ...rest } = query;
+    return this.summaries(await this.store.sweeps.list({ ...rest, tags: tag }));
+  }
+
+  /** Replaces the tags and note the body names (a field it does not know is a 400 naming it). */
+  async annotate(id: string, body: unknown): Promise<SweepSummary> {
+    const patch = parseOrThrow(SweepPatchSchema, body ?? {}, 'sweep patch');
+    const [summary] = await this.summaries([await this.store.sweeps.annotate(id, patch)]);
+    return summary!;
+  }
+
+  private async summaries(sweeps: SweepEntity[]): Promise<SweepSummary[]> {
     const counts = await this.store.sweeps.statusCounts(sweeps.map((s) => s.id));
     const live = sweeps.filter((s) => LIVE_STATUSES.has(s.status));
     const progress = new Map(await Promise.all(live.map(async (s) => [s.id, await this.store.sweeps.progress(s.id)] as const)));

@@ -33,6 +33,8 @@ const sweep: SweepDetail = {
   runCount: 1,
   runCounts: { queued: 1, running: 0, completed: 0, failed: 0, diverged: 0, cancelled: 0, stopped: 0 },
   priority: null,
+  tags: [],
+  note: '',
   createdAt: '2025-01-01T00:00:00.000Z',
   startedAt: null,
   finishedAt: null,

@@ -73,6 +73,9 @@ export class RunEntity {
   /** Written when an attempt starts (the latest attempt's); null before. */
   @Column({ type: 'jsonb', nullable: true }) reproducibility!: RunReproducibility | null;
   @Column({ name: 'final_evaluation_id', type: 'uuid', nullable: true }) finalEvaluationId!: string | null;
+  /** The researcher's tags (GIN-indexed: `tags @> '{a,b}'` finds those carrying both) and note ('' for none). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) tags!: string[];
+  @Column({ type: 'text', default: '' }) note!: string;
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true }) startedAt!: Date | null;
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt!: Date | null;

@@ -16,6 +16,9 @@ export class SweepEntity {
   @Column({ type: 'varchar', length: 32 }) status!: SweepStatus;
   @Column({ type: 'int', nullable: true }) priority!: number | null;
   @Column({ name: 'run_count', type: 'int' }) runCount!: number;
+  /** The researcher's tags (GIN-indexed: `tags @> '{a,b}'` finds those carrying both) and note ('' for none). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" }) tags!: string[];
+  @Column({ type: 'text', default: '' }) note!: string;
   /** The client's `Idempotency-Key`; a repeated POST with it returns this sweep. */
   @Column({ name: 'idempotency_key', type: 'varchar', length: 255, nullable: true }) idempotencyKey!: string | null;
   /** SHA-256 (hex) of the canonical JSON of the spec the key came with; null for older sweeps. */

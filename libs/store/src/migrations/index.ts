@@ -6,7 +6,8 @@ import { ArtifactsUncompressed1765400000000 } from './1765400000000-artifacts-un
 import { EvaluationStatsRows1765500000000 } from './1765500000000-evaluation-stats-rows';
 import { RunConfigFamilySections1765600000000 } from './1765600000000-run-config-family-sections';
 import { RunRecords1765700000000 } from './1765700000000-run-records';
+import { TagsNotes1765800000000 } from './1765800000000-tags-notes';
 import { AshaRungs1765900000000 } from './1765900000000-asha-rungs';
 
 /** Hand-written migrations, in order; run on start (`migrationsRun`). */
-export const MIGRATIONS = [InitialSchema1732450000000, SegmStats1764000000000, SweepFailureStatuses1765200000000, IdempotencyBodyHash1765300000000, ArtifactsUncompressed1765400000000, EvaluationStatsRows1765500000000, RunConfigFamilySections1765600000000, RunRecords1765700000000, AshaRungs1765900000000];
+export const MIGRATIONS = [InitialSchema1732450000000, SegmStats1764000000000, SweepFailureStatuses1765200000000, IdempotencyBodyHash1765300000000, ArtifactsUncompressed1765400000000, EvaluationStatsRows1765500000000, RunConfigFamilySections1765600000000, RunRecords1765700000000, TagsNotes1765800000000, AshaRungs1765900000000];

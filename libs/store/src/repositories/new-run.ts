@@ -36,6 +36,8 @@ export function newQueuedRun(fields: NewRunFields, now: Date): RunEntity {
     error: null,
     cancelRequestedAt: null,
     finalEvaluationId: null,
+    tags: [],
+    note: '',
     createdAt: now,
     startedAt: null,
     finishedAt: null,

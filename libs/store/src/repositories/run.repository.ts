@@ -6,6 +6,7 @@ import { ConflictError, NotFoundError } from '../errors';
 import { RUN_STATUSES, RunAttemptEntity, RunEntity, type EndedRunStatus, type RunStatus } from '../entities';
 import type { RunCategory, RunReproducibility } from '../entities/run.entity';
 import type { SweepRepository } from './sweep.repository';
+import { annotate, whereAnnotated, type AnnotatedFilter, type Annotations } from './annotations';
 import { newQueuedRun } from './new-run';
 
 /** Where an attempt runs (all recorded on the run and its attempt row). */
@@ -70,6 +71,20 @@ export class RunRepository {
     const run = await this.ds.getRepository(RunEntity).findOneBy({ id });
     if (!run) throw new NotFoundError('run', id);
     return run;
+  }
+
+  /** Newest first (a sweep's in expansion order); only a sweep's, carrying every tag of `tags`, in `status`, when given. */
+  async list(options: { limit?: number; offset?: number; sweepId?: string } & AnnotatedFilter = {}): Promise<RunEntity[]> {
+    const qb = this.ds.getRepository(RunEntity).createQueryBuilder('r').orderBy('r.created_at', 'DESC').addOrderBy('r.index').addOrderBy('r.id');
+    whereAnnotated(qb, 'r', options);
+    if (options.sweepId) qb.andWhere('r.sweep_id = :sweepId', { sweepId: options.sweepId });
+    return qb.limit(options.limit ?? 50).offset(options.offset ?? 0).getMany();
+  }
+
+  /** Replaces the given tags and note (PATCH /runs/:id); the run as it is now, or NotFoundError. */
+  async annotate(id: string, patch: Annotations): Promise<RunEntity> {
+    if (!(await annotate(this.ds, 'runs', id, patch))) throw new NotFoundError('run', id);
+    return this.get(id);
   }
 
   /** Attempts in order. */

@@ -5,6 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm';
 import type { PlannedRun, SweepSpec } from '@ablate/jobs';
 import { pgErrorCode } from '../data-source';
 import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../errors';
+import { annotate, containsPattern, whereAnnotated, type AnnotatedFilter, type Annotations } from './annotations';
 import { newQueuedRun } from './new-run';
 import { ENDED_RUN_STATUSES, ENDED_SWEEP_STATUSES, RUN_STATUSES, RunEntity, SweepEntity, type RunStatus, type SweepStatus } from '../entities';
 
@@ -91,8 +92,11 @@ export class SweepRepository {
       description: spec.description ?? null,
       datasetTrain: spec.dataset.train,
       datasetVal: spec.dataset.val,
-      spec: spec as unknown as Record<string, unknown>,
+      // Tags and the note live in their own columns, which PATCH edits: a copy in `spec` would go stale.
+      spec: specWithoutAnnotations(spec),
       variedPaths: spec.grid.map((a) => a.path),
+      tags: spec.tags ?? [],
+      note: spec.note ?? '',
       status: 'queued' as const,
       priority: spec.priority ?? null,
       runCount,
@@ -121,13 +125,18 @@ export class SweepRepository {
     return sweep;
   }
 
-  /** Newest first. */
-  async list(options: { limit?: number; offset?: number } = {}): Promise<SweepEntity[]> {
-    return this.ds.getRepository(SweepEntity).find({
-      order: { createdAt: 'DESC' },
-      take: options.limit ?? 50,
-      skip: options.offset ?? 0,
-    });
+  /** Newest first; only those carrying every tag of `tags`, in `status` and whose name contains `q` (case-insensitive), when given. */
+  async list(options: { limit?: number; offset?: number; q?: string } & AnnotatedFilter = {}): Promise<SweepEntity[]> {
+    const qb = this.ds.getRepository(SweepEntity).createQueryBuilder('s').orderBy('s.created_at', 'DESC').addOrderBy('s.id');
+    whereAnnotated(qb, 's', options);
+    if (options.q) qb.andWhere('s.name ILIKE :q', { q: containsPattern(options.q) });
+    return qb.limit(options.limit ?? 50).offset(options.offset ?? 0).getMany();
+  }
+
+  /** Replaces the given tags and note (PATCH /sweeps/:id); the sweep as it is now, or NotFoundError. */
+  async annotate(id: string, patch: Annotations): Promise<SweepEntity> {
+    if (!(await annotate(this.ds, 'sweeps', id, patch))) throw new NotFoundError('sweep', id);
+    return this.get(id);
   }
 
   /** Run counts by status for each of `sweepIds` (one query; for listings). */
@@ -265,6 +274,11 @@ function newSweepRun(sweep: SweepEntity, run: PlannedRun, now: Date): RunEntity 
     },
     now,
   );
+}
+
+function specWithoutAnnotations(spec: SweepSpec): Record<string, unknown> {
+  const { tags: _tags, note: _note, ...rest } = spec;
+  return rest as unknown as Record<string, unknown>;
 }
 
 /** SHA-256 of the spec's canonical JSON (keys sorted), so key order and whitespace do not matter. */
