@@ -61,7 +61,7 @@ export const ENVIRONMENT = {
   ABLATE_MAX_RUNS_PER_SWEEP: spec({ schema: count, fallback: DEFAULT_MAX_RUNS_PER_SWEEP, documentedDefault: String(DEFAULT_MAX_RUNS_PER_SWEEP), readBy: ['api'], description: 'cap on grid product × seeds' }),
   ABLATE_BODY_LIMIT: spec({ schema: text, fallback: '1mb', documentedDefault: '1mb', readBy: ['api'], description: 'larger request bodies get 413' }),
   ABLATE_TRAIN_ATTEMPTS: spec({ schema: positive, fallback: DEFAULT_TRAIN_ATTEMPTS, documentedDefault: String(DEFAULT_TRAIN_ATTEMPTS), readBy: ['api', 'worker'], description: 'attempts of a train job (retries after an error, with exponential backoff)' }),
-  ABLATE_TRAIN_BACKOFF_MS: spec({ schema: count, fallback: DEFAULT_TRAIN_BACKOFF_MS, documentedDefault: String(DEFAULT_TRAIN_BACKOFF_MS), readBy: ['api'], description: 'first retry delay of a train job, doubling' }),
+  ABLATE_TRAIN_BACKOFF_MS: spec({ schema: count, fallback: DEFAULT_TRAIN_BACKOFF_MS, documentedDefault: String(DEFAULT_TRAIN_BACKOFF_MS), readBy: ['api', 'worker'], description: 'first retry delay of a train job, doubling (a worker adds the jobs of the runs ASHA promotes)' }),
   ABLATE_MAX_QUEUE_LAG_S: spec({ schema: count, fallback: 86_400, documentedDefault: '86400', readBy: ['api'], description: '`/health` reports the queues down past this wait' }),
   ABLATE_RECONCILE_EVERY_MS: spec({ schema: count, fallback: 30_000, documentedDefault: '30000', readBy: ['api'], description: "the reconciler's period (0: off): queued or running runs whose job vanished get a new one" }),
   ABLATE_RECONCILE_GRACE_S: spec({ schema: count, fallback: 30, documentedDefault: '30', readBy: ['api'], description: 'runs younger than this are left to the request that is enqueueing them' }),

@@ -16,3 +16,4 @@ export { EvaluationRequestSchema, RunRequestSchema, validateEvaluationRequest, v
 export { SweepSpecInputSchema, type SweepSpec } from './sweep-spec';
 export { parseOrThrow, ValidationError, type FieldIssue } from './validation-error';
 export { ashaPromotions, ashaRungs, EarlyStoppingSchema, rungMetric, trainJobId, type EarlyStopping, type Promotion, type RungResult } from './asha';
+export { trainJob, type TrainableRun, type TrainJobPolicy } from './train-job';

@@ -20,6 +20,8 @@ export const TrainJobDataSchema = z
      * first was lost): the worker numbers this job's attempts after them. @defaultValue 0
      */
     attemptOffset: z.number().int().min(0).optional(),
+    /** ASHA's rung this job trains the run to (a sweep's earlyStopping); a job of an older rung is stale. @defaultValue 0 */
+    rung: z.number().int().min(0).optional(),
   })
   .strict();
 

@@ -1,6 +1,6 @@
-import { FlowProducer, Queue, type JobsOptions } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
-import { cancelChannel, QUEUE_NAMES, type EvaluateJobData, type QueueName, type SweepJobData, type TrainJobData } from '@ablate/jobs';
+import { cancelChannel, QUEUE_NAMES, trainJob, trainJobId, type EvaluateJobData, type QueueName, type SweepJobData, type TrainJobPolicy } from '@ablate/jobs';
 import type { RunEntity, SweepEntity } from '@ablate/store';
 
 export interface QueueServiceOptions {
@@ -33,15 +33,8 @@ export class QueueService {
     this.flows = new FlowProducer(common);
   }
 
-  private trainOptions(runId: string, priority: number | null): JobsOptions {
-    return {
-      jobId: runId,
-      attempts: this.options.trainAttempts,
-      backoff: { type: 'exponential', delay: this.options.trainBackoffMs },
-      ...(priority !== null ? { priority } : {}),
-      removeOnComplete: { age: 7 * 24 * 3600 },
-      removeOnFail: { age: 30 * 24 * 3600 },
-    };
+  private get trainPolicy(): TrainJobPolicy {
+    return { attempts: this.options.trainAttempts, backoffMs: this.options.trainBackoffMs };
   }
 
   /**
@@ -57,43 +50,38 @@ export class QueueService {
       data,
       opts: { jobId: sweep.id, removeOnComplete: { age: 7 * 24 * 3600 } },
       children: runs.map((run) => {
-        const child: TrainJobData = { runId: run.id, sweepId: sweep.id, config: run.config };
-        return {
-          name: 'train',
-          queueName: 'train',
-          data: child,
-          opts: { ...this.trainOptions(run.id, run.priority), ignoreDependencyOnFailure: true },
-        };
+        const job = trainJob(run, this.trainPolicy);
+        return { ...job, queueName: 'train', opts: { ...job.opts, ignoreDependencyOnFailure: true } };
       }),
     });
   }
 
   /** Adds a lone run's train job (id = run id). */
   async enqueueRun(run: RunEntity): Promise<void> {
-    const data: TrainJobData = { runId: run.id, sweepId: null, config: run.config };
-    await this.queues.train.add('train', data, this.trainOptions(run.id, run.priority));
+    const job = trainJob(run, this.trainPolicy);
+    await this.queues.train.add(job.name, job.data, job.opts);
   }
 
   /**
-   * Adds a train job again for a run whose job was lost (job id = run id, so a second call is a
-   * no-op), as a job of its own: the sweep's parent job may be gone too, and the store rolls the
-   * sweep up on every run end anyway. Its attempts are numbered after the run's earlier ones.
+   * Adds a train job again for a run whose job was lost (the job id is the run's at its rung, so
+   * a second call is a no-op), as a job of its own: the sweep's parent job may be gone too, and the
+   * store rolls the sweep up on every run end anyway. Its attempts are numbered after the run's earlier ones.
    */
   async reenqueueRun(run: RunEntity): Promise<void> {
-    const data: TrainJobData = { runId: run.id, sweepId: run.sweepId, config: run.config, attemptOffset: run.attempts };
-    await this.queues.train.add('train', data, this.trainOptions(run.id, run.priority));
+    const job = trainJob(run, this.trainPolicy, run.attempts);
+    await this.queues.train.add(job.name, job.data, job.opts);
   }
 
   /** Removes a run's failed train job and adds a new one (same id) in its place. */
   async replaceFailedTrainJob(run: RunEntity): Promise<void> {
-    const job = await this.queues.train.getJob(run.id);
+    const job = await this.queues.train.getJob(trainJobId(run.id, run.rung));
     if (job && (await job.isFailed())) await job.remove();
     await this.reenqueueRun(run);
   }
 
-  /** The state of a run's train job and, when it failed, why; `missing` when Redis has no such job. */
-  async trainJobState(runId: string): Promise<{ state: string; failedReason?: string }> {
-    const job = await this.queues.train.getJob(runId);
+  /** The state of a run's train job (at its rung) and, when it failed, why; `missing` when Redis has no such job. */
+  async trainJobState(run: Pick<RunEntity, 'id' | 'rung'>): Promise<{ state: string; failedReason?: string }> {
+    const job = await this.queues.train.getJob(trainJobId(run.id, run.rung));
     if (!job) return { state: 'missing' };
     const state = await job.getState();
     return state === 'failed' ? { state, failedReason: job.failedReason } : { state };

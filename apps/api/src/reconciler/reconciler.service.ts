@@ -98,7 +98,7 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   }
 
   private async reconcileRun(run: RunEntity, report: ReconcileReport): Promise<void> {
-    const job = await this.queues.trainJobState(run.id);
+    const job = await this.queues.trainJobState(run);
     switch (job.state) {
       case 'missing':
         if (run.status === 'running') await this.store.runs.requeueLost(run.id, 'its job vanished from the queue; enqueued again by the reconciler');

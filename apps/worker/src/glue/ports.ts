@@ -1,3 +1,5 @@
+import type { EarlyStopping } from '@ablate/jobs';
+import type { PromotedRun, RungDecision } from '@ablate/store';
 import type { RunConfig } from '@ablate/detection';
 import type { ReproducibilityRecord } from '@ablate/data';
 import type { AttemptInfo as StoredAttemptInfo } from '@ablate/store';
@@ -62,6 +64,10 @@ export interface EvaluationRecord {
 
 /** The store as a run in a sandboxed child sees it. */
 export interface RunStorePort {
+  /** The early stopping (ASHA) of the run's sweep and the rung the run is at; null without. */
+  ashaPlanOf(runId: string): Promise<{ sweepId: string; rung: number; earlyStopping: EarlyStopping } | null>;
+  /** Records the run's metric at its rung and applies ASHA's promotions, in one transaction (@ablate/store). */
+  recordRung(input: { sweepId: string; runId: string; rung: number; value: number; earlyStopping: EarlyStopping }): Promise<RungDecision>;
   /**
    * Records the attempt and marks the run running. Resolves `started: false` when the run must not be
    * trained: it already ended (an earlier attempt finished it) or was cancelled meanwhile.
@@ -169,4 +175,9 @@ export interface EvaluationStorePort {
 /** Evaluates a checkpoint's detector on a dataset (COCO bbox). */
 export interface EvaluatorPort {
   evaluate(checkpoint: Uint8Array, dataset: string, dataRoot: string): Promise<Omit<EvaluationRecord, 'dataset'>>;
+}
+
+/** Adds the train jobs of runs ASHA promoted (their next rung), from the worker that decided it. */
+export interface PromotionQueuePort {
+  enqueue(runs: PromotedRun[]): Promise<void>;
 }

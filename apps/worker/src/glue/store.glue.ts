@@ -1,7 +1,7 @@
 import { NotFoundError, openStore, storeOptionsFromEnv, type EvaluationResult } from '@ablate/store';
 import type { EvaluationStorePort, RunStorePort, SweepStorePort } from './ports';
 
-const ENDED = new Set(['completed', 'failed', 'diverged', 'cancelled']);
+const ENDED = new Set(['completed', 'failed', 'diverged', 'cancelled', 'stopped']);
 
 /** What a lost attempt's error says (and how lostWorkerCount finds them). */
 const LOST_WORKER = 'lost (no heartbeat)';
@@ -19,6 +19,8 @@ function openRepositories(databaseUrl: string, poolSize: number) {
 export async function createRunStore(databaseUrl: string): Promise<RunStorePort & EvaluationStorePort> {
   const r = await openRepositories(databaseUrl, 3);
   return {
+    ashaPlanOf: (runId) => r.asha.planOf(runId),
+    recordRung: (input) => r.asha.recordRung(input),
     markRunStarted: async (runId, info) => {
       if (await r.runs.markRunStarted(runId, info)) return { started: true };
       const run = await r.runs.get(runId);

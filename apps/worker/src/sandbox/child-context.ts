@@ -1,6 +1,7 @@
 import { workerConfigFromEnv, type WorkerConfig } from '../config/worker-config';
 import { createBackendPort } from '../glue/backend.glue';
-import type { BackendPort, EvaluationStorePort, EvaluatorPort, RunStorePort, TrainingPort } from '../glue/ports';
+import type { BackendPort, EvaluationStorePort, EvaluatorPort, PromotionQueuePort, RunStorePort, TrainingPort } from '../glue/ports';
+import { createPromotionQueue } from '../glue/promotions.glue';
 import { createRunStore } from '../glue/store.glue';
 import { createEvaluatorPort, createTrainingPort } from '../glue/training.glue';
 import { rideOutStoreOutages } from './store-outage';
@@ -12,6 +13,7 @@ export interface ChildContext {
   training: TrainingPort;
   evaluator: EvaluatorPort;
   backend: BackendPort;
+  promotions: PromotionQueuePort;
 }
 
 let context: Promise<ChildContext> | undefined;
@@ -28,7 +30,8 @@ export function childContext(): Promise<ChildContext> {
       budgetMs: config.outageBudgetMs,
       ping: () => probeStore(config.databaseUrl),
     });
-    return { config, store, training: createTrainingPort(), evaluator: createEvaluatorPort(), backend: createBackendPort() };
+    const promotions = createPromotionQueue(config.redisUrl, config.queuePrefix);
+    return { config, store, training: createTrainingPort(), evaluator: createEvaluatorPort(), backend: createBackendPort(), promotions };
   })();
   // A context that failed to open is not kept: the next job tries again.
   context.catch(() => (context = undefined));

@@ -14,6 +14,13 @@ class RecordingStore implements RunStorePort {
     return this.ended ? { started: false as const, status: this.ended, step: 3 } : { started: true as const };
   }
   ended: string | undefined;
+  /** No early stopping here: its decisions are the store's (asha.repository.spec.ts) and the e2e's. */
+  async ashaPlanOf() {
+    return null;
+  }
+  async recordRung(): Promise<never> {
+    throw new Error('no early stopping in these tests');
+  }
   async recordProgress() {}
   async closeLostAttempts() {
     return 0;

@@ -1,7 +1,8 @@
 import { hostname } from 'node:os';
 import { reproducibilityRecord } from '@ablate/data';
 import type { RunConfig } from '@ablate/detection';
-import type { BackendPort, EvaluationRecord, MetricRow, RunStorePort, TrainingPort, TrainingProgress } from '../glue/ports';
+import { rungMetric } from '@ablate/jobs';
+import type { BackendPort, EvaluationRecord, MetricRow, PromotionQueuePort, RunStorePort, TrainingPort, TrainingProgress } from '../glue/ports';
 import { StopLatch, watchStopSources } from './stop-signal';
 
 /** What a train job reports as its BullMQ progress (read by the API, the CLI and the dashboard). */
@@ -39,6 +40,10 @@ export interface TrainRunContext {
   dataRoot: string;
   /** Minimum time between two progress reports, ms (every step would flood Redis). @defaultValue 250 */
   progressEveryMs?: number;
+  /** ASHA's rung this job trains to (its payload's); a job of a rung the run has left is stale. @defaultValue 0 */
+  rung?: number;
+  /** Where the runs ASHA promotes get their next job (a sweep with earlyStopping). */
+  promotions?: PromotionQueuePort;
 }
 
 /**
@@ -86,6 +91,9 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
     await store.finishRun(runId, ctx.attempt, { status: 'failed', error: message });
     return { kind: 'user-error', message };
   }
+  // Under early stopping, a job of a rung the run has already left (a replay after its promotion) trains nothing.
+  const asha = await store.ashaPlanOf(runId);
+  if (asha && asha.rung !== (ctx.rung ?? 0)) return { kind: 'skipped', status: 'completed', step: startStep };
   const start = await store.markRunStarted(runId, { attempt: ctx.attempt, host: hostname(), pid: workerPid(), backend, device, startStep });
   // Ended meanwhile (cancelled while queued, or finished by an earlier attempt): nothing to train.
   if (!start.started) return { kind: 'skipped', status: start.status, step: start.step };
@@ -160,7 +168,13 @@ async function recordEnd(
     case 'completed':
     {
       const evaluationId = result.evaluation ? await store.saveEvaluation(runId, result.evaluation) : undefined;
+      const rung = await rungResult(ctx, result.evaluation);
+      if (rung && 'error' in rung) {
+        await store.finishRun(runId, ctx.attempt, { status: 'failed', error: rung.error });
+        return { kind: 'user-error', message: rung.error };
+      }
       await store.finishRun(runId, ctx.attempt, { status: 'completed', step: result.step, finalLoss: result.finalLoss });
+      if (rung) await decideRung(ctx, rung);
       return { kind: 'completed', step: result.step, finalLoss: result.finalLoss, evaluation: result.evaluation, evaluationId };
     }
     case 'diverged': {
@@ -177,4 +191,25 @@ async function recordEnd(
       await store.requeueRun(runId, ctx.attempt, result.step, 'worker shut down; run requeued from its checkpoint');
       return { kind: 'requeue', step: result.step };
   }
+}
+
+type RungPlan = NonNullable<Awaited<ReturnType<RunStorePort['ashaPlanOf']>>>;
+
+/**
+ * Under early stopping, the run's metric at the end of its rung (from the rung's evaluation), or
+ * why there is none (a metric the evaluation lacks fails the run, naming it); undefined without.
+ */
+async function rungResult(ctx: TrainRunContext, evaluation: EvaluationRecord | undefined): Promise<{ plan: RungPlan; value: number } | { error: string } | undefined> {
+  const plan = await ctx.store.ashaPlanOf(ctx.runId);
+  if (!plan) return undefined;
+  const { metric } = plan.earlyStopping;
+  const value = evaluation ? rungMetric(evaluation.stats, metric) : undefined;
+  if (value !== undefined) return { plan, value };
+  return { error: `earlyStopping.metric '${metric}' is not among the stats of the rung's evaluation (${Object.keys(evaluation?.stats ?? {}).join(', ') || 'none'})` };
+}
+
+/** ASHA's decision at the end of a rung (a transaction in the store), and the next jobs of the runs it promotes. */
+async function decideRung(ctx: TrainRunContext, { plan, value }: { plan: RungPlan; value: number }): Promise<void> {
+  const decision = await ctx.store.recordRung({ sweepId: plan.sweepId, runId: ctx.runId, rung: plan.rung, value, earlyStopping: plan.earlyStopping });
+  await ctx.promotions?.enqueue(decision.promoted);
 }

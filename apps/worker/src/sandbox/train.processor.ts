@@ -30,6 +30,8 @@ export default async function processTrainJob(
   const outcome = await rideOutStoreOutages(() => executeTrainRun({
     runId: payload.runId,
     config: payload.config,
+    rung: payload.rung ?? 0,
+    promotions: ctx.promotions,
     // attemptsStarted counts every start, including a stalled job's recovery and a requeue after
     // SIGTERM, which attemptsMade (failures only) would not tell apart.
     attempt: (payload.attemptOffset ?? 0) + Math.max(job.attemptsStarted, job.attemptsMade + 1),

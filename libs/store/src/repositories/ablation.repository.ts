@@ -69,7 +69,11 @@ export class AblationRepository {
   /** The ablation table of a sweep; rows default to the sweep's varied paths (NotFoundError for an unknown sweep). */
   async forSweep(sweepId: string, query: AblationQuery): Promise<AblationTable> {
     const sweep = await this.sweeps.get(sweepId);
-    return buildAblationTable(await this.samplesOfSweep(sweepId), query, sweep.variedPaths);
+    // Under early stopping each run ends at its own rung: its budget (train.steps) is what ASHA
+    // varied, so a cell's runs are pooled over it (the table's `pooled` says so).
+    const rungs = 'earlyStopping' in (sweep.spec as object) ? ['train.steps'] : [];
+    const pool = [...new Set([...(query.pool ?? []), ...rungs.filter((p) => p !== query.cols && !(query.rows ?? []).includes(p))])];
+    return buildAblationTable(await this.samplesOfSweep(sweepId), { ...query, ...(pool.length > 0 ? { pool } : {}) }, sweep.variedPaths);
   }
 
   /**
