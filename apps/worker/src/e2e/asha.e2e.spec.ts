@@ -98,3 +98,47 @@ describe('ASHA early stopping end to end', () => {
     expect(table.body.pooled).toContain('train.steps');
   });
 });
+
+describe('ASHA when a worker is killed mid-rung', () => {
+  let stack: Stack;
+  const WORKER_ENV = { ABLATE_LOCK_MS: '2000' };
+
+  beforeAll(async () => {
+    stack = await startStack('asha-kill', { workers: 1, workerEnv: WORKER_ENV });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.dispose();
+  });
+
+  it('resumes the lost run at its rung, records each rung result once and still promotes by the algorithm', async () => {
+    const spec = learningSweepSpec({ name: 'asha kill', grid: { lr: [0.003, 0.01, 0.03] }, steps: 60 }) as { base: { train: Record<string, unknown> }; earlyStopping?: unknown };
+    delete spec.base.train['steps'];
+    spec.base.train['checkpointEvery'] = 10;
+    spec.earlyStopping = { ...EARLY_STOPPING, minSteps: 60, maxSteps: 180 };
+    const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
+    expect(res.status).toBe(201);
+    const sweepId = res.body.id;
+    const victim = await eventually('a run to pass step 25 of its first rung', async () => {
+      const [run] = await queryDb<{ id: string; step: number }>(stack.env.databaseUrl, `SELECT id, step FROM runs WHERE sweep_id = $1 AND status = 'running' AND step > 25`, [sweepId]);
+      return run;
+    });
+    stack.workers[0]!.proc.kill('SIGKILL');
+    await stack.addWorker(WORKER_ENV);
+    await eventually('the sweep to end', async () => {
+      const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
+      return s.body.status === 'completed' ? s : undefined;
+    }, 240_000, 1000);
+
+    const results = await queryDb<{ run_id: string; rung: number; value: number; promoted: boolean }>(stack.env.databaseUrl, 'SELECT run_id, rung, value, promoted FROM asha_results WHERE sweep_id = $1 ORDER BY seq', [sweepId]);
+    expect(results.filter((r) => r.rung === 0).map((r) => r.run_id).sort()).toEqual((await queryDb<{ id: string }>(stack.env.databaseUrl, 'SELECT id FROM runs WHERE sweep_id = $1', [sweepId])).map((r) => r.id).sort());
+    const promoted = results.filter((r) => r.promoted).map((r) => r.run_id);
+    const best = [...results.filter((r) => r.rung === 0)].sort((a, b) => b.value - a.value)[0]!;
+    // Three results at rung 0 with η = 3: the best one goes on (ties aside, the algorithm's choice).
+    expect(promoted).toEqual(results.filter((r) => r.rung === 0 && r.value === best.value).slice(0, 1).map((r) => r.run_id));
+    const attempts = await queryDb<{ start_step: number; status: string }>(stack.env.databaseUrl, 'SELECT start_step, status FROM run_attempts WHERE run_id = $1 ORDER BY attempt', [victim.id]);
+    // The killed attempt, then one resuming from a checkpoint past step 0 (not from scratch).
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts[1]!.start_step).toBeGreaterThan(0);
+  }, 300_000);
+});
