@@ -12,7 +12,11 @@ const COMMANDS: Record<string, () => Register> = {
   eval: () => require('./eval.command').registerEvalCommand,
   train: () => require('./train.command').registerTrainCommand,
   predict: () => require('./predict.command').registerPredictCommand,
-  sweep: () => require('./sweep.command').registerSweepCommand,
+  sweep: () => (program) => {
+    require('./sweep.command').registerSweepCommand(program);
+    require('./sweep-admin').registerSweepAdminCommands(program);
+  },
+  run: () => require('./run.command').registerRunCommand,
   demo: () => require('./demo.command').registerDemoCommand,
   data: () => require('./data.command').registerDataCommand,
 };

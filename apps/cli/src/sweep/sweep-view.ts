@@ -73,3 +73,35 @@ export function formatFailures(groups: FailureGroup[], shown = 3): string {
     })
     .join('\n');
 }
+
+/** `3m05s`, `42s`; `–` without an estimate. */
+export function etaText(seconds: number | null): string {
+  if (seconds === null) return '–';
+  const total = Math.round(seconds);
+  return total >= 60 ? `${Math.floor(total / 60)}m${String(total % 60).padStart(2, '0')}s` : `${total}s`;
+}
+
+/** Failures first, as a researcher scans for them; then what is moving, then what is done. */
+const COUNT_ORDER = ['failed', 'diverged', 'running', 'queued', 'completed', 'stopped', 'cancelled'];
+
+/** `{ failed: 2, completed: 5, … }` → `2 failed, 5 completed` (zero counts left out). */
+export function countsText(counts: Record<string, number>): string {
+  const rank = (status: string) => (COUNT_ORDER.indexOf(status) + 1 || COUNT_ORDER.length + 1);
+  const parts = Object.entries(counts)
+    .filter(([, n]) => n > 0)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([status, n]) => `${n} ${status}`);
+  return parts.join(', ') || 'no runs';
+}
+
+/** The sweep's status with its failed and diverged runs: `running (2 failed)`, `completed`. */
+export function statusWithFailures(sweep: Pick<SweepView, 'status' | 'runCounts'>): string {
+  const failed = [...FAILED_RUN_STATUSES].reduce((n, status) => n + ((sweep.runCounts as Record<string, number>)[status] ?? 0), 0);
+  return failed > 0 ? `${sweep.status} (${failed} failed)` : sweep.status;
+}
+
+/** `45% · eta 3m05s` (no ETA once the sweep has finished). */
+export function progressText(sweep: Pick<SweepView, 'status' | 'progress'>): string {
+  const percent = `${Math.round(sweep.progress.fraction * 100)}%`;
+  return sweepFinished(sweep) ? percent : `${percent} · eta ${etaText(sweep.progress.etaSeconds)}`;
+}
