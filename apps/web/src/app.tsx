@@ -20,7 +20,7 @@ export function App() {
     case 'login':
       return <LoginPage next={page.next} />;
     case 'home':
-      return <HomePage />;
+      return <HomePage tag={page.tag} />;
     case 'sweep':
       return <SweepPage key={page.id} id={page.id} />;
     case 'run':

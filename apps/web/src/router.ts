@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 
 /** The console's pages, under /ui (the API serves index.html for every path below it). */
 export type Page =
-  | { name: 'home' }
+  | { name: 'home'; tag: string }
   | { name: 'login'; next: string }
   | { name: 'sweep'; id: string }
   | { name: 'run'; id: string }
@@ -16,7 +16,7 @@ export function pageOf(pathname: string, search: string): Page {
   const path = pathname.startsWith(BASE) ? pathname.slice(BASE.length) || '/' : pathname;
   const query = new URLSearchParams(search);
   const parts = path.split('/').filter(Boolean);
-  if (parts.length === 0) return { name: 'home' };
+  if (parts.length === 0) return { name: 'home', tag: query.get('tag') ?? '' };
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', next: query.get('next') ?? `${BASE}/` };
   if (parts[0] === 'sweeps' && parts.length === 2) return { name: 'sweep', id: parts[1]! };
   if (parts[0] === 'runs' && parts.length === 2) return { name: 'run', id: parts[1]! };

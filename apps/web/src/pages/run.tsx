@@ -2,6 +2,7 @@ import { routes, type Evaluation, type RunDetail } from '@ablate/contract';
 import { useState } from 'preact/hooks';
 import { call, urlOf } from '../api';
 import { curves, prChart, type CurvePoint } from '../charts';
+import { Annotations } from '../components/annotations';
 import { Failure, Layout, Section } from '../components/layout';
 import { PlotView } from '../components/plot-view';
 import { ConfusionView } from '../components/confusion-view';
@@ -26,6 +27,10 @@ export function RunPage({ id }: { id: string }) {
   return (
     <Layout title={title}>
       <RunFacts run={r} />
+      <Annotations tags={r.tags} note={r.note} save={async (patch) => {
+          await call(routes.updateRun, { params: { id }, body: patch });
+          run.reload();
+        }} />
       <Section title="Training curves">
         <div class="two">
           <PlotView label="loss parts" options={curves(metricPoints(r, LOSS_PARTS), 'loss', { logY: true })} deps={[r.metrics.length]} />

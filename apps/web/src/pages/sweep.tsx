@@ -2,6 +2,7 @@ import { routes, type AblationTable, type RunLine, type SweepDetail } from '@abl
 import { useMemo, useState } from 'preact/hooks';
 import { call, urlOf } from '../api';
 import { paramScatter, pivotChart, pivotPoints, type ParamPoint } from '../charts';
+import { Annotations } from '../components/annotations';
 import { Failure, Layout, Section } from '../components/layout';
 import { PlotView } from '../components/plot-view';
 import { RunCurves } from '../components/run-curves';
@@ -31,6 +32,10 @@ export function SweepPage({ id }: { id: string }) {
   return (
     <Layout title={s.name} actions={<CancelButton sweep={s} onDone={sweep.reload} />}>
       <SweepHeader sweep={s} />
+      <Annotations tags={s.tags} note={s.note} save={async (patch) => {
+          await call(routes.updateSweep, { params: { id }, body: patch });
+          sweep.reload();
+        }} />
       {s.variedPaths.length > 0 && <Pivot sweep={s} onCell={setCell} />}
       {s.variedPaths.length > 0 && (
         <WhenVisible>

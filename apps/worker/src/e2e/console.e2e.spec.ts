@@ -18,7 +18,8 @@ interface PivotCell {
 /**
  * The web console in a real Chromium against the real stack: sign-in, a sweep trained by a worker
  * followed on the home page, its pivot checked against the API's ablation table, a run's charts
- * checked against its stored metric rows and evaluations, and no request the API refuses.
+ * checked against its stored metric rows and evaluations, a tag set on the sweep's page filtering
+ * the home page, and no request the API refuses.
  */
 describe('the web console in Chromium', () => {
   let stack: Stack;
@@ -141,6 +142,33 @@ describe('the web console in Chromium', () => {
     await loss.waitFor({ timeout: 15_000 });
     expect(await loss.locator('circle').count()).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(SHOTS, 'compare.png'), fullPage: true });
+  });
+
+  it('tags a sweep on its page, and a click on the tag filters the home page to the sweeps carrying it', async () => {
+    // A second sweep the filter must hide (cancelled at once: nothing of it needs to train).
+    const other = await stack.request<{ id: string }>('POST', '/sweeps', learningSweepSpec({ name: 'console untagged', grid: { gamma: [0] }, steps: 6 }));
+    expect(other.status).toBe(201);
+    await stack.request('POST', `/sweeps/${other.body.id}/cancel`);
+
+    await page.goto(`${stack.apiUrl}/ui/sweeps/${sweepId}`);
+    await page.click('.annotations button:has-text("edit tags and note")');
+    await page.fill('input[aria-label=Tags]', 'focal, e2e-tagged, focal');
+    await page.fill('textarea[aria-label=Note]', 'γ × α as in Table 1a of the RetinaNet paper');
+    await page.click('form.annotations button[type=submit]');
+    await page.locator('.annotations .chip:has-text("e2e-tagged")').waitFor({ timeout: 10_000 });
+    const stored = await stack.request<{ tags: string[]; note: string }>('GET', `/sweeps/${sweepId}`);
+    expect(stored.body).toMatchObject({ tags: ['focal', 'e2e-tagged'], note: 'γ × α as in Table 1a of the RetinaNet paper' });
+
+    await page.goto(`${stack.apiUrl}/ui/`);
+    const rows = page.locator('table[aria-label=Sweeps] tbody tr');
+    await page.locator(`tr[data-sweep="${other.body.id}"]`).waitFor({ timeout: 10_000 });
+    expect(await rows.count()).toBe(2);
+    await page.screenshot({ path: path.join(SHOTS, 'home.png'), fullPage: true });
+    await page.click(`tr[data-sweep="${sweepId}"] .chip:has-text("e2e-tagged")`);
+    await page.waitForURL(/\/ui\/\?tag=e2e-tagged$/);
+    await eventually('the home page to list the tagged sweep only', async () => ((await rows.count()) === 1 ? true : undefined), 10_000);
+    expect(await rows.first().getAttribute('data-sweep')).toBe(sweepId);
+    expect(await page.inputValue('input[aria-label="Filter by tag"]')).toBe('e2e-tagged');
   });
 
   it('made no request the API refused once signed in', () => {
