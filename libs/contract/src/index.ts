@@ -99,6 +99,23 @@ export {
   type AblationFormat,
   type AblationTable,
 } from './ablation';
+export {
+  ComparisonCellSchema,
+  PaperCellSchema,
+  PaperSourceSchema,
+  PaperTableSchema,
+  RecipeComparisonSchema,
+  RecipeListSchema,
+  RecipeNameSchema,
+  RecipeRunRequestSchema,
+  RecipeSchema,
+  type ComparisonCell,
+  type PaperCell,
+  type PaperTable,
+  type Recipe,
+  type RecipeComparison,
+  type RecipeRunRequest,
+} from './recipes';
 export { SessionRequestSchema, SessionSchema, type Session } from './session';
 export { HealthDetailsSchema, HealthIndicatorSchema, HealthSchema, type Health } from './health';
 export {

@@ -17,3 +17,16 @@ export { SweepSpecInputSchema, type SweepSpec } from './sweep-spec';
 export { parseOrThrow, ValidationError, type FieldIssue } from './validation-error';
 export { ashaPromotions, ashaRungs, EarlyStoppingSchema, rungMetric, trainJobId, type EarlyStopping, type Promotion, type RungResult } from './asha';
 export { trainJob, type TrainableRun, type TrainJobPolicy } from './train-job';
+export {
+  ablationCells,
+  averageRanks,
+  compareRecipe,
+  datasetSplits,
+  findRecipe,
+  recipeRuns,
+  recipeSummary,
+  recipeSweepSpec,
+  RECIPES,
+  spearman,
+  type RecipeDefinition,
+} from './recipes';
