@@ -604,6 +604,62 @@ describe('runs, evaluations and ablation tables', () => {
   });
 });
 
+describe('recipes', () => {
+  const recipeDataset = { train: `synthetic:shapes?images=8&size=32&seed=${trainSeed}&split=train`, val: 'synthetic:shapes?images=4&size=32&seed=1&split=val' };
+  const stats = (AP: number): EvaluationStats => ({ ...(Object.fromEntries(EVALUATION_STAT_NAMES.map((k) => [k, 0.5])) as EvaluationStats), AP });
+
+  it('lists the recipes with the runs each makes at its default budget', async () => {
+    const res = await http.get('/recipes').set(AUTH);
+    expect(res.status).toBe(200);
+    const alpha = res.body.find((r: { name: string }) => r.name === 'retinanet-1a');
+    expect(alpha).toMatchObject({ rows: ['loss.alpha'], cols: null, metric: 'AP', runs: 14, steps: 600, seeds: 2, paper: { source: { table: 'Table 1a' }, better: 'higher' } });
+    expect(res.body.map((r: { name: string }) => r.name)).toEqual(expect.arrayContaining(['retinanet-1b', 'retinanet-1c', 'efficientdet-fusion', 'efficientdet-phi', 'mask-rcnn-2c', 'mask-rcnn-2b', 'rpn-features', 'groupnorm-batch']));
+  });
+
+  it('refuses an unknown recipe and bad overrides, naming them', async () => {
+    const unknown = await http.post('/recipes/nope/sweeps').set(AUTH).send({});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.message).toMatch(/^recipe nope \(recipes: retinanet-1a, /);
+    const bad = await http.post('/recipes/retinanet-1a/sweeps').set(AUTH).send({ budget: 0, seeds: 2.5, steps: 3 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['budget', 'seeds', 'steps']);
+  });
+
+  it('submits a recipe scaled by its overrides and compares its ended runs with the paper', async () => {
+    const res = await http.post('/recipes/retinanet-1a/sweeps').set(AUTH).send({ dataset: recipeDataset, budget: 5, seeds: 2 });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ name: 'recipe retinanet-1a', tags: ['recipe:retinanet-1a'], status: 'queued' });
+    expect(res.body.runs).toHaveLength(14);
+    const sweepId: string = res.body.id;
+    expect(await train.getJob(res.body.runs[0].id)).toBeDefined();
+
+    const before = await http.get(`/recipes/retinanet-1a/sweeps/${sweepId}/comparison`).set(AUTH);
+    expect(before.status).toBe(200);
+    expect(before.body).toMatchObject({ samples: 0, spearman: { rho: null, n: 0 }, best: { agree: null } });
+
+    // Expansion order (α, seed); AP = the paper's AP / 100, + 0.01 for seed 1: the same order as the paper's.
+    const paperAp = [0.0, 10.8, 30.2, 31.1, 30.8, 28.7, 25.1];
+    const runs = await store.sweeps.runsOf(sweepId);
+    for (const [i, r] of runs.entries()) {
+      await store.runs.markRunStarted(r.id, { attempt: 1, host: 'h', pid: 1, backend: 'cpu', device: 'cpu' });
+      await store.evaluations.saveEvaluation(r.id, { dataset: recipeDataset.val, step: 5, stats: { bbox: stats(paperAp[Math.floor(i / 2)]! / 100 + (i % 2) * 0.01) } });
+      await store.runs.finishRun(r.id, 'completed', { step: 5 });
+    }
+    const after = await http.get(`/recipes/retinanet-1a/sweeps/${sweepId}/comparison`).set(AUTH);
+    expect(after.status).toBe(200);
+    expect(after.body).toMatchObject({ recipe: 'retinanet-1a', sweepId, metric: 'AP', axes: ['loss.alpha'], samples: 14, spearman: { rho: 1, n: 7 } });
+    expect(after.body.best).toMatchObject({ paper: { 'loss.alpha': 0.75 }, ablate: { 'loss.alpha': 0.75 }, agree: true });
+    expect(after.body.markdown).toContain('| 0.75 | 31.1 | 31.6 ± 0.7 (n=2) |');
+
+    // A sweep of other axes cannot be set beside this table.
+    const other = await http.post('/recipes/efficientdet-phi/sweeps').set(AUTH).send({ dataset: recipeDataset, budget: 2, seeds: 1 });
+    expect(other.status).toBe(201);
+    const mismatch = await http.get(`/recipes/retinanet-1a/sweeps/${other.body.id}/comparison`).set(AUTH);
+    expect(mismatch.status).toBe(409);
+    expect(mismatch.body.message).toBe(`sweep ${other.body.id} varies model.phi; recipe retinanet-1a compares loss.alpha`);
+  });
+});
+
 describe('the contract', () => {
   it('was met by every route: each answered a success above, parsed exactly with its schema of @ablate/contract', () => {
     const missed = Object.values(routes).filter((r: RouteDefinition) => !answered.has(r)).map(routeLabel);

@@ -12,6 +12,8 @@ import { AllExceptionsFilter } from './http/http-errors';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { QueueService } from './queue/queue.service';
+import { RecipesController } from './recipes/recipes.controller';
+import { RecipesService } from './recipes/recipes.service';
 import { ReconcilerService } from './reconciler/reconciler.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
@@ -40,7 +42,7 @@ export class AppModule {
         }),
         TerminusModule.forRoot({ logger: false }),
       ],
-      controllers: [SweepsController, RunsController, EvaluationsController, AblationController, HealthController, MetricsController, SessionController],
+      controllers: [SweepsController, RunsController, EvaluationsController, AblationController, RecipesController, HealthController, MetricsController, SessionController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         {
@@ -57,6 +59,7 @@ export class AppModule {
         QueueCloser,
         ReconcilerService,
         SweepsService,
+        RecipesService,
         RunsService,
         EvaluationsService,
         MetricsService,

@@ -5,6 +5,7 @@ import { DetectionListSchema, EvaluationSchema } from './evaluations';
 import { HealthSchema } from './health';
 import { CheckpointListSchema, ImageAnnotationsSchema, RunImageListQuerySchema, RunImageListSchema } from './images';
 import { intParam } from './query';
+import { RecipeComparisonSchema, RecipeListSchema, RecipeNameSchema } from './recipes';
 import { SessionSchema } from './session';
 import { CheckpointQuerySchema, RunCancelSchema, RunDetailSchema, RunListQuerySchema, RunListSchema, RunSchema } from './runs';
 import { SweepCancelSchema, SweepDetailSchema, SweepListQuerySchema, SweepListSchema, SweepSummarySchema } from './sweeps';
@@ -15,10 +16,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
  * The request bodies, by the name of their OpenAPI component. Their zod schemas are
  * @ablate/jobs' (SweepSpecInputSchema, RunRequestSchema, EvaluationRequestSchema): they build
  * whole RunConfigs with @ablate/detection's schemas, which a browser should not load. The small
- * ones that need nothing else (SessionRequest, SweepPatch, RunPatch) are the contract's own. The
+ * ones that need nothing else (SessionRequest, SweepPatch, RunPatch, RecipeRunRequest) are the contract's own. The
  * API's OpenAPI document maps each name to its schema (a name it cannot map fails to compile there).
  */
-export const REQUEST_BODIES = ['SweepSpec', 'RunRequest', 'EvaluationRequest', 'SessionRequest', 'SweepPatch', 'RunPatch'] as const;
+export const REQUEST_BODIES = ['SweepSpec', 'RunRequest', 'EvaluationRequest', 'SessionRequest', 'SweepPatch', 'RunPatch', 'RecipeRunRequest'] as const;
 export type RequestBodyName = (typeof REQUEST_BODIES)[number];
 
 /** A text response (Markdown, CSV, HTML, Prometheus exposition). */
@@ -59,6 +60,8 @@ export function defineRoute<const R extends RouteDefinition>(route: R): R {
 
 const IdParamsSchema = z.object({ id: IdSchema.describe('A UUID') });
 const RunImageParamsSchema = z.object({ id: IdSchema.describe('A UUID of a run'), imageId: intParam(0, Number.MAX_SAFE_INTEGER).describe("The dataset's image id") });
+const RecipeParamsSchema = z.object({ name: RecipeNameSchema.describe('A recipe name (GET /recipes lists them)') });
+const RecipeSweepParamsSchema = RecipeParamsSchema.extend({ id: IdSchema.describe('A UUID of a sweep') });
 const json = <S extends z.ZodType>(schema: S) => ({ 'application/json': schema }) as const;
 
 /**
@@ -142,6 +145,36 @@ export const routes = {
     success: { 200: 'The table in the requested format' },
     query: DatasetAblationQuerySchema,
     responses: { 'application/json': AblationTableSchema, 'text/csv': TextSchema, 'text/markdown': TextSchema, 'text/html': TextSchema },
+  }),
+  listRecipes: defineRoute({
+    method: 'GET',
+    path: '/recipes',
+    summary: "The papers' ablation tables as ready-made sweeps: each recipe's spec at its default budget and the paper's numbers",
+    tag: 'recipes',
+    auth: true,
+    success: { 200: 'Every recipe' },
+    responses: json(RecipeListSchema),
+  }),
+  runRecipe: defineRoute({
+    method: 'POST',
+    path: '/recipes/:name/sweeps',
+    summary: "Submit a recipe's sweep, scaled by the body's dataset, budget (steps) and seeds; answers as POST /sweeps",
+    tag: 'recipes',
+    auth: true,
+    success: { 201: 'Created' },
+    params: RecipeParamsSchema,
+    body: 'RecipeRunRequest',
+    responses: json(SweepDetailSchema),
+  }),
+  recipeComparison: defineRoute({
+    method: 'GET',
+    path: '/recipes/:name/sweeps/:id/comparison',
+    summary: "A recipe's sweep beside the paper's table: both numbers per cell, their Spearman rank correlation, whether the best settings agree (JSON with a Markdown rendering)",
+    tag: 'recipes',
+    auth: true,
+    success: { 200: 'The comparison (of the runs ended so far)' },
+    params: RecipeSweepParamsSchema,
+    responses: json(RecipeComparisonSchema),
   }),
   submitRun: defineRoute({
     method: 'POST',

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import { contractComponents, openApiPath, routeOperation, routes, RunPatchSchema, SessionRequestSchema, SweepPatchSchema, type RequestBodyName, type RouteDefinition } from '@ablate/contract';
+import { contractComponents, openApiPath, RecipeRunRequestSchema, routeOperation, routes, RunPatchSchema, SessionRequestSchema, SweepPatchSchema, type RequestBodyName, type RouteDefinition } from '@ablate/contract';
 import { EvaluationRequestSchema, RunRequestSchema, SweepSpecInputSchema } from '@ablate/jobs';
 
 /** The zod schema of each request body the contract names (the ones that validate them). */
@@ -12,6 +12,7 @@ const REQUEST_BODIES: Record<RequestBodyName, z.ZodType> = {
   SessionRequest: SessionRequestSchema,
   SweepPatch: SweepPatchSchema,
   RunPatch: RunPatchSchema,
+  RecipeRunRequest: RecipeRunRequestSchema,
 };
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'] as const;
