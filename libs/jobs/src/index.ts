@@ -23,6 +23,7 @@ export {
   compareRecipe,
   datasetSplits,
   findRecipe,
+  paperTableMarkdown,
   recipeRuns,
   recipeSummary,
   recipeSweepSpec,

@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Register> = {
     require('./sweep-admin').registerSweepAdminCommands(program);
   },
   run: () => require('./run.command').registerRunCommand,
+  recipe: () => require('./recipe.command').registerRecipeCommand,
   demo: () => require('./demo.command').registerDemoCommand,
   data: () => require('./data.command').registerDataCommand,
 };

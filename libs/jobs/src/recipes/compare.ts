@@ -103,6 +103,16 @@ function ablateText(c: Cell | null): string {
   return `${pct(c.mean)}${c.std !== null ? ` ± ${pct(c.std)}` : ''} (n=${c.n})${failed}`;
 }
 
+/** The paper's table alone as Markdown (`ablate recipe show`): one row per cell, keyed by config values. */
+export function paperTableMarkdown(recipe: RecipeDefinition): string {
+  const axes = [...recipe.rows, ...(recipe.cols !== undefined ? [recipe.cols] : [])];
+  const { source } = recipe.paper;
+  const header = [...axes, `${recipe.paper.metric} (${recipe.paper.better} is better)`];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`];
+  for (const cell of recipe.paper.cells) lines.push(`| ${[...axes.map((p) => valueText(cell.key[p])), paperText(cell.value)].join(' | ')} |`);
+  return [`${source.paper}, ${source.table} (${source.url}) — ${recipe.paper.caption}`, '', ...lines, ''].join('\n');
+}
+
 /** The comparison as Markdown: the source, a table (setting | paper | Ablate), ρ, the best settings. */
 function comparisonMarkdown(recipe: RecipeDefinition, c: Omit<RecipeComparison, 'markdown'>): string {
   const { source } = recipe.paper;

@@ -23,6 +23,6 @@ export function findRecipe(name: string): RecipeDefinition | undefined {
   return RECIPES.find((r) => r.name === name);
 }
 
-export { ablationCells, compareRecipe, settingText } from './compare';
+export { ablationCells, compareRecipe, paperTableMarkdown, settingText } from './compare';
 export { datasetSplits, recipeRuns, recipeSummary, recipeSweepSpec, type RecipeDefinition } from './recipe';
 export { averageRanks, spearman } from './spearman';
