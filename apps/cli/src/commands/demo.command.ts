@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { readVariable } from '@ablate/config';
 import { portOrFree, spawnApp, waitForHttp, type ChildApp } from '../demo/child-apps';
-import { demoSweepSpec } from '../demo/demo-sweep';
+import { DEMO_STEPS, PAPER_CELLS, demoSweepSpec } from '../demo/demo-sweep';
 import { ensureDatabase, ensureLocalServices } from '../demo/local-services';
 import { apiTarget } from '../sweep/api-client';
 import { watchSweep } from '../sweep/watch-sweep';
@@ -27,7 +27,7 @@ export function registerDemoCommand(program: Command): void {
     .description('run a focal-loss γ × α sweep end to end on this machine: API, two workers, REST, ablation table')
     .option('--port <n>', 'API port', process.env.PORT ?? '3000')
     .option('--workers <n>', 'worker processes (each trains one run at a time)', '2')
-    .option('--steps <n>', 'training steps per run', '160')
+    .option('--steps <n>', 'training steps per run', String(DEMO_STEPS))
     .option('--verbose', 'show the API and worker logs')
     .option('--keep', 'keep the API and workers running after the table (Ctrl-C stops them)')
     .action((opts: DemoOptions) => runDemo(opts));
@@ -66,7 +66,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
 
     const target = apiTarget({ api: url, key: apiKey });
     const sweepId = await submitSweep(target, demoSweepSpec(Number(opts.steps)));
-    say(`submitted sweep ${sweepId}: γ ∈ {0, 1, 2} × α ∈ {0.25, 0.75}, 6 runs`);
+    say(`submitted sweep ${sweepId}: γ ∈ {0, 2} × α ∈ {0.25, 0.75}, 4 runs of ${opts.steps} steps (about 5 minutes on 2 cores)`);
     // If every worker died (a broken install, no memory), say so instead of waiting forever.
     const workerApps = apps.slice(1);
     const allWorkersGone = new Promise<never>((_, reject) => {
@@ -78,6 +78,7 @@ async function runDemo(opts: DemoOptions): Promise<void> {
     say(`sweep ${final.status}`);
     console.log('\nAP by γ (rows) and α (columns):\n');
     console.log(await fetchAblationTable(target, sweepId, { rows: 'loss.gamma', cols: 'loss.alpha', metric: 'AP' }));
+    console.log(`\n${PAPER_CELLS}`);
     console.log('\nEvery metric by run:\n');
     console.log(await fetchAblationTable(target, sweepId));
     console.log(`\nAPI key:   ${apiKey}`);
