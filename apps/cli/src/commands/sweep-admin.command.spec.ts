@@ -1,36 +1,19 @@
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { EVALUATION_STAT_NAMES, openStore, type EvaluationStats, type Store } from '@ablate/store';
-import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
-import { portOrFree, spawnApp, waitForHttp, type ChildApp } from '../demo/child-apps';
+import { EVALUATION_STAT_NAMES, type EvaluationStats } from '@ablate/store';
+import { startCliTestApi, type CliTestApi } from '../testing/cli-against-api';
 
-const KEY = 'sweep-admin-key';
 const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
-const prefix = `ablate-test-admin-${randomBytes(4).toString('hex')}`;
-
-let db: TemporaryDatabase;
-let api: ChildApp;
-let apiUrl: string;
-let store: Store;
+let api: CliTestApi;
 
 /** `ablate …` as a user runs it: the real binary against the real API. */
-async function ablate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin/ablate.js'), ...args, '--api', apiUrl, '--key', KEY], { cwd: REPO_ROOT });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const ablate = (...args: string[]) => api.ablate(...args);
 
 async function submit(name: string, extra: Record<string, unknown> = {}): Promise<{ id: string; runs: { id: string }[] }> {
-  const res = await fetch(`${apiUrl}/sweeps`, {
+  const res = await fetch(`${api.url}/sweeps`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       name,
       dataset: { train: 'synthetic:shapes?images=8&size=32', val: 'synthetic:shapes?images=4&size=32&split=val' },
@@ -47,9 +30,9 @@ const stats = (AP: number) => ({ ...(Object.fromEntries(EVALUATION_STAT_NAMES.ma
 
 /** Runs a run to completion as a worker would, through the store (no worker consumes this test's queue prefix). */
 async function complete(runId: string, AP: number): Promise<void> {
-  await store.runs.markRunStarted(runId, { attempt: 1, host: 'gpu-box', pid: 42, backend: 'cpu', device: 'cpu', startStep: 0 });
-  await store.runs.recordCategories(runId, [{ id: 1, name: 'circle' }, { id: 2, name: 'square' }]);
-  await store.runs.recordReproducibility(runId, {
+  await api.store.runs.markRunStarted(runId, { attempt: 1, host: 'gpu-box', pid: 42, backend: 'cpu', device: 'cpu', startStep: 0 });
+  await api.store.runs.recordCategories(runId, [{ id: 1, name: 'circle' }, { id: 2, name: 'square' }]);
+  await api.store.runs.recordReproducibility(runId, {
     git: { commit: 'c0ffee'.repeat(7).slice(0, 40), dirty: true },
     ablateVersion: '0.1.0',
     tfjsVersion: '4.22.0',
@@ -57,24 +40,16 @@ async function complete(runId: string, AP: number): Promise<void> {
     datasets: { train: { uri: 'synthetic:shapes?images=8&size=32', sha256: 'ab'.repeat(32) }, val: { uri: 'synthetic:shapes?images=4&size=32&split=val', sha256: null } },
     recordedAt: '2025-01-01T00:00:00.000Z',
   });
-  await store.evaluations.saveEvaluation(runId, { dataset: 'synthetic:shapes?images=4&size=32&split=val', step: 5, stats: { bbox: stats(AP) } });
-  await store.runs.finishRun(runId, 'completed', { step: 5 });
+  await api.store.evaluations.saveEvaluation(runId, { dataset: 'synthetic:shapes?images=4&size=32&split=val', step: 5, stats: { bbox: stats(AP) } });
+  await api.store.runs.finishRun(runId, 'completed', { step: 5 });
 }
 
 beforeAll(async () => {
-  db = await createTemporaryDatabase('ablate_cli_admin');
-  const port = await portOrFree(0);
-  apiUrl = `http://127.0.0.1:${port}`;
-  api = spawnApp('api', 'api', { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, ABLATE_QUEUE_PREFIX: prefix, ABLATE_API_KEYS: KEY }, () => undefined);
-  await waitForHttp(`${apiUrl}/health`, api);
-  store = await openStore({ url: db.url, poolSize: 2 });
+  api = await startCliTestApi('cli-admin');
 }, 120_000);
 
 afterAll(async () => {
-  await api?.stop();
-  await store?.close();
-  await db?.drop();
-  await dropRedisPrefix(redisUrl, prefix);
+  await api?.dispose();
 });
 
 describe('ablate sweep list / show / tag / cancel and run show against a real API', () => {
@@ -84,8 +59,8 @@ describe('ablate sweep list / show / tag / cancel and run show against a real AP
   beforeAll(async () => {
     done = await submit('focal done', { tags: ['paper'], note: 'Table 1a, small' });
     await complete(done.runs[0]!.id, 0.3);
-    await store.runs.markRunStarted(done.runs[1]!.id, { attempt: 1, host: 'gpu-box', pid: 42, backend: 'cpu', device: 'cpu', startStep: 0 });
-    await store.runs.finishRun(done.runs[1]!.id, 'failed', { step: 2, error: 'out of memory' });
+    await api.store.runs.markRunStarted(done.runs[1]!.id, { attempt: 1, host: 'gpu-box', pid: 42, backend: 'cpu', device: 'cpu', startStep: 0 });
+    await api.store.runs.finishRun(done.runs[1]!.id, 'failed', { step: 2, error: 'out of memory' });
     live = await submit('focal live');
   }, 60_000);
 

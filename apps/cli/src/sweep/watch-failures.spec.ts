@@ -1,38 +1,14 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import * as path from 'node:path';
-import { promisify } from 'node:util';
-import { openStore, type Store } from '@ablate/store';
-import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
-import { portOrFree, spawnApp, waitForHttp, type ChildApp } from '../demo/child-apps';
+import { startCliTestApi, type CliTestApi } from '../testing/cli-against-api';
 
-const KEY = 'watch-test-key';
-const REPO_ROOT = path.resolve(__dirname, '../../../..');
-const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
-const prefix = `ablate-test-watch-${randomBytes(4).toString('hex')}`;
-
-let db: TemporaryDatabase;
-let api: ChildApp;
-let apiUrl: string;
-let store: Store;
+let api: CliTestApi;
 
 /** `ablate sweep watch <id>` as a user runs it: the real binary against the real API. */
-async function watch(id: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(REPO_ROOT, 'bin/ablate.js'), 'sweep', 'watch', id, '--api', apiUrl, '--key', KEY], {
-      cwd: REPO_ROOT,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const watch = (id: string) => api.ablate('sweep', 'watch', id);
 
 async function submit(name: string, gammas: number[]): Promise<{ id: string; runs: { id: string }[] }> {
-  const res = await fetch(`${apiUrl}/sweeps`, {
+  const res = await fetch(`${api.url}/sweeps`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${api.key}`, 'content-type': 'application/json' },
     body: JSON.stringify({
       name,
       dataset: { train: 'synthetic:shapes?images=8&size=32', val: 'synthetic:shapes?images=4&size=32&split=val' },
@@ -46,24 +22,16 @@ async function submit(name: string, gammas: number[]): Promise<{ id: string; run
 
 /** Ends a run as a worker would, through the store (no worker consumes this test's queue prefix). */
 async function end(runId: string, status: 'completed' | 'failed', error?: string): Promise<void> {
-  await store.runs.markRunStarted(runId, { attempt: 1, host: 'test', pid: 1, backend: 'cpu', device: 'cpu', startStep: 0 });
-  await store.runs.finishRun(runId, status, { step: 5, error });
+  await api.store.runs.markRunStarted(runId, { attempt: 1, host: 'test', pid: 1, backend: 'cpu', device: 'cpu', startStep: 0 });
+  await api.store.runs.finishRun(runId, status, { step: 5, error });
 }
 
 beforeAll(async () => {
-  db = await createTemporaryDatabase('ablate_watch');
-  const port = await portOrFree(0);
-  apiUrl = `http://127.0.0.1:${port}`;
-  api = spawnApp('api', 'api', { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_URL: db.url, REDIS_URL: redisUrl, ABLATE_QUEUE_PREFIX: prefix, ABLATE_API_KEYS: KEY }, () => undefined);
-  await waitForHttp(`${apiUrl}/health`, api);
-  store = await openStore({ url: db.url, poolSize: 2 });
+  api = await startCliTestApi('watch');
 }, 120_000);
 
 afterAll(async () => {
-  await api?.stop();
-  await store?.close();
-  await db?.drop();
-  await dropRedisPrefix(redisUrl, prefix);
+  await api?.dispose();
 });
 
 describe('ablate sweep watch on a sweep with failures', () => {
