@@ -52,6 +52,15 @@ export {
   type SweepSummary,
 } from './sweeps';
 export {
+  ModelCostSchema,
+  PlannedRunLineSchema,
+  SamplingPlanSchema,
+  SweepPlanSchema,
+  SweepSubmitQuerySchema,
+  SweepSubmitResultSchema,
+  type SweepPlan,
+} from './sweep-plan';
+export {
   AttemptSchema,
   CategorySchema,
   CheckpointQuerySchema,

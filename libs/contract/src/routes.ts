@@ -9,6 +9,7 @@ import { RecipeComparisonSchema, RecipeListSchema, RecipeNameSchema } from './re
 import { SessionSchema } from './session';
 import { CheckpointQuerySchema, RunCancelSchema, RunDetailSchema, RunListQuerySchema, RunListSchema, RunSchema } from './runs';
 import { SweepCancelSchema, SweepDetailSchema, SweepListQuerySchema, SweepListSchema, SweepSummarySchema } from './sweeps';
+import { SweepSubmitQuerySchema, SweepSubmitResultSchema } from './sweep-plan';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -74,15 +75,19 @@ export const routes = {
   submitSweep: defineRoute({
     method: 'POST',
     path: '/sweeps',
-    summary: 'Submit a sweep: validated, expanded into runs, written in one transaction, enqueued as one flow',
+    summary: 'Submit a sweep: validated, expanded into runs, written in one transaction, enqueued as one flow (with ?dryRun=true: only planned and costed)',
     tag: 'sweeps',
     auth: true,
-    success: { 201: 'Created', 200: 'The sweep first created with this Idempotency-Key (nothing new is enqueued)' },
+    success: {
+      201: 'Created (a SweepDetail)',
+      200: 'The sweep first created with this Idempotency-Key (a SweepDetail; nothing new is enqueued), or with ?dryRun=true the plan (a SweepPlan; nothing is written or enqueued)',
+    },
+    query: SweepSubmitQuerySchema,
     headers: z.object({
       'idempotency-key': z.string().min(1).max(255).optional().describe('A resubmission with the same key and body returns the first sweep; with another body, 422'),
     }),
     body: 'SweepSpec',
-    responses: { 'application/json': SweepDetailSchema },
+    responses: { 'application/json': SweepSubmitResultSchema },
   }),
   listSweeps: defineRoute({
     method: 'GET',

@@ -32,7 +32,7 @@ describe('expandSweep', () => {
   });
 
   it('is deterministic', () => {
-    const input = { name: 'd', dataset, grid: { phi: [0, 1], norm: ['batch', 'group'] }, seeds: 2 };
+    const input = { name: 'd', dataset, base: { model: { arch: 'efficientdet' } }, grid: { phi: [0, 1], norm: ['batch', 'group'] }, seeds: 2 };
     expect(planSweep(input).runs).toEqual(planSweep(input).runs);
   });
 });

@@ -1,5 +1,6 @@
 import type { RunConfig } from '@ablate/detection';
 import type { ConfigPath } from './config-paths';
+import { samplePoints } from './space-spec';
 import { archOfPoint, paramsReadBy } from './sweep-archs';
 import { buildRunConfig, validateSweepSpec, type SweepSpec, type SweepValidationOptions } from './sweep-spec';
 
@@ -28,7 +29,8 @@ export function runKey(params: Record<ConfigPath, unknown>, seed: number): strin
 }
 
 /**
- * Expands a validated sweep into its runs: the cartesian product of the grid axes × seeds.
+ * Expands a validated sweep into its runs: the cartesian product of the grid axes (or the
+ * sampled configurations of a random or sobol sweep) × seeds.
  * Order is deterministic: axes in the order given, the last axis varying fastest, seeds innermost.
  * `{gamma: [0, 2], alpha: [0.25, 0.75]}`, seeds [0, 1] gives
  * (γ0 α.25 s0), (γ0 α.25 s1), (γ0 α.75 s0), (γ0 α.75 s1), (γ2 α.25 s0) … — 8 runs.
@@ -36,13 +38,9 @@ export function runKey(params: Record<ConfigPath, unknown>, seed: number): strin
  * run does not repeat for each `mask.loss`, so the product counts it once (sweep-archs.ts).
  */
 export function expandSweep(spec: SweepSpec): PlannedRun[] {
-  let points: Record<ConfigPath, unknown>[] = [{}];
-  for (const axis of spec.grid) {
-    points = points.flatMap((point) => axis.values.map((value) => ({ ...point, [axis.path]: value })));
-  }
   const runs: PlannedRun[] = [];
   const keys = new Set<string>();
-  for (const point of points) {
+  for (const point of sweepPoints(spec)) {
     const params = paramsReadBy(point, archOfPoint(point, spec.base));
     for (const seed of spec.seeds) {
       const key = runKey(params, seed);
@@ -52,6 +50,21 @@ export function expandSweep(spec: SweepSpec): PlannedRun[] {
     }
   }
   return runs;
+}
+
+/**
+ * The configurations of a sweep, in order: a grid's cartesian product, or a random or sobol
+ * sweep's `budget` samples in the order drawn (space-spec.ts).
+ */
+function sweepPoints(spec: SweepSpec): Record<ConfigPath, unknown>[] {
+  if (spec.search !== undefined) {
+    return samplePoints({ search: spec.search, space: spec.space ?? [], budget: spec.budget ?? 0, samplerSeed: spec.samplerSeed, base: spec.base });
+  }
+  let points: Record<ConfigPath, unknown>[] = [{}];
+  for (const axis of spec.grid) {
+    points = points.flatMap((point) => axis.values.map((value) => ({ ...point, [axis.path]: value })));
+  }
+  return points;
 }
 
 /** `validateSweepSpec` then `expandSweep`: a submitted document to its runs, or a ValidationError. */

@@ -1,9 +1,10 @@
-import { detectorArchs, dropForeignSections, familyReadsPath, unusedSectionMessage } from '@ablate/detection';
+import { detectorArchs, dropForeignSections, familyReadsPath, unusedPathMessage } from '@ablate/detection';
 import { getPath, resolveConfigPath, setPath, type ConfigPath } from './config-paths';
 
 /**
  * A sweep over several architectures is a conditional space: `roi.pooler` applies to the
- * two-stage runs only, `mask.loss` to Mask R-CNN's. An axis or base section no architecture of
+ * two-stage runs only, `mask.loss` to Mask R-CNN's, `model.phi` and `model.fusion` to
+ * EfficientDet's (each family's `modelFields`). An axis or base section no architecture of
  * the sweep reads is refused; one that some read applies to those runs, and the others neither
  * carry it in their config nor repeat for each of its values.
  */
@@ -30,9 +31,9 @@ export function archsReading(archs: readonly string[], path: ConfigPath): string
   return archs.filter((arch) => familyReadsPath(arch, path));
 }
 
-/** Why no run of the sweep would read `path` (a section or a field in one), or undefined when one does. */
+/** Why no run of the sweep would read `path` (a section, a field in one, a family's model field), or undefined when one does. */
 export function unreadPathMessage(archs: readonly string[], path: ConfigPath): string | undefined {
-  return archsReading(archs, path).length > 0 ? undefined : unusedSectionMessage(archs, path.split('.')[0]);
+  return archsReading(archs, path).length > 0 ? undefined : unusedPathMessage(archs, path);
 }
 
 /** The architecture of a grid point: its `model.arch`, else the base's. */

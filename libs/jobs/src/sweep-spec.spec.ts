@@ -44,13 +44,14 @@ describe('validateSweepSpec', () => {
   });
 
   it('defaults the seeds to the base seed', () => {
-    expect(validateSweepSpec({ name: 'x', dataset, base: { seed: 7 }, grid: { phi: [0] } }).seeds).toEqual([7]);
+    expect(validateSweepSpec({ name: 'x', dataset, base: { seed: 7 }, grid: { gamma: [0] } }).seeds).toEqual([7]);
   });
 
   it('names each out-of-range grid value by index', () => {
     const issues = issuesOf({
       name: 'bad',
       dataset,
+      base: { model: { arch: 'efficientdet' } },
       grid: { gamma: [0, -0.5, 2], alpha: [0.25, 1.5, -1], phi: [0, 8, 1.5], aspectRatios: [[0.5, 1], ['x']] },
     });
     expect(issues.map((i) => i.path)).toEqual([

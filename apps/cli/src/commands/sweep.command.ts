@@ -40,6 +40,7 @@ export function readSpecFile(file: string): unknown {
 export async function submitSweep(target: ApiTarget, spec: unknown, idempotencyKey?: string): Promise<string> {
   const headers: Record<string, string> = idempotencyKey ? { 'idempotency-key': idempotencyKey } : {};
   const sweep = await callRoute(target, routes.submitSweep, { body: spec, headers });
+  if ('dryRun' in sweep) throw new Error('POST /sweeps answered a plan to a request that was not a dry run');
   return sweep.id;
 }
 

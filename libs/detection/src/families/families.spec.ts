@@ -2,7 +2,8 @@ import { vi } from 'vitest';
 import { RunConfigSchema, StoredRunConfigSchema, parseRunConfig, RunConfigError } from '../train/run-config';
 import { DetectorConfigSchema, dropForeignSections } from './config-schema';
 import { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsMasks } from './registry';
-import { detectorConfigOf } from './sections';
+import { detectorConfigOf, familyReadsPath, unusedPathMessage } from './sections';
+import { ModelFieldsSchema } from '../config/detector-config';
 
 const dataset = { train: 'synthetic:shapes', val: 'synthetic:shapes?split=val' };
 
@@ -51,6 +52,19 @@ describe('detector family registry', () => {
     expect(read).toEqual(RunConfigSchema.parse({ dataset }));
     // Unknown archs are left for the schema to name.
     expect(dropForeignSections({ model: { arch: 'yolo' }, rpn: {} })).toEqual({ model: { arch: 'yolo' }, rpn: {} });
+  });
+
+  it('declares the model fields each family reads: φ and fusion only EfficientDet, dense-head convs only the one-stage families', () => {
+    const fields = Object.keys(ModelFieldsSchema.shape);
+    for (const family of detectorFamilies()) for (const field of family.modelFields) expect(fields).toContain(field);
+    const readers = (path: string) => detectorArchs().filter((arch) => familyReadsPath(arch, path));
+    expect(readers('model.phi')).toEqual(['efficientdet']);
+    expect(readers('model.fusion')).toEqual(['efficientdet']);
+    expect(readers('model.headConvs')).toEqual(['retinanet', 'efficientdet']);
+    expect(readers('model.numClasses')).toEqual(detectorArchs());
+    expect(readers('model.arch')).toEqual(detectorArchs());
+    expect(readers('roi.pooler')).toEqual(['faster-rcnn', 'mask-rcnn']);
+    expect(unusedPathMessage(['retinanet', 'faster-rcnn'], 'model.phi')).toBe("is not used by model.arch 'retinanet' or 'faster-rcnn' (model.phi is read by efficientdet)");
   });
 
   it('says what each family trains on and is evaluated by', () => {

@@ -3,6 +3,9 @@ import type { BACKBONES, ModelConfig } from '../config';
 import type { BuildDetectorOptions, BuiltDetector } from '../models/build-detector';
 import type { DetectorConfig } from './config-schema';
 
+/** A field of the `model` section besides `arch` (`phi`, `fusion`, `headConvs` …). */
+export type ModelField = Exclude<keyof ModelConfig, 'arch'>;
+
 /** The COCO evaluation types a family's detections are scored by (pycocotools' `iouType`). */
 export type IouType = 'bbox' | 'segm';
 
@@ -55,5 +58,11 @@ export interface DetectorFamily<Arch extends string = string, Sections extends R
   /** The evaluations its detections get: 'bbox' always, 'segm' for instance masks. */
   readonly iouTypes: readonly IouType[];
   readonly defaults: FamilyModelDefaults;
+  /**
+   * The `model` fields its builder and defaults read. A sweep axis over a field no family of the
+   * sweep reads (`model.phi` on RetinaNet) is refused, and over several architectures it applies
+   * only to the runs whose family reads it (families/sections.ts `familyReadsPath`).
+   */
+  readonly modelFields: readonly ModelField[];
   readonly memory: FamilyMemoryModel;
 }

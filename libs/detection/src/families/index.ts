@@ -1,5 +1,5 @@
 export { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsMasks, type DetectorArch } from './registry';
-export type { DetectorFamily, IouType } from './family';
+export type { DetectorFamily, IouType, ModelField } from './family';
 export {
   DETECTOR_CONFIG_SHAPE,
   DetectorConfigSchema,
@@ -12,5 +12,5 @@ export {
   type DetectorConfigInput,
   type ModelConfig,
 } from './config-schema';
-export { COMMON_SECTIONS, detectorConfigOf, familyReadsPath, requireSections, unusedSectionMessage, type MaskRcnnConfig, type TwoStageConfig } from './sections';
+export { COMMON_SECTIONS, detectorConfigOf, familyReadsPath, requireSections, unusedPathMessage, unusedSectionMessage, type MaskRcnnConfig, type TwoStageConfig } from './sections';
 export { resolveBackbone, resolveHeadConvs, resolveInputSize, resolveNeckChannels } from './model-defaults';

@@ -41,11 +41,16 @@ export function detectorConfigOf(config: DetectorConfig): DetectorConfig {
 
 /**
  * Whether a run of `arch` reads the config path `path` (`roi.pooler` only for the two-stage
- * families; every family reads `loss.gamma`, `train.lr` …). Sweeps over several architectures
- * apply an axis only to the runs whose family reads it.
+ * families, `model.phi` and `model.fusion` only for EfficientDet — each family's `modelFields`;
+ * every family reads `loss.gamma`, `train.lr` …). Sweeps over several architectures apply an axis
+ * only to the runs whose family reads it.
  */
 export function familyReadsPath(arch: string, path: string): boolean {
-  const section = path.split('.')[0];
+  const [section, field] = path.split('.');
+  if (section === 'model' && field !== undefined && field !== 'arch') {
+    const family = detectorFamilies().find((f) => f.arch === arch);
+    return family === undefined || (family.modelFields as readonly string[]).includes(field);
+  }
   const declaredBy = detectorFamilies().filter((f) => section in f.sections);
   return declaredBy.length === 0 || declaredBy.some((f) => f.arch === arch);
 }
@@ -53,5 +58,20 @@ export function familyReadsPath(arch: string, path: string): boolean {
 /** Why a section is refused for runs of `archs`: `is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn)`. */
 export function unusedSectionMessage(archs: readonly string[], section: string): string {
   const users = detectorFamilies().filter((f) => section in f.sections).map((f) => f.arch);
-  return `is not used by model.arch ${archs.map((a) => `'${a}'`).join(' or ')} (${section} configures ${users.join(', ')})`;
+  return `is not used by model.arch ${quotedArchs(archs)} (${section} configures ${users.join(', ')})`;
+}
+
+/**
+ * Why a path no run of `archs` reads is refused: a section's message, or for a `model` field
+ * `is not used by model.arch 'retinanet' (model.phi is read by efficientdet)`.
+ */
+export function unusedPathMessage(archs: readonly string[], path: string): string {
+  const [section, field] = path.split('.');
+  if (section !== 'model' || field === undefined) return unusedSectionMessage(archs, section);
+  const readers = detectorFamilies().filter((f) => (f.modelFields as readonly string[]).includes(field)).map((f) => f.arch);
+  return `is not used by model.arch ${quotedArchs(archs)} (${path} is read by ${readers.join(', ')})`;
+}
+
+function quotedArchs(archs: readonly string[]): string {
+  return archs.map((a) => `'${a}'`).join(' or ');
 }

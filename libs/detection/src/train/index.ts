@@ -10,3 +10,4 @@ export * from './grad-clip';
 export * from './weight-ema';
 export * from './checkpoint';
 export * from './checkpoint-file';
+export * from './step-cost';

@@ -19,7 +19,7 @@ export interface RecipeDefinition {
   /** Ablate's metric compared with the paper's: AP, AP50 (VOC mAP), segm.AP (mask AP). */
   metric: string;
   /** The SweepSpec at the default budget: `base.train.steps` and `seeds` (a count) set. */
-  spec: SweepSpecInput & { seeds: number; base: { train: { steps: number } } };
+  spec: SweepSpecInput & { seeds: number; base: { train: { steps: number } }; grid: Record<string, unknown[]> };
 }
 
 /** A paper's cell: `key` in config values (loss.alpha: 0.25), `value` as the paper prints it. */

@@ -2,7 +2,7 @@ import { mutateReturning } from '../sql';
 import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm';
-import type { PlannedRun, SweepSpec } from '@ablate/jobs';
+import { variedPaths, type PlannedRun, type SweepSpec } from '@ablate/jobs';
 import { pgErrorCode } from '../data-source';
 import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../errors';
 import { annotate, containsPattern, whereAnnotated, type AnnotatedFilter, type Annotations } from './annotations';
@@ -94,7 +94,8 @@ export class SweepRepository {
       datasetVal: spec.dataset.val,
       // Tags and the note live in their own columns, which PATCH edits: a copy in `spec` would go stale.
       spec: specWithoutAnnotations(spec),
-      variedPaths: spec.grid.map((a) => a.path),
+      // A random or sobol sweep's sampled paths: an ablation table's rows by default, as a grid's axes.
+      variedPaths: variedPaths(spec),
       tags: spec.tags ?? [],
       note: spec.note ?? '',
       status: 'queued' as const,

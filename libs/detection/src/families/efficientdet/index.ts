@@ -24,6 +24,8 @@ export const efficientdet: DetectorFamily<'efficientdet', Record<never, never>> 
     neckChannels: (model) => EFFICIENTDET_SCALING[model.phi].bifpnChannels,
     headConvs: (model) => EFFICIENTDET_SCALING[model.phi].headLayers,
   },
+  // Every field: φ picks Table 1's defaults, `fusion` the BiFPN's weighting; each default can be overridden.
+  modelFields: ['backbone', 'backboneWidth', 'backboneWeights', 'phi', 'norm', 'fusion', 'fpnChannels', 'headConvs', 'inputSize', 'numClasses'],
   memory: {
     // bench/memory-peaks.ts, 2026-12-05: implied 29.4 and 33.5 (memory-estimate.ts).
     activationBytesPerFeatureFloat: 36,

@@ -5,10 +5,13 @@ import { buildFasterRcnnParts } from '../../models/two-stage/build-faster-rcnn';
 import { FasterRcnn } from '../../models/two-stage/faster-rcnn';
 import type { DetectorConfig } from '../config-schema';
 import { requireSections } from '../sections';
-import type { DetectorFamily } from '../family';
+import type { DetectorFamily, ModelField } from '../family';
 import { resolveNeckChannels } from '../model-defaults';
 
 const SECTIONS = { rpn: RpnConfigSchema, roi: RoiConfigSchema };
+
+/** The `model` fields the two-stage builders read (models/two-stage: backbone, FPN width, norm, classes). */
+export const TWO_STAGE_MODEL_FIELDS: readonly ModelField[] = ['backbone', 'backboneWidth', 'backboneWeights', 'norm', 'fpnChannels', 'inputSize', 'numClasses'];
 
 /**
  * Faster R-CNN (Ren et al. 2015) with FPN features (Lin et al. 2017) or a C4 map: a region
@@ -22,6 +25,8 @@ export const fasterRcnn: DetectorFamily<'faster-rcnn', typeof SECTIONS> = {
   targets: { masks: false },
   iouTypes: ['bbox'],
   defaults: {},
+  // FPN or C4 features and RoI heads sized by `roi`: no φ, no BiFPN fusion, no dense-head convs.
+  modelFields: TWO_STAGE_MODEL_FIELDS,
   memory: {
     // bench/memory-peaks.ts, 2026-12-05: implied 25.3 on one config (memory-estimate.ts).
     activationBytesPerFeatureFloat: 28,

@@ -5,7 +5,7 @@ import { MaskRcnn } from '../../models/two-stage/mask-rcnn';
 import type { DetectorConfig } from '../config-schema';
 import { requireSections } from '../sections';
 import type { DetectorFamily } from '../family';
-import { boxHeadPerImage, fpnAndRpn } from '../faster-rcnn';
+import { boxHeadPerImage, fpnAndRpn, TWO_STAGE_MODEL_FIELDS } from '../faster-rcnn';
 import { resolveNeckChannels } from '../model-defaults';
 
 const SECTIONS = { rpn: RpnConfigSchema, roi: RoiConfigSchema, mask: MaskConfigSchema };
@@ -22,6 +22,7 @@ export const maskRcnn: DetectorFamily<'mask-rcnn', typeof SECTIONS> = {
   targets: { masks: true },
   iouTypes: ['bbox', 'segm'],
   defaults: {},
+  modelFields: TWO_STAGE_MODEL_FIELDS,
   memory: {
     // bench/memory-peaks.ts, 2026-12-05: implied 7.8 on one config (memory-estimate.ts).
     activationBytesPerFeatureFloat: 10,

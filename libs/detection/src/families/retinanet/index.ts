@@ -17,6 +17,8 @@ export const retinanet: DetectorFamily<'retinanet', Record<never, never>> = {
   targets: { masks: false },
   iouTypes: ['bbox'],
   defaults: {},
+  // An FPN, not a BiFPN: no φ scaling and no fusion weights (build-detector.ts).
+  modelFields: ['backbone', 'backboneWidth', 'backboneWeights', 'norm', 'fpnChannels', 'headConvs', 'inputSize', 'numClasses'],
   memory: {
     // bench/memory-peaks.ts, 2026-12-05: implied 21.8–42.1 over six configs (memory-estimate.ts).
     activationBytesPerFeatureFloat: 42,
