@@ -14,7 +14,7 @@ import { createApiApp, type ApiApp } from './create-api-app';
  * `<!-- example: … not run -->` just before it; the skipped ones are listed with their reason.
  */
 const ROOT = path.resolve(__dirname, '../../..');
-const DOCS = ['README.md', 'docs/api.md', 'docs/architecture.md'];
+const DOCS = ['README.md', 'docs/api.md', 'docs/architecture.md', 'docs/recipes.md'];
 const KEY = 'docs-examples-key';
 const redisUrl = process.env['REDIS_URL'] || 'redis://127.0.0.1:6379';
 const prefix = `ablate-test-docs-${randomBytes(4).toString('hex')}`;
@@ -97,7 +97,8 @@ describe('the examples of README.md and docs/', () => {
 
   it('every JSON example is accepted by the API: sweep specs by POST /sweeps, run configs by POST /runs', async () => {
     for (const { at, body } of jsonExamples()) {
-      const isSweep = 'grid' in body;
+      // A sweep spec has a grid, or (random and sobol search) a space.
+      const isSweep = 'grid' in body || 'space' in body;
       const res = isSweep ? await http.post('/sweeps').set('Authorization', `Bearer ${KEY}`).send(body) : await http.post('/runs').set('Authorization', `Bearer ${KEY}`).send({ config: body });
       expect(res.status, `${at}: ${JSON.stringify(res.body)}`).toBe(201);
       const cancel = isSweep ? `/sweeps/${res.body.id}/cancel` : `/runs/${res.body.id}/cancel`;

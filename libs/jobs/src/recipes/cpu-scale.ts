@@ -2,8 +2,8 @@
  * The common, CPU-sized settings of the recipes. The papers train ResNet-50/101 at 600–1024 px on
  * COCO for 90k iterations of 16 images; a recipe's default is a 2-core machine's: the synthetic
  * shapes (7 classes, @ablate/data) at 64–96 px and nets of well under a million parameters, each
- * run one to two minutes on one core, so that a recipe ends in minutes and the whole table in
- * well under an hour. `--dataset`, `--budget` and `--seeds` scale them up.
+ * run one to two minutes on one core (ten for the two-stage detectors), so that a recipe's table
+ * ends well under an hour. `--dataset`, `--budget` and `--seeds` scale them up.
  */
 
 /** Shapes at 64 px: 256 training images, 64 validation images of a split the training never sees. */
@@ -57,7 +57,9 @@ export const TINY_EFFICIENTDET = {
  * The Mask R-CNN of the recipes (Faster R-CNN without `mask`): ResNet-18 at a quarter width, FPN
  * of 16 channels on P2–P5, RoIAlign, a 2fc box head of 64, 32 RoIs per image (Fast R-CNN §2.3
  * samples 64), a mask head of two 8-channel convs (Mask R-CNN Fig. 4 has four of 256), at 96 px;
- * 800 steps of 4 images, lr 4e-3 (bench/learn-arms.ts: the two-stage arms stalled at 8e-3).
+ * 400 steps of 4 images, lr 4e-3 (bench/learn-arms.ts: the two-stage arms stalled at 8e-3). A
+ * worker trained it at ~2.8 images/s on one core (the FPN RPN and RoIAlign dominate), so a run
+ * takes ~10 minutes and a recipe's four runs ~20 on two cores.
  */
 export const TINY_MASK_RCNN = {
   model: { arch: 'mask-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 16, norm: 'none', inputSize: 96, numClasses: 7 },
@@ -65,7 +67,7 @@ export const TINY_MASK_RCNN = {
   rpn: { features: 'fpn', shared: true },
   roi: { pooler: 'align', boxHead: '2fc', fcDim: 64, batchPerImage: 32 },
   mask: { loss: 'sigmoid', convDim: 8, numConvs: 2 },
-  train: { ...CPU_TRAIN, lr: 0.004, steps: 800, batchSize: 4 },
+  train: { ...CPU_TRAIN, lr: 0.004, steps: 400, batchSize: 4 },
 };
 
 /** The Faster R-CNN of the recipes: TINY_MASK_RCNN without the mask branch. */
