@@ -18,6 +18,7 @@ import { ReconcilerService } from './reconciler/reconciler.service';
 import { RunsController } from './runs/runs.controller';
 import { RunsService } from './runs/runs.service';
 import { SweepsController } from './sweeps/sweeps.controller';
+import { StepCostsService } from './sweeps/step-costs.service';
 import { SweepsService } from './sweeps/sweeps.service';
 
 /** Closes the queue connections on shutdown. */
@@ -59,6 +60,7 @@ export class AppModule {
         QueueCloser,
         ReconcilerService,
         SweepsService,
+        StepCostsService,
         RecipesService,
         RunsService,
         EvaluationsService,

@@ -32,10 +32,11 @@ export async function checkRunMemory(configs: NamedConfig[], limitBytes: number)
 }
 
 /**
- * A sweep's grid points, one config each (the seed changes no memory): named by their varied
- * values (`grid point model.inputSize=512`), or `base` for a sweep without a grid.
+ * A sweep's grid points (or sampled configurations), one config each (the seed changes no
+ * memory): named by their varied values (`grid point model.inputSize=512`) at `field` (`grid`,
+ * or `space` for a random or sobol sweep), or `base` for a sweep without a grid.
  */
-export function gridPointConfigs(runs: PlannedRun[]): NamedConfig[] {
+export function gridPointConfigs(runs: PlannedRun[], field: 'grid' | 'space' = 'grid'): NamedConfig[] {
   const points = new Map<string, NamedConfig>();
   for (const run of runs) {
     const values = Object.entries(run.params).map(([path, value]) => `${path}=${JSON.stringify(value)}`);
@@ -43,7 +44,7 @@ export function gridPointConfigs(runs: PlannedRun[]): NamedConfig[] {
     if (points.has(point)) continue;
     points.set(point, values.length === 0
       ? { path: 'base', subject: 'the sweep’s config', config: run.config }
-      : { path: 'grid', subject: `grid point ${point}`, config: run.config });
+      : { path: field, subject: `${field === 'grid' ? 'grid point' : 'configuration'} ${point}`, config: run.config });
   }
   return [...points.values()];
 }

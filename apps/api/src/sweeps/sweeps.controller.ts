@@ -11,7 +11,13 @@ export class SweepsController {
   constructor(@Inject(SweepsService) private readonly sweeps: SweepsService) {}
 
   @Post()
-  async create(@Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+  async create(@Body() body: unknown, @Query() query: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    // A dry run answers 200 with a plan (SweepPlan): nothing is written, nothing queued.
+    if (parseQuery(routes.submitSweep, query).dryRun) {
+      const plan = await this.sweeps.plan(body);
+      res.status(200);
+      return plan;
+    }
     const result = await this.sweeps.create(body, key);
     res.status(result.created ? 201 : 200);
     return result.sweep;

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { parseOrThrow, planSweep, ValidationError } from '@ablate/jobs';
-import { SweepPatchSchema, type ParsedQueryOf, type Routes, type SweepCancel, type SweepDetail, type SweepSummary } from '@ablate/contract';
+import { parseOrThrow, plannedModels, planSweep, sweepPlan, ValidationError, type PlannedRun, type SweepSpec } from '@ablate/jobs';
+import { SweepPatchSchema, type ParsedQueryOf, type Routes, type SweepCancel, type SweepDetail, type SweepPlan, type SweepSummary } from '@ablate/contract';
 import { Store, type SweepEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
 import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
 import { checkRunMemory, gridPointConfigs } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
+import { StepCostsService } from './step-costs.service';
 import { sweepDetail, sweepSummary } from './sweep-views';
 
 /** Sweeps whose runs still move: their progress is worth an ETA. */
@@ -19,6 +20,7 @@ export class SweepsService {
     @Inject(Store) private readonly store: Store,
     @Inject(QueueService) private readonly queues: QueueService,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    @Inject(StepCostsService) private readonly stepCosts: StepCostsService,
   ) {}
 
   /**
@@ -29,14 +31,7 @@ export class SweepsService {
     if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
       throw new ValidationError([{ path: 'headers.idempotency-key', message: 'must be 1 to 255 characters' }]);
     }
-    const { spec, runs } = planSweep(body, { maxRuns: this.config.maxRunsPerSweep });
-    await checkDatasets(
-      [{ field: 'dataset.train', uri: spec.dataset.train }, { field: 'dataset.val', uri: spec.dataset.val }],
-      this.config.dataRoot,
-      { field: 'model.numClasses', values: [...new Set(runs.map((r) => r.config.model.numClasses))] },
-    );
-    checkWeightFiles(runs.map((r) => r.config.model.backboneWeights), this.config.dataRoot);
-    await checkRunMemory(gridPointConfigs(runs), this.config.runMemoryLimitBytes);
+    const { spec, runs } = await this.validated(body);
     const result = await this.store.sweeps.createWithRuns({ spec, runs, idempotencyKey: idempotencyKey ?? null });
     if (result.created || result.sweep.enqueuedAt === null) {
       await enqueueOr503(
@@ -47,6 +42,29 @@ export class SweepsService {
     }
     // The same answer as GET /sweeps/:id (a repeat with the key sees the sweep as it is now).
     return { created: result.created, sweep: sweepDetail(result.sweep, await this.store.sweeps.progress(result.sweep.id), result.runs) };
+  }
+
+  /**
+   * A dry run: the sweep validated and checked as `create` does, then planned — its runs, total
+   * steps and cost from training steps timed per distinct model (StepCostsService). Writes no row
+   * and adds no job.
+   */
+  async plan(body: unknown): Promise<SweepPlan> {
+    const { spec, runs } = await this.validated(body);
+    return sweepPlan(spec, runs, await this.stepCosts.costsOf(plannedModels(runs)));
+  }
+
+  /** The spec and its runs, after every check a submission gets (400 naming each bad field). */
+  private async validated(body: unknown): Promise<{ spec: SweepSpec; runs: PlannedRun[] }> {
+    const { spec, runs } = planSweep(body, { maxRuns: this.config.maxRunsPerSweep });
+    await checkDatasets(
+      [{ field: 'dataset.train', uri: spec.dataset.train }, { field: 'dataset.val', uri: spec.dataset.val }],
+      this.config.dataRoot,
+      { field: 'model.numClasses', values: [...new Set(runs.map((r) => r.config.model.numClasses))] },
+    );
+    checkWeightFiles(runs.map((r) => r.config.model.backboneWeights), this.config.dataRoot);
+    await checkRunMemory(gridPointConfigs(runs, spec.search === undefined ? 'grid' : 'space'), this.config.runMemoryLimitBytes);
+    return { spec, runs };
   }
 
   /**

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { routes } from '@ablate/contract';
+import { routes, type SweepPlan } from '@ablate/contract';
 import { ApiError, apiTarget, callRoute, type ApiTarget } from '../sweep/api-client';
 import { watchSweep } from '../sweep/watch-sweep';
+import { formatPlan } from '../sweep/plan-view';
 import { formatFailures, groupFailures, type SweepView } from '../sweep/sweep-view';
 
 interface TargetOptions {
@@ -44,6 +45,13 @@ export async function submitSweep(target: ApiTarget, spec: unknown, idempotencyK
   return sweep.id;
 }
 
+/** `POST /sweeps?dryRun=true`: the plan of a spec (runs, total steps, measured cost); the API writes and queues nothing. */
+export async function planSweepSpec(target: ApiTarget, spec: unknown): Promise<SweepPlan> {
+  const plan = await callRoute(target, routes.submitSweep, { body: spec, query: { dryRun: 'true' } });
+  if (!('dryRun' in plan)) throw new Error('POST /sweeps?dryRun=true answered a sweep, not a plan');
+  return plan;
+}
+
 /** `GET /sweeps/:id/ablation` as Markdown; `rows`/`cols` make it a pivot of one metric. */
 export async function fetchAblationTable(target: ApiTarget, sweepId: string, query: { rows?: string; cols?: string; metric?: string } = {}): Promise<string> {
   const { rows, cols, metric } = query;
@@ -62,7 +70,7 @@ function withTarget(cmd: Command): Command {
   return cmd.option('--api <url>', 'API base URL (env ABLATE_API_URL)').option('--key <key>', 'API key (env ABLATE_API_KEY)');
 }
 
-/** `ablate sweep submit <spec.json>` and `ablate sweep watch <id>`. */
+/** `ablate sweep submit <spec.json>`, `ablate sweep plan <spec.json>` and `ablate sweep watch <id>`. */
 export function registerSweepCommand(program: Command): void {
   const sweep = program.command('sweep').description('submit sweeps to the Ablate API and follow them');
 
@@ -71,18 +79,23 @@ export function registerSweepCommand(program: Command): void {
     .option('--idempotency-key <key>', 'resubmitting with the same key returns the first sweep')
     .option('--watch', 'follow its progress, then print the ablation table')
     .action(async (file: string, opts: TargetOptions & { idempotencyKey?: string; watch?: boolean }) => {
-      let spec: unknown;
-      try {
-        spec = readSpecFile(file);
-      } catch (err) {
-        console.error((err as Error).message);
-        process.exit(2);
-      }
+      const spec = readSpecOrExit2(file);
       const target = apiTarget(opts);
       await userErrorsExit2(async () => {
         const id = await submitSweep(target, spec, opts.idempotencyKey);
         console.log(id);
         if (opts.watch) await watchAndReport(target, id, {});
+      });
+    });
+
+  withTarget(sweep.command('plan <spec>'))
+    .description('dry run: print the runs a sweep spec (JSON file) would create, its total training steps and its cost in core-hours, timed by the API; nothing is submitted')
+    .option('--json', 'print the plan as JSON (SweepPlan of @ablate/contract)')
+    .action(async (file: string, opts: TargetOptions & { json?: boolean }) => {
+      const spec = readSpecOrExit2(file);
+      await userErrorsExit2(async () => {
+        const plan = await planSweepSpec(apiTarget(opts), spec);
+        console.log(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(plan));
       });
     });
 
@@ -94,6 +107,16 @@ export function registerSweepCommand(program: Command): void {
     .action(async (id: string, opts: TargetOptions & { rows?: string; cols?: string; metric?: string }) => {
       await userErrorsExit2(() => watchAndReport(apiTarget(opts), id, opts));
     });
+}
+
+/** The spec file, or its problem on stderr and exit status 2. */
+function readSpecOrExit2(file: string): unknown {
+  try {
+    return readSpecFile(file);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(2);
+  }
 }
 
 /** A 4xx from the API is the user's bad input (a spec field, an unknown id, a missing key): exit status 2. */

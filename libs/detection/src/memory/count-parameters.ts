@@ -1,4 +1,5 @@
 import type { DetectorConfig } from '../config';
+import { readVariable } from '@ablate/config';
 import { BackendNotInitialisedError, backendInfo, initBackend } from '@ablate/engine';
 import { buildDetector } from '../models/build-detector';
 
@@ -7,13 +8,17 @@ const counted = new Map<string, number>();
 /** Enough for the distinct models of the largest sweeps; the oldest entry goes first. */
 const MAX_REMEMBERED = 256;
 
-/** A process that chose no backend yet (the API) counts on the cpu backend: nothing is trained there. */
+/**
+ * A process that chose no backend yet (the API) takes the one `ABLATE_BACKEND` names, as a worker
+ * does: the API also times training steps for dry runs (train/step-cost.ts), which must run on the
+ * workers' backend, and tfjs keeps the first backend a process takes.
+ */
 async function ensureBackend(): Promise<void> {
   try {
     backendInfo();
   } catch (err) {
     if (!(err instanceof BackendNotInitialisedError)) throw err;
-    await initBackend('cpu', { log: () => undefined });
+    await initBackend(readVariable('ABLATE_BACKEND'), { log: () => undefined });
   }
 }
 
