@@ -6,6 +6,8 @@
  * package needs it.
  */
 export { type TrainConfig } from './config';
+// mulberry32: the seeded generator sweeps sample with too (the same samplerSeed, the same runs everywhere).
+export { mulberry32 } from './nn/random';
 export {
   detectorArchs,
   detectorFamilies,

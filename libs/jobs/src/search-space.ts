@@ -1,3 +1,4 @@
+import { mulberry32 } from '@ablate/detection';
 import { sobolPoints, SOBOL_MAX_DIMENSIONS } from './sobol';
 import type { ConfigPath } from './config-paths';
 import type { FieldIssue } from './validation-error';
@@ -131,20 +132,4 @@ export function dimensionIssue(search: 'random' | 'sobol', dimensions: number): 
   return search === 'sobol' && dimensions > SOBOL_MAX_DIMENSIONS
     ? { path: 'space', message: `sobol supports up to ${SOBOL_MAX_DIMENSIONS} parameters (Joe & Kuo direction numbers); this space has ${dimensions}` }
     : undefined;
-}
-
-/**
- * mulberry32 (Tommy Ettinger, public domain): a 32-bit state PRNG, uniform on [0, 1) in steps of
- * 2^-32. Small and fully specified, so the same samplerSeed gives the same sweep in every process
- * and version of Node (Math.random cannot be seeded).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
