@@ -12,6 +12,14 @@ export function withTarget(cmd: Command): Command {
   return cmd.option('--api <url>', 'API base URL (env ABLATE_API_URL)').option('--key <key>', 'API key (env ABLATE_API_KEY)');
 }
 
+/** The options that pick an ablation pivot (`sweep show`, `sweep watch`). */
+export function withPivotOptions(cmd: Command): Command {
+  return cmd
+    .option('--rows <path>', 'pivot: parameter down the rows (e.g. loss.gamma)')
+    .option('--cols <path>', 'pivot: parameter across the columns (e.g. loss.alpha)')
+    .option('--metric <name>', 'pivot: the metric in the cells (default AP)');
+}
+
 /** Bad input on the command line (an option, an argument): exit status 2 with its message. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';

@@ -3,7 +3,7 @@ import { routes, SweepPatchSchema, TagSchema, type SweepSummary } from '@ablate/
 import { apiTarget, callRoute, type ApiTarget } from '../sweep/api-client';
 import { countsText, formatFailures, groupFailures, progressText, statusWithFailures } from '../sweep/sweep-view';
 import { getSweep } from '../sweep/watch-sweep';
-import { apiAction, collectList, parseOptions, UsageError, withTarget, type TargetOptions } from './api-options';
+import { apiAction, collectList, parseOptions, UsageError, withPivotOptions, withTarget, type TargetOptions } from './api-options';
 import { fetchAblationTable } from './sweep.command';
 
 /**
@@ -29,11 +29,8 @@ export function registerSweepAdminCommands(program: Command): void {
       }),
     );
 
-  withTarget(sweep.command('show <id>'))
+  withPivotOptions(withTarget(sweep.command('show <id>')))
     .description('show a sweep: status, progress, tags, note, failures and its ablation table')
-    .option('--rows <path>', 'pivot: parameter down the rows (e.g. loss.gamma)')
-    .option('--cols <path>', 'pivot: parameter across the columns (e.g. loss.alpha)')
-    .option('--metric <name>', 'pivot: the metric in the cells (default AP)')
     .option('--json', 'print the sweep as JSON')
     .action((id: string, opts: TargetOptions & { rows?: string; cols?: string; metric?: string; json?: boolean }) =>
       apiAction(async () => {

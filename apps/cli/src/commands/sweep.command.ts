@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { routes, type SweepPlan } from '@ablate/contract';
 import { ApiError, apiTarget, callRoute, type ApiTarget } from '../sweep/api-client';
 import { watchSweep } from '../sweep/watch-sweep';
+import { withPivotOptions, withTarget } from './api-options';
 import { formatPlan } from '../sweep/plan-view';
 import { formatFailures, groupFailures, type SweepView } from '../sweep/sweep-view';
 
@@ -66,10 +67,6 @@ function summary(sweep: SweepView): string {
   return `sweep ${sweep.id}: ${sweep.status} (${[...counts].map(([s, n]) => `${n} ${s}`).join(', ')})`;
 }
 
-function withTarget(cmd: Command): Command {
-  return cmd.option('--api <url>', 'API base URL (env ABLATE_API_URL)').option('--key <key>', 'API key (env ABLATE_API_KEY)');
-}
-
 /** `ablate sweep submit <spec.json>`, `ablate sweep plan <spec.json>` and `ablate sweep watch <id>`. */
 export function registerSweepCommand(program: Command): void {
   const sweep = program.command('sweep').description('submit sweeps to the Ablate API and follow them');
@@ -99,11 +96,8 @@ export function registerSweepCommand(program: Command): void {
       });
     });
 
-  withTarget(sweep.command('watch <id>'))
+  withPivotOptions(withTarget(sweep.command('watch <id>')))
     .description('show live progress of a sweep until it ends, then its ablation table')
-    .option('--rows <path>', 'pivot: parameter down the rows (e.g. loss.gamma)')
-    .option('--cols <path>', 'pivot: parameter across the columns (e.g. loss.alpha)')
-    .option('--metric <name>', 'pivot: the metric in the cells (default AP)')
     .action(async (id: string, opts: TargetOptions & { rows?: string; cols?: string; metric?: string }) => {
       await userErrorsExit2(() => watchAndReport(apiTarget(opts), id, opts));
     });
