@@ -155,20 +155,21 @@ export async function executeTrainRun(ctx: TrainRunContext): Promise<TrainRunOut
   } finally {
     unwatch();
   }
-  return recordEnd(ctx, result, latch.reason);
+  return recordEnd(ctx, result, latch.reason, asha);
 }
 
 async function recordEnd(
   ctx: TrainRunContext,
   result: Awaited<ReturnType<TrainingPort['run']>>,
   stopReason: StopLatch['reason'],
+  asha: RungPlan | null,
 ): Promise<TrainRunOutcome> {
   const { runId, store } = ctx;
   switch (result.status) {
     case 'completed':
     {
       const evaluationId = result.evaluation ? await store.saveEvaluation(runId, result.evaluation) : undefined;
-      const rung = await rungResult(ctx, result.evaluation);
+      const rung = asha ? rungResult(asha, result.evaluation) : undefined;
       if (rung && 'error' in rung) {
         await store.finishRun(runId, ctx.attempt, { status: 'failed', error: rung.error });
         return { kind: 'user-error', message: rung.error };
@@ -196,12 +197,10 @@ async function recordEnd(
 type RungPlan = NonNullable<Awaited<ReturnType<RunStorePort['ashaPlanOf']>>>;
 
 /**
- * Under early stopping, the run's metric at the end of its rung (from the rung's evaluation), or
- * why there is none (a metric the evaluation lacks fails the run, naming it); undefined without.
+ * Under early stopping (the plan read as the attempt started), the run's metric at the end of its
+ * rung from the rung's evaluation, or why there is none (a metric the evaluation lacks fails the run, naming it).
  */
-async function rungResult(ctx: TrainRunContext, evaluation: EvaluationRecord | undefined): Promise<{ plan: RungPlan; value: number } | { error: string } | undefined> {
-  const plan = await ctx.store.ashaPlanOf(ctx.runId);
-  if (!plan) return undefined;
+function rungResult(plan: RungPlan, evaluation: EvaluationRecord | undefined): { plan: RungPlan; value: number } | { error: string } {
   const { metric } = plan.earlyStopping;
   const value = evaluation ? rungMetric(evaluation.stats, metric) : undefined;
   if (value !== undefined) return { plan, value };
