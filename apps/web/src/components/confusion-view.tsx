@@ -1,6 +1,7 @@
 import { routes, type ImageAnnotations } from '@ablate/contract';
 import { useState } from 'preact/hooks';
 import { call } from '../api';
+import { mapConcurrent } from '../concurrent';
 import { confusionMatrix } from '../confusion';
 import { useLoad } from '../hooks';
 import { Failure } from './layout';
@@ -10,15 +11,7 @@ const MAX_IMAGES = 200;
 
 async function annotationsOf(runId: string): Promise<{ images: ImageAnnotations[]; total: number }> {
   const list = await call(routes.runImages, { params: { id: runId }, query: { limit: MAX_IMAGES } });
-  const images: ImageAnnotations[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < list.images.length) {
-      const im = list.images[next++]!;
-      images.push(await call(routes.runImageAnnotations, { params: { id: runId, imageId: im.id } }));
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  const images = await mapConcurrent(list.images, 4, (im) => call(routes.runImageAnnotations, { params: { id: runId, imageId: im.id } }));
   return { images, total: list.total };
 }
 

@@ -1,22 +1,14 @@
 import { routes, type RunDetail } from '@ablate/contract';
 import { useState } from 'preact/hooks';
 import { call } from '../api';
+import { mapConcurrent } from '../concurrent';
 import { curves, type CurvePoint } from '../charts';
 import { useLoad } from '../hooks';
 import { PlotView } from './plot-view';
 
 /** Fetches runs' details a few at a time (a page of curves must not fire a thousand requests at once). */
-export async function fetchRuns(ids: string[], concurrency = 4): Promise<RunDetail[]> {
-  const out: RunDetail[] = new Array(ids.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const i = next++;
-      out[i] = await call(routes.getRun, { params: { id: ids[i]! } });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, ids.length) }, worker));
-  return out;
+export function fetchRuns(ids: string[], concurrency = 4): Promise<RunDetail[]> {
+  return mapConcurrent(ids, concurrency, (id) => call(routes.getRun, { params: { id } }));
 }
 
 /** The loss of each run against step, from its stored metric rows. */
