@@ -13,6 +13,7 @@ export { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
 export { EVALUATION_STAT_NAMES, evaluationView, type EvaluationStats, type EvaluationView, type PerClassByIouType, type StatsByIouType } from './entities/evaluation.entity';
 export { RunEntity, type DatasetFingerprint, type RunCategory, type RunReproducibility } from './entities/run.entity';
 export { SweepEntity } from './entities/sweep.entity';
+export { ENDED_RUN_STATUSES } from './entities/statuses';
 export { ConflictError, IdempotencyKeyReusedError, NotFoundError, isStoreUnavailable } from './errors';
 export type { EvaluationResult } from './repositories/evaluation.repository';
 export type { AttemptInfo } from './repositories/run.repository';

@@ -1,5 +1,5 @@
 import type { RunCounts, RunLine, SweepDetail, SweepSummary } from '@ablate/contract';
-import type { RunEntity, SweepEntity, SweepProgress } from '@ablate/store';
+import { ENDED_RUN_STATUSES, type RunEntity, type SweepEntity, type SweepProgress } from '@ablate/store';
 import { iso } from '../http/wire';
 
 /**
@@ -8,11 +8,10 @@ import { iso } from '../http/wire';
  * order, each with its status (see RunCountsSchema for why).
  */
 
-const ENDED = ['completed', 'failed', 'diverged', 'cancelled', 'stopped'] as const;
 
 /** The progress of a sweep whose runs have all ended (or that nobody waits on): from its counts, no ETA. */
 export function progressFromCounts(runCount: number, runCounts: RunCounts): SweepProgress {
-  const ended = ENDED.reduce((n, status) => n + runCounts[status], 0);
+  const ended = ENDED_RUN_STATUSES.reduce((n, status) => n + runCounts[status], 0);
   return { byStatus: runCounts, total: runCount, ended, fraction: runCount === 0 ? 0 : ended / runCount, etaSeconds: null };
 }
 
