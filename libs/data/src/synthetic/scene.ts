@@ -31,7 +31,9 @@ export interface Scene {
   labels: Int32Array;
 }
 
-type SizeBand = 'small' | 'medium' | 'large';
+/** COCO's area ranges, as bands of object sides (see sideRange). */
+export const SIZE_BANDS = ['small', 'medium', 'large'] as const;
+export type SizeBand = (typeof SIZE_BANDS)[number];
 
 /**
  * Side ranges (pixels) chosen so the boxes land in COCO's area ranges, with margins for the
@@ -45,19 +47,37 @@ function sideRange(band: SizeBand, size: number): [number, number] | undefined {
   return top > lo ? [lo, top] : undefined;
 }
 
-/** Lays out image `index` of a synthetic set: object sizes, classes, positions, occlusion. */
-export function layoutScene(size: number, index: number, rng: Rng): Scene {
+/**
+ * Lays out image `index` of a synthetic set: object sizes, classes, positions, occlusion.
+ * `bands` restricts the object sizes (all three by default; the draws for the default are those
+ * the set always had, so existing sets stay the same image for image).
+ */
+export function layoutScene(size: number, index: number, rng: Rng, bands: readonly SizeBand[] = SIZE_BANDS): Scene {
   const owner = new Int16Array(size * size).fill(-1);
   const placed: { shape: Shape; full: number; visible: number }[] = [];
   if (index % EMPTY_EVERY !== EMPTY_EVERY - 1) {
-    const bands: SizeBand[] = [];
-    const large = sideRange('large', size) !== undefined && rng.next() < LARGE_IMAGE_SHARE;
-    if (large) bands.push('large');
-    const extra = large ? rng.int(0, MAX_OBJECTS_ON_LARGE) : rng.int(1, MAX_OBJECTS);
-    for (let k = 0; k < extra; k++) bands.push(rng.next() < 0.5 || sideRange('medium', size) === undefined ? 'small' : 'medium');
-    for (const band of bands) placeShape(band, size, rng, owner, placed);
+    for (const band of drawBands(size, rng, bands)) placeShape(band, size, rng, owner, placed);
   }
   return finishScene(size, placed.map((p) => p.shape), owner);
+}
+
+/** The size band of each object of one image: at most one large object, then small or medium ones. */
+function drawBands(size: number, rng: Rng, allowed: readonly SizeBand[]): SizeBand[] {
+  const small = allowed.includes('small');
+  const medium = allowed.includes('medium') && sideRange('medium', size) !== undefined;
+  const largeFits = allowed.includes('large') && sideRange('large', size) !== undefined;
+  if (!small && !medium) return largeFits ? ['large'] : [];
+  const large = largeFits && rng.next() < LARGE_IMAGE_SHARE;
+  const chosen: SizeBand[] = large ? ['large'] : [];
+  const extra = large ? rng.int(0, MAX_OBJECTS_ON_LARGE) : rng.int(1, MAX_OBJECTS);
+  for (let k = 0; k < extra; k++) chosen.push(small && medium ? (rng.next() < 0.5 ? 'small' : 'medium') : pickSmallOrMedium(small, allowed, rng));
+  return chosen;
+}
+
+/** One band when only one of small/medium can be drawn (the coin is still tossed when both were asked for, so a set too small for medium objects keeps its stream). */
+function pickSmallOrMedium(small: boolean, allowed: readonly SizeBand[], rng: Rng): SizeBand {
+  if (small && allowed.includes('medium')) rng.next();
+  return small ? 'small' : 'medium';
 }
 
 function randomShape(band: SizeBand, size: number, rng: Rng): Shape {

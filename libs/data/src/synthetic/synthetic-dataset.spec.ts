@@ -42,6 +42,17 @@ describe('synthetic shapes', () => {
     expect(digest(syntheticShapes({ images: 5, size: 64, seed: 2 }))).toBe(digest({ ...larger, images: larger.images.slice(0, 5) }));
   });
 
+  it('draws only the size bands asked for, and the same images as before when all three are asked for', () => {
+    expect(digest(syntheticShapes({ images: 12, size: 32, seed: 5, sizes: ['small', 'medium', 'large'] }))).toBe(digest(syntheticShapes({ images: 12, size: 32, seed: 5 })));
+    const sides = (ds: ReturnType<typeof syntheticShapes>) => ds.images.flatMap((i) => i.synthetic!.shapes.map((s) => Math.sqrt(4 * s.rx * s.ry)));
+    const all = sides(syntheticShapes({ images: 100, size: 96, seed: 1 }));
+    const noSmall = sides(syntheticShapes({ images: 100, size: 96, seed: 1, sizes: ['medium', 'large'] }));
+    expect(all.some((s) => s < 32)).toBe(true);
+    expect(noSmall.length).toBeGreaterThan(100);
+    expect(Math.min(...noSmall)).toBeGreaterThanOrEqual(36);
+    expect(syntheticShapes({ images: 20, size: 128, seed: 1, sizes: ['large'] }).images.every((i) => i.synthetic!.shapes.every((s) => 2 * s.rx > 96 || 2 * s.ry > 96))).toBe(true);
+  });
+
   it.each([128, 256])('populates COCO small, medium and large at size %i, all 7 classes, 10 %% empty images', (size) => {
     const ds = syntheticShapes({ images: 200, size, seed: 1 });
     const counts = countAreaRanges(ds);

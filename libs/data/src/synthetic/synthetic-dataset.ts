@@ -4,7 +4,7 @@ import { mixSeed, Rng } from './prng';
 import { renderSynthetic } from './render';
 import type { SyntheticImageSpec } from './synthetic-spec';
 import { instanceRles } from './instance-rles';
-import { layoutScene } from './scene';
+import { layoutScene, SIZE_BANDS, type SizeBand } from './scene';
 import { SHAPE_CLASSES } from './shapes';
 
 /** `test` is held out: a stream no choice of settings is made on (choose on `val`, report on `test`). */
@@ -20,6 +20,8 @@ export interface SyntheticOptions {
   seed?: number;
   /** Disjoint streams of images for the same seed. @defaultValue 'train' */
   split?: SyntheticSplit;
+  /** The object sizes drawn, by COCO area range (`sizes=medium,large` leaves out small objects). @defaultValue all three */
+  sizes?: SizeBand[];
 }
 
 /** Salts that keep the splits' streams (and layout vs. colour draws) apart. */
@@ -33,10 +35,10 @@ const RENDER_STREAM = 2;
  * touches disk). Image ids are 1…N. Image i depends only on (seed, split, i).
  */
 export function syntheticShapes(options: SyntheticOptions = {}): Dataset {
-  const { images = 512, size = 128, seed = 0, split = 'train' } = options;
+  const { images = 512, size = 128, seed = 0, split = 'train', sizes = [...SIZE_BANDS] } = options;
   const raws: RawImage[] = [];
   for (let i = 0; i < images; i++) {
-    const scene = layoutScene(size, i, new Rng(mixSeed(seed, SPLIT_SALT[split], i, LAYOUT_STREAM)));
+    const scene = layoutScene(size, i, new Rng(mixSeed(seed, SPLIT_SALT[split], i, LAYOUT_STREAM)), sizes);
     // Keep only the shapes; the owner map is rebuilt when rendering (memory stays O(boxes)).
     const masks = instanceRles(scene.owner, size, scene.shapes.length);
     const spec: SyntheticImageSpec = { size, shapes: scene.shapes, renderSeed: mixSeed(seed, SPLIT_SALT[split], i, RENDER_STREAM) };

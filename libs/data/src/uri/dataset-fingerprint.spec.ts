@@ -20,6 +20,10 @@ it('hashes a synthetic spec with its defaults filled in, so equal datasets writt
   expect(a).toMatch(/^[0-9a-f]{64}$/);
   expect(await datasetFingerprint('synthetic:shapes?split=train&seed=0&size=128&images=512')).toBe(a);
   expect(await datasetFingerprint('synthetic:shapes?seed=1')).not.toBe(a);
+  expect(await datasetFingerprint('synthetic:shapes?sizes=large,small,medium')).toBe(a);
+  const medium = await datasetFingerprint('synthetic:shapes?sizes=medium');
+  expect(medium).not.toBe(a);
+  expect(await datasetFingerprint('synthetic:shapes?sizes=medium,medium')).toBe(medium);
 });
 
 it('hashes a COCO annotations file, and a VOC split with the annotation files it names', async () => {

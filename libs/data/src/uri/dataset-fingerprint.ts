@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { readSplit } from '../readers/voc-reader';
 import { dataRootOf, resolveUnderRoot } from './data-root';
 import { parseDatasetUri } from './dataset-uri';
+import { SIZE_BANDS } from '../synthetic/scene';
 
 /**
  * Bumped when the synthetic generator changes what a spec renders: the same URI then names other
@@ -29,8 +30,11 @@ async function sha256File(file: string): Promise<string> {
 export async function datasetFingerprint(uri: string, options: { dataRoot?: string } = {}): Promise<string> {
   const ref = parseDatasetUri(uri);
   if (ref.kind === 'synthetic') {
-    const { images, size, seed, split } = ref.options;
-    const canonical = JSON.stringify({ dataset: 'synthetic:shapes', generator: SYNTHETIC_GENERATOR, images, size, seed, split });
+    const { images, size, seed, split, sizes } = ref.options;
+    // `sizes` enters only when it leaves a band out, in canonical order: the sets made before it keep their fingerprints.
+    const drawn = SIZE_BANDS.filter((b) => sizes === undefined || sizes.includes(b));
+    const bands = drawn.length === SIZE_BANDS.length ? {} : { sizes: drawn };
+    const canonical = JSON.stringify({ dataset: 'synthetic:shapes', generator: SYNTHETIC_GENERATOR, images, size, seed, split, ...bands });
     return createHash('sha256').update(canonical).digest('hex');
   }
   const root = dataRootOf(options.dataRoot);

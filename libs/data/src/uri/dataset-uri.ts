@@ -1,9 +1,10 @@
 import { DatasetError } from '../dataset/dataset-error';
 import type { SyntheticOptions } from '../synthetic/synthetic-dataset';
+import { SIZE_BANDS, type SizeBand } from '../synthetic/scene';
 
 /** A parsed dataset reference. Paths are as written (relative to the data root), not yet resolved. */
 export type DatasetRef =
-  | { kind: 'synthetic'; options: Required<SyntheticOptions> }
+  | { kind: 'synthetic'; options: Required<Omit<SyntheticOptions, 'sizes'>> & Pick<SyntheticOptions, 'sizes'> }
   | { kind: 'coco'; annotations: string; images?: string }
   | { kind: 'voc'; root: string; split: string; classes?: string[] };
 
@@ -29,6 +30,16 @@ function checkKeys(uri: string, params: URLSearchParams, allowed: string[]): voi
   }
 }
 
+/** `sizes=medium,large`: a non-empty set of COCO's size bands. */
+function sizeBandsParam(uri: string, params: URLSearchParams): SizeBand[] | undefined {
+  const raw = params.get('sizes');
+  if (raw === null) return undefined;
+  const bands = raw.split(',').map((b) => b.trim());
+  const unknown = bands.find((b) => !(SIZE_BANDS as readonly string[]).includes(b));
+  if (unknown !== undefined || bands.length === 0) fail(uri, `sizes must be a list of ${SIZE_BANDS.join(', ')}, got '${raw}'`, 'sizes');
+  return [...new Set(bands as SizeBand[])];
+}
+
 /**
  * Parses `synthetic:shapes?images=512&size=128&seed=1&split=train`,
  * `coco:<annotations.json>?images=<dir>` or `voc:<root>?split=trainval[&classes=a,b,…]`.
@@ -45,7 +56,7 @@ export function parseDatasetUri(uri: string): DatasetRef {
   switch (scheme) {
     case 'synthetic': {
       if (target !== 'shapes') fail(uri, `unknown synthetic dataset '${target}' (known: shapes)`);
-      checkKeys(uri, params, ['images', 'size', 'seed', 'split']);
+      checkKeys(uri, params, ['images', 'size', 'seed', 'split', 'sizes']);
       const split = params.get('split') ?? 'train';
       if (split !== 'train' && split !== 'val' && split !== 'test') fail(uri, `split must be 'train', 'val' or 'test', got '${split}'`, 'split');
       const options = {
@@ -54,7 +65,9 @@ export function parseDatasetUri(uri: string): DatasetRef {
         seed: intParam(uri, params, 'seed', 0),
         split,
       } as const;
-      return { kind: 'synthetic', options };
+      const sizes = sizeBandsParam(uri, params);
+      // Left out when not given, so the references (and fingerprints) of existing sets stay as they were.
+      return { kind: 'synthetic', options: sizes === undefined ? options : { ...options, sizes } };
     }
     case 'coco': {
       checkKeys(uri, params, ['images']);

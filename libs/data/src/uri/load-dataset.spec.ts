@@ -13,6 +13,7 @@ describe('parseDatasetUri', () => {
       options: { images: 16, size: 64, seed: 3, split: 'val' },
     });
     expect(parseDatasetUri('synthetic:shapes?split=test')).toMatchObject({ options: { split: 'test' } });
+    expect(parseDatasetUri('synthetic:shapes?sizes=medium,large')).toMatchObject({ options: { sizes: ['medium', 'large'] } });
     expect(parseDatasetUri('coco:a/b.json?images=a/img')).toEqual({ kind: 'coco', annotations: 'a/b.json', images: 'a/img' });
     expect(parseDatasetUri('coco:a/b.json')).toEqual({ kind: 'coco', annotations: 'a/b.json' });
     expect(parseDatasetUri('voc:VOC2007')).toEqual({ kind: 'voc', root: 'VOC2007', split: 'trainval' });
@@ -29,6 +30,8 @@ describe('parseDatasetUri', () => {
     ['synthetic:shapes?seed=-1', 'seed'],
     ['synthetic:shapes?split=holdout', 'split'],
     ['synthetic:shapes?colour=red', 'colour'],
+    ['synthetic:shapes?sizes=tiny', 'sizes'],
+    ['synthetic:shapes?sizes=', 'sizes'],
     ['coco:', undefined],
     ['coco:a.json?imgs=x', 'imgs'],
     ['voc:?split=x', undefined],
