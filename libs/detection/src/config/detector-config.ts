@@ -8,6 +8,11 @@ import {
   RETINANET_FOCAL_GAMMA,
   RETINANET_LEVELS,
   RETINANET_SCALES_PER_OCTAVE,
+  COCO_NUM_KEYPOINTS,
+  KEYPOINT_HEAD_CONVS,
+  KEYPOINT_HEAD_DIM,
+  KEYPOINT_HEATMAP_SIZE,
+  KEYPOINT_UPSAMPLE,
   MASK_HEAD_CONVS,
   MASK_HEAD_DIM,
   ROI_BATCH_PER_IMAGE,
@@ -250,6 +255,33 @@ export const MaskConfigSchema = z
   })
   .strict();
 
+/**
+ * The keypoint head of Mask R-CNN §5 (human pose; `arch: 'keypoint-rcnn'`): RoIAlign features of
+ * side `resolution / 4`, `convs` 3×3 convs of `channels`, a 2× deconvolution and a 2× bilinear
+ * upscaling to one `resolution`² heatmap per keypoint. The paper's 56 / 8 / 512 are heavy for a CPU;
+ * 16–28 / 1–2 / 16–64 train in seconds.
+ */
+export const KeypointConfigSchema = z
+  .object({
+    /** K: keypoints per instance, as the dataset's category lists them (17 for COCO persons). */
+    numKeypoints: z.number().int().min(1).max(100).default(COCO_NUM_KEYPOINTS),
+    /** Side of each keypoint's heatmap (56 in Mask R-CNN §5); a multiple of 4, the RoI features being a quarter of it. */
+    resolution: z
+      .number()
+      .int()
+      .min(8)
+      .max(112)
+      .refine((r) => r % KEYPOINT_UPSAMPLE === 0, { message: `must be a multiple of ${KEYPOINT_UPSAMPLE} (the heatmap is 4× the pooled RoI side)` })
+      .default(KEYPOINT_HEATMAP_SIZE),
+    /** Hidden 3×3 convs (8 in Mask R-CNN §5). */
+    convs: z.number().int().min(0).max(12).default(KEYPOINT_HEAD_CONVS),
+    /** Width of the hidden convs (512 in Mask R-CNN §5). */
+    channels: z.number().int().min(4).max(1024).default(KEYPOINT_HEAD_DIM),
+    /** Weight of the keypoint loss in the joint loss. @defaultValue 1 */
+    lossWeight: z.number().min(0).max(100).default(1),
+  })
+  .strict();
+
 export type AnchorConfig = z.infer<typeof AnchorConfigSchema>;
 export type MatcherConfig = z.infer<typeof MatcherConfigSchema>;
 export type LossConfig = z.infer<typeof LossConfigSchema>;
@@ -257,3 +289,4 @@ export type TrainConfig = z.infer<typeof TrainConfigSchema>;
 export type RpnConfig = z.infer<typeof RpnConfigSchema>;
 export type RoiConfig = z.infer<typeof RoiConfigSchema>;
 export type MaskConfig = z.infer<typeof MaskConfigSchema>;
+export type KeypointConfig = z.infer<typeof KeypointConfigSchema>;

@@ -208,3 +208,18 @@ export const MASK_SIZE = 28;
 export const MASK_THRESHOLD = 0.5;
 /** detectron2 MaskRCNNConvUpsampleHead init: the 1×1 mask predictor drawn with σ = 0.001. */
 export const MASK_PREDICTOR_INIT_STD = 0.001;
+
+// ── Mask R-CNN keypoint head (human pose, §5) ──────────────────────────────────────────────────
+
+/** Mask R-CNN §5: "a stack of eight 3×3 512-d conv layers" on the RoI features. */
+export const KEYPOINT_HEAD_CONVS = 8;
+export const KEYPOINT_HEAD_DIM = 512;
+/**
+ * Mask R-CNN §5: "followed by a deconv layer and 2× bilinear upscaling, producing an output
+ * resolution of 56×56" — from 14×14 RoIAlign features, so the heatmap is 4× the pooled side.
+ */
+export const KEYPOINT_HEATMAP_SIZE = 56;
+/** The heatmap side over the pooled RoI side: the 2× deconvolution then the 2× bilinear upscaling (§5: 14 → 56). */
+export const KEYPOINT_UPSAMPLE = 4;
+/** COCO person keypoints (Mask R-CNN §5 trains and tests on them): nose, eyes, ears, shoulders … ankles. */
+export const COCO_NUM_KEYPOINTS = 17;

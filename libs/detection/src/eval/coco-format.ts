@@ -44,4 +44,6 @@ export interface CocoDetection {
   score: number;
   /** The instance mask (a detector with masks): compressed RLE at the image's size, as detectron2 writes results. */
   segmentation?: { size: [number, number]; counts: string };
+  /** The instance's keypoints (a detector with a keypoint head): `[x, y, v]·K` in pixels, v = 1 (COCO results format). */
+  keypoints?: number[];
 }

@@ -7,7 +7,7 @@ import type { DetectorConfig } from './config-schema';
 export type ModelField = Exclude<keyof ModelConfig, 'arch'>;
 
 /** The COCO evaluation types a family's detections are scored by (pycocotools' `iouType`). */
-export type IouType = 'bbox' | 'segm';
+export type IouType = 'bbox' | 'segm' | 'keypoints';
 
 /**
  * The architecture defaults a family sets where `model` leaves a field out (EfficientDet takes
@@ -53,9 +53,12 @@ export interface DetectorFamily<Arch extends string = string, Sections extends R
   readonly sections: Sections;
   /** Builds the detector from a config of this family. @throws ModelConfigError naming the field. */
   build(config: DetectorConfig, options: BuildDetectorOptions): BuiltDetector;
-  /** What a training batch must carry besides boxes and classes. */
-  readonly targets: { readonly masks: boolean };
-  /** The evaluations its detections get: 'bbox' always, 'segm' for instance masks. */
+  /**
+   * What a training batch must carry besides boxes and classes: instance masks (`gtMasks`),
+   * keypoints (`gtKeypoints`, N·K·3 (x, y, v) per image in input pixels).
+   */
+  readonly targets: { readonly masks: boolean; readonly keypoints: boolean };
+  /** The evaluations its detections get: 'bbox' always, 'segm' for instance masks, 'keypoints' for keypoints (OKS). */
   readonly iouTypes: readonly IouType[];
   readonly defaults: FamilyModelDefaults;
   /**

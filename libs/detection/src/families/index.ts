@@ -1,4 +1,4 @@
-export { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsMasks, type DetectorArch } from './registry';
+export { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsKeypoints, predictsMasks, type DetectorArch } from './registry';
 export type { DetectorFamily, IouType, ModelField } from './family';
 export {
   DETECTOR_CONFIG_SHAPE,
@@ -12,5 +12,5 @@ export {
   type DetectorConfigInput,
   type ModelConfig,
 } from './config-schema';
-export { COMMON_SECTIONS, detectorConfigOf, familyReadsPath, requireSections, unusedPathMessage, unusedSectionMessage, type MaskRcnnConfig, type TwoStageConfig } from './sections';
+export { COMMON_SECTIONS, detectorConfigOf, familyReadsPath, requireSections, unusedPathMessage, unusedSectionMessage, type KeypointRcnnConfig, type MaskRcnnConfig, type TwoStageConfig } from './sections';
 export { resolveBackbone, resolveHeadConvs, resolveInputSize, resolveNeckChannels } from './model-defaults';

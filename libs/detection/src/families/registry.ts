@@ -1,6 +1,7 @@
 import { ModelConfigError } from '../models/model-error';
 import { efficientdet } from './efficientdet';
 import { fasterRcnn } from './faster-rcnn';
+import { keypointRcnn } from './keypoint-rcnn';
 import type { DetectorFamily } from './family';
 import { maskRcnn } from './mask-rcnn';
 import { retinanet } from './retinanet';
@@ -12,7 +13,7 @@ import { retinanet } from './retinanet';
  * registry: importing a family's folder first must not find the list half-made.
  */
 export function detectorFamilies() {
-  return [retinanet, efficientdet, fasterRcnn, maskRcnn] as const;
+  return [retinanet, efficientdet, fasterRcnn, maskRcnn, keypointRcnn] as const;
 }
 
 type Families = ReturnType<typeof detectorFamilies>[number];
@@ -41,4 +42,9 @@ export function isTwoStage(arch: string): boolean {
 /** True when the family predicts instance masks, so its evaluations score segm too. */
 export function predictsMasks(model: { arch: string }): boolean {
   return familyOf(model.arch).iouTypes.includes('segm');
+}
+
+/** True when the family predicts keypoints, so its evaluations score keypoints (OKS) too. */
+export function predictsKeypoints(model: { arch: string }): boolean {
+  return familyOf(model.arch).iouTypes.includes('keypoints');
 }

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MaskConfig, RoiConfig, RpnConfig } from '../config';
+import type { KeypointConfig, MaskConfig, RoiConfig, RpnConfig } from '../config';
 import { ModelConfigError } from '../models/model-error';
 import type { DetectorConfig, FamilySections } from './config-schema';
 import { detectorFamilies } from './registry';
@@ -17,6 +17,8 @@ export const COMMON_SECTIONS = ['model', 'anchors', 'matcher', 'loss'] as const;
 export type TwoStageConfig = DetectorConfig & { rpn: RpnConfig; roi: RoiConfig };
 /** The config of Mask R-CNN: a two-stage config with `mask`. */
 export type MaskRcnnConfig = TwoStageConfig & { mask: MaskConfig };
+/** The config of Keypoint R-CNN: a two-stage config with `keypoints`. */
+export type KeypointRcnnConfig = TwoStageConfig & { keypoints: KeypointConfig };
 
 /**
  * `config` narrowed to a family that reads `names`. The schema fills a family's sections, so this

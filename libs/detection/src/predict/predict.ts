@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CocoDetection } from '../eval/coco-format';
+import { detectionKeypoints, hasKeypoints } from '../keypoints/keypoint-detections';
 import { detectionSegmentation, hasMasks } from '../masks/mask-detections';
 import type { DetectOptions, Detector } from '../models/detector';
 import type { Detections } from '../postprocess';
@@ -26,7 +27,8 @@ export interface PredictOptions extends DetectOptions {
  * @param images - `[B, S, S, 3]` with S = detector.inputSize, normalised as in training; stays the caller's.
  * @param meta - B placements (ImageMeta), one per image, in batch order.
  * @returns entries `{image_id, category_id, bbox: [x, y, w, h], score}` (plus `segmentation`, a
- *   compressed RLE in original pixels, for a detector with masks), image by image, each image's in
+ *   compressed RLE in original pixels, for a detector with masks; `keypoints` `[x, y, 1]·K` in
+ *   original pixels for a detector with a keypoint head), image by image, each image's in
  *   descending score order.
  */
 export async function predict(
@@ -65,6 +67,8 @@ export function toCoco(dets: Detections, meta: ImageMeta, inputSize: number, cat
     const entry: CocoDetection = { image_id: meta.imageId, category_id: categoryId, bbox: [ox1, oy1, ox2 - ox1, oy2 - oy1], score: dets.scores[k] };
     // Mask R-CNN: the box's mask, pasted into the original image (segm results).
     if (hasMasks(dets)) entry.segmentation = detectionSegmentation(dets, k, meta, inputSize);
+    // Keypoint R-CNN: the box's keypoints in original pixels (keypoints results).
+    if (hasKeypoints(dets)) entry.keypoints = detectionKeypoints(dets, k, meta);
     out.push(entry);
   }
   return out;

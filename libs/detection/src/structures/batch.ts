@@ -33,6 +33,14 @@ export interface TrainBatch {
    * only; see {@link InstanceMasks}).
    */
   gtMasks?: InstanceMasks[];
+  /**
+   * Per image: the keypoints of `gtBoxes`, same order, flat N·K·3 float32 — COCO's (x, y, v) per
+   * point in input pixels (the frame of `gtBoxes`), v 0 unlabelled or pushed out of the input
+   * (then x = y = 0), 1 labelled but occluded, 2 visible; after a flip the points are renamed
+   * left ↔ right. K is the dataset's (17 for COCO persons). Keypoint sources only
+   * (`DetectorFamily.targets.keypoints`).
+   */
+  gtKeypoints?: Float32Array[];
 }
 
 /**

@@ -15,7 +15,7 @@ export const efficientdet: DetectorFamily<'efficientdet', Record<never, never>> 
   title: 'EfficientDet (Tan et al. 2020): BiFPN and compound scaling by φ',
   sections: {},
   build: (config, options) => buildOneStageDetector(config, options),
-  targets: { masks: false },
+  targets: { masks: false, keypoints: false },
   iouTypes: ['bbox'],
   // EfficientDet Table 1: input resolution, backbone B_φ, W_bifpn and D_class by φ.
   defaults: {

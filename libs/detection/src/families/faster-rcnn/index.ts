@@ -22,7 +22,7 @@ export const fasterRcnn: DetectorFamily<'faster-rcnn', typeof SECTIONS> = {
   title: 'Faster R-CNN (Ren et al. 2015): RPN and RoI box head, on FPN or C4',
   sections: SECTIONS,
   build: (config, options) => withParams(config, options, (params) => new FasterRcnn(buildFasterRcnnParts(requireSections(config, ['rpn', 'roi']), params))),
-  targets: { masks: false },
+  targets: { masks: false, keypoints: false },
   iouTypes: ['bbox'],
   defaults: {},
   // FPN or C4 features and RoI heads sized by `roi`: no φ, no BiFPN fusion, no dense-head convs.

@@ -19,7 +19,7 @@ export const maskRcnn: DetectorFamily<'mask-rcnn', typeof SECTIONS> = {
   title: 'Mask R-CNN (He et al. 2017): Faster R-CNN with a mask branch',
   sections: SECTIONS,
   build: (config, options) => withParams(config, options, (params) => new MaskRcnn(buildFasterRcnnParts(requireSections(config, ['rpn', 'roi', 'mask']), params))),
-  targets: { masks: true },
+  targets: { masks: true, keypoints: false },
   iouTypes: ['bbox', 'segm'],
   defaults: {},
   modelFields: TWO_STAGE_MODEL_FIELDS,

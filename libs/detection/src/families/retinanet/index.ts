@@ -14,7 +14,7 @@ export const retinanet: DetectorFamily<'retinanet', Record<never, never>> = {
   title: 'RetinaNet (Lin et al. 2017): FPN and focal-loss dense heads',
   sections: {},
   build: (config, options) => buildOneStageDetector(config, options),
-  targets: { masks: false },
+  targets: { masks: false, keypoints: false },
   iouTypes: ['bbox'],
   defaults: {},
   // An FPN, not a BiFPN: no φ scaling and no fusion weights (build-detector.ts).

@@ -7,3 +7,4 @@ export * from './roi-pooler';
 export * from './box-head';
 export * from './box-head-targets';
 export * from './mask-rcnn';
+export * from './keypoint-rcnn';
