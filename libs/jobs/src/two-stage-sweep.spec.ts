@@ -46,7 +46,7 @@ describe('two-stage sweep paths (issue 7: Mask R-CNN Table 2, Faster R-CNN Table
 
   it('refuses an axis or base section no architecture of the sweep reads', () => {
     expect(issuesOf({ name: 'r', dataset, grid: { 'roi.pooler': ['align', 'pool'] } })).toEqual([
-      { path: 'grid.roi.pooler', message: "is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn)" },
+      { path: 'grid.roi.pooler', message: "is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn, keypoint-rcnn)" },
     ]);
     expect(issuesOf({ name: 'r', dataset, base: { mask: { loss: 'softmax' } }, grid: { arch: ['retinanet', 'faster-rcnn'] } })).toEqual([
       { path: 'base.mask', message: "is not used by model.arch 'retinanet' or 'faster-rcnn' (mask configures mask-rcnn)" },

@@ -1,7 +1,7 @@
 import { vi } from 'vitest';
 import { RunConfigSchema, StoredRunConfigSchema, parseRunConfig, RunConfigError } from '../train/run-config';
 import { DetectorConfigSchema, dropForeignSections } from './config-schema';
-import { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsMasks } from './registry';
+import { detectorArchs, detectorFamilies, familyOf, isTwoStage, predictsKeypoints, predictsMasks } from './registry';
 import { detectorConfigOf, familyReadsPath, unusedPathMessage } from './sections';
 import { ModelFieldsSchema } from '../config/detector-config';
 
@@ -23,7 +23,7 @@ describe('detector family registry', () => {
     expect(new Set(archs).size).toBe(archs.length);
     expect(archs).toEqual(detectorFamilies().map((f) => f.arch));
     for (const arch of archs) expect(DetectorConfigSchema.parse({ model: { arch } }).model.arch).toBe(arch);
-    expect(() => familyOf('yolo')).toThrow(/'yolo' is not a detector family \(retinanet, efficientdet, faster-rcnn, mask-rcnn\)/);
+    expect(() => familyOf('yolo')).toThrow(/'yolo' is not a detector family \(retinanet, efficientdet, faster-rcnn, mask-rcnn, keypoint-rcnn\)/);
   });
 
   it('gives each config exactly its family’s sections, with their defaults', () => {
@@ -38,7 +38,14 @@ describe('detector family registry', () => {
 
   it('refuses a section the family does not read, naming it', () => {
     expect(issuesOf({ dataset, roi: { pooler: 'pool' } })).toEqual([
-      "roi: is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn)",
+      "roi: is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn, keypoint-rcnn)",
+    ]);
+    expect(issuesOf({ dataset, model: { arch: 'mask-rcnn' }, keypoints: { resolution: 28 } })).toEqual([
+      "keypoints: is not used by model.arch 'mask-rcnn' (keypoints configures keypoint-rcnn)",
+    ]);
+    // The heatmap is 4× the pooled RoI side (Mask R-CNN §5: 14 → 56).
+    expect(issuesOf({ dataset, model: { arch: 'keypoint-rcnn' }, keypoints: { resolution: 30 } })).toEqual([
+      'keypoints.resolution: must be a multiple of 4 (the heatmap is 4× the pooled RoI side)',
     ]);
     expect(issuesOf({ dataset, model: { arch: 'faster-rcnn' }, mask: {} })).toEqual([
       "mask: is not used by model.arch 'faster-rcnn' (mask configures mask-rcnn)",
@@ -63,18 +70,24 @@ describe('detector family registry', () => {
     expect(readers('model.headConvs')).toEqual(['retinanet', 'efficientdet']);
     expect(readers('model.numClasses')).toEqual(detectorArchs());
     expect(readers('model.arch')).toEqual(detectorArchs());
-    expect(readers('roi.pooler')).toEqual(['faster-rcnn', 'mask-rcnn']);
+    expect(readers('roi.pooler')).toEqual(['faster-rcnn', 'mask-rcnn', 'keypoint-rcnn']);
+    expect(readers('keypoints.resolution')).toEqual(['keypoint-rcnn']);
     expect(unusedPathMessage(['retinanet', 'faster-rcnn'], 'model.phi')).toBe("is not used by model.arch 'retinanet' or 'faster-rcnn' (model.phi is read by efficientdet)");
   });
 
   it('says what each family trains on and is evaluated by', () => {
-    expect(detectorFamilies().map((f) => [f.arch, f.targets.masks, f.iouTypes.join('+'), isTwoStage(f.arch)])).toEqual([
-      ['retinanet', false, 'bbox', false],
-      ['efficientdet', false, 'bbox', false],
-      ['faster-rcnn', false, 'bbox', true],
-      ['mask-rcnn', true, 'bbox+segm', true],
+    expect(detectorFamilies().map((f) => [f.arch, f.targets.masks, f.targets.keypoints, f.iouTypes.join('+'), isTwoStage(f.arch)])).toEqual([
+      ['retinanet', false, false, 'bbox', false],
+      ['efficientdet', false, false, 'bbox', false],
+      ['faster-rcnn', false, false, 'bbox', true],
+      ['mask-rcnn', true, false, 'bbox+segm', true],
+      ['keypoint-rcnn', false, true, 'bbox+keypoints', true],
     ]);
     expect(predictsMasks({ arch: 'mask-rcnn' })).toBe(true);
+    expect(predictsKeypoints({ arch: 'keypoint-rcnn' })).toBe(true);
+    expect(predictsKeypoints({ arch: 'mask-rcnn' })).toBe(false);
+    // Mask R-CNN §5's head by default: 8 convs of 512 to 56×56 heatmaps of COCO's 17 keypoints.
+    expect(DetectorConfigSchema.parse({ model: { arch: 'keypoint-rcnn' } }).keypoints).toEqual({ numKeypoints: 17, resolution: 56, convs: 8, channels: 512, lossWeight: 1 });
   });
 
   it('keeps the detector part of a RunConfig', () => {
@@ -87,12 +100,14 @@ describe('detector family registry', () => {
   it.each([
     './retinanet',
     './mask-rcnn',
+    './keypoint-rcnn',
     './registry',
     './config-schema',
     './sections',
     '../models/build-detector',
     '../memory/feature-density',
     '../models/two-stage/mask-rcnn',
+    '../models/two-stage/keypoint-rcnn',
     '../train/run-config',
   ])('loads whole when %s is imported first', async (first) => {
     vi.resetModules();

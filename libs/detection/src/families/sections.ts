@@ -57,7 +57,7 @@ export function familyReadsPath(arch: string, path: string): boolean {
   return declaredBy.length === 0 || declaredBy.some((f) => f.arch === arch);
 }
 
-/** Why a section is refused for runs of `archs`: `is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn)`. */
+/** Why a section is refused for runs of `archs`: `is not used by model.arch 'retinanet' (roi configures faster-rcnn, mask-rcnn, keypoint-rcnn)`. */
 export function unusedSectionMessage(archs: readonly string[], section: string): string {
   const users = detectorFamilies().filter((f) => section in f.sections).map((f) => f.arch);
   return `is not used by model.arch ${quotedArchs(archs)} (${section} configures ${users.join(', ')})`;

@@ -60,14 +60,29 @@ function syntheticBatch(config: RunConfig): TrainBatch {
   // Two objects an image, a quarter and a ninth of it, so every level's anchors see a positive or two.
   const boxes = [0, 0, half, half, half, half, Math.min(size, half + Math.ceil(size / 3)), Math.min(size, half + Math.ceil(size / 3))];
   const labels = [0, Math.min(1, config.model.numClasses - 1)];
-  const masks = familyOf(config.model.arch).targets.masks;
+  const { masks, keypoints } = familyOf(config.model.arch).targets;
   return {
     images: tf.randomUniform([n, size, size, 3], -1, 1, 'float32', config.seed) as tf.Tensor4D,
     gtBoxes: Array.from({ length: n }, () => Float32Array.from(boxes)),
     gtLabels: Array.from({ length: n }, () => Int32Array.from(labels)),
     meta: Array.from({ length: n }, (_, i) => ({ imageId: i + 1, originalWidth: size, originalHeight: size, scale: 1, padX: 0, padY: 0, flipped: false })),
     ...(masks ? { gtMasks: Array.from({ length: n }, () => filledMasks(size, boxes)) } : {}),
+    ...(keypoints ? { gtKeypoints: Array.from({ length: n }, () => spreadKeypoints(boxes, config.keypoints?.numKeypoints ?? 0)) } : {}),
   };
+}
+
+/** K visible keypoints a box, spread along its diagonal, so every RoI of the keypoint head has targets. */
+function spreadKeypoints(boxes: number[], k: number): Float32Array {
+  const count = boxes.length / 4;
+  const out = new Float32Array(count * k * 3);
+  for (let i = 0; i < count; i++) {
+    const [x0, y0, x1, y1] = boxes.slice(i * 4, i * 4 + 4) as [number, number, number, number];
+    for (let j = 0; j < k; j++) {
+      const t = (j + 0.5) / k;
+      out.set([x0 + t * (x1 - x0), y0 + t * (y1 - y0), 2], 3 * (i * k + j));
+    }
+  }
+  return out;
 }
 
 /** Each box's mask filling its window. */
