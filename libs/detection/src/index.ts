@@ -44,6 +44,7 @@ export {
   validateCocoGroundTruth,
   validateCocoSegmResults,
   type CocoAnnotation,
+  type CocoCategory,
   type CocoDataset,
   type CocoDetection,
   type CocoEvalResult,

@@ -1,12 +1,13 @@
 import * as path from 'node:path';
-import { rleToString, type CocoAnnotation, type CocoDataset } from '@ablate/detection';
-import type { Dataset, DatasetImage } from '../dataset/dataset';
+import { rleToString, type CocoAnnotation, type CocoCategory, type CocoDataset } from '@ablate/detection';
+import type { Dataset, DatasetCategory, DatasetImage } from '../dataset/dataset';
 
 /**
  * The dataset as COCO ground truth for the evaluator: bbox back to [x, y, w, h], area = w·h unless
  * the source file gave one, `iscrowd` and VOC's `difficult` kept, category ids the dataset's own.
  * Instance masks become `segmentation` as compressed RLE (what pycocotools' annToRLE gives back
- * unchanged, so segm evaluation sees exactly the reader's masks). Annotation ids are 1…M in image order. `file_name` is the image file's base name when there is one.
+ * unchanged, so segm evaluation sees exactly the reader's masks); keypoints and `num_keypoints`, and
+ * the categories' keypoint names and skeleton, as COCO's person-keypoint files hold them. Annotation ids are 1…M in image order. `file_name` is the image file's base name when there is one.
  */
 export function toCocoGroundTruth(dataset: Dataset): CocoDataset {
   const annotations: CocoAnnotation[] = [];
@@ -14,7 +15,14 @@ export function toCocoGroundTruth(dataset: Dataset): CocoDataset {
     annotations.push(...cocoAnnotationsOf(dataset, img, annotations.length + 1));
     return { id: img.id, width: img.width, height: img.height, file_name: imageFileName(img) };
   });
-  return { images, annotations, categories: dataset.categories.map((c) => ({ id: c.id, name: c.name })) };
+  return { images, annotations, categories: dataset.categories.map(cocoCategoryOf) };
+}
+
+function cocoCategoryOf(c: DatasetCategory): CocoCategory {
+  const out: CocoCategory = { id: c.id, name: c.name };
+  if (c.keypoints !== undefined) out.keypoints = [...c.keypoints];
+  if (c.skeleton !== undefined) out.skeleton = c.skeleton.map(([a, b]) => [a, b]);
+  return out;
 }
 
 /** The image file's base name, or `<id>.png` for an image with no file (synthetic). */
@@ -41,6 +49,11 @@ export function cocoAnnotationsOf(dataset: Dataset, img: DatasetImage, firstId =
     if (img.difficult[i]) ann.difficult = true;
     const mask = img.masks?.[i];
     if (mask !== undefined) ann.segmentation = { size: [mask.h, mask.w], counts: rleToString(mask) };
+    if (img.keypoints !== undefined && img.numKeypoints !== undefined) {
+      const k = img.keypoints.length / img.labels.length;
+      ann.keypoints = Array.from(img.keypoints.subarray(i * k, (i + 1) * k));
+      ann.num_keypoints = img.numKeypoints[i]!;
+    }
     annotations.push(ann);
   }
   return annotations;

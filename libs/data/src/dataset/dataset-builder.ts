@@ -1,6 +1,7 @@
 import type { Rle } from '@ablate/detection';
 import type { Dataset, DatasetCategory, DatasetImage, DatasetReport, RgbImage, SyntheticImageSpec } from './dataset';
 import { DatasetError } from './dataset-error';
+import { keypointsOf, validateKeypointCategories } from './keypoints';
 import { segmentationOf } from './segmentation';
 
 /** A box as a reader found it, before validation. XYXY pixels. */
@@ -24,6 +25,17 @@ export interface RawBox {
   segmentationEntry?: string;
   /** An instance mask already encoded at the image's size (synthetic shapes). */
   mask?: Rle;
+  /** COCO `keypoints`: (x, y, v)·K of the box's category; validated here (length, v ∈ {0, 1, 2}, finite). */
+  keypoints?: ArrayLike<number>;
+  /** COCO `num_keypoints`; counted from `keypoints` (v > 0) when absent. */
+  numKeypoints?: number;
+  /** Where `keypoints` came from: `annotations[12].keypoints`. */
+  keypointsEntry?: string;
+}
+
+/** Box k of a flat XYXY array, as a RawBox's corners. */
+export function cornersAt(boxes: Float32Array, k: number): Pick<RawBox, 'x1' | 'y1' | 'x2' | 'y2'> {
+  return { x1: boxes[4 * k]!, y1: boxes[4 * k + 1]!, x2: boxes[4 * k + 2]!, y2: boxes[4 * k + 3]! };
 }
 
 /** An image as a reader found it, before validation. */
@@ -59,6 +71,7 @@ export interface BuildOptions {
  */
 export function buildDataset(name: string, rawCategories: RawCategory[], rawImages: RawImage[], options: BuildOptions): Dataset {
   const categories = validateCategories(rawCategories, options.file);
+  const keypointCount = validateKeypointCategories(rawCategories, options.file);
   const labelOf = new Map(categories.map((c, i) => [c.id, i]));
   const report: DatasetReport = { clippedBoxes: 0, droppedBoxes: 0, emptyImages: 0, totalBoxes: 0 };
   const seen = new Set<number>();
@@ -70,7 +83,7 @@ export function buildDataset(name: string, rawCategories: RawCategory[], rawImag
     if (!(raw.width > 0 && raw.height > 0 && Number.isFinite(raw.width) && Number.isFinite(raw.height))) {
       throw new DatasetError('non-positive-size', `image size must be positive, got ${raw.width}×${raw.height}`, file, raw.entry);
     }
-    const image = buildImage(raw, labelOf, file, options.strict ?? false, report);
+    const image = buildImage(raw, { labelOf, categories, keypointCount }, file, options.strict ?? false, report);
     if (image.labels.length === 0) report.emptyImages++;
     report.totalBoxes += image.labels.length;
     return image;
@@ -85,11 +98,27 @@ function validateCategories(raw: RawCategory[], file: string): DatasetCategory[]
     if (ids.has(c.id)) throw new DatasetError('duplicate-id', `duplicate category id ${c.id}`, file, `${c.entry}.id`);
     ids.add(c.id);
   }
-  return raw.map(({ id, name }) => ({ id, name })).sort((a, b) => a.id - b.id);
+  return raw
+    .map(({ id, name, keypoints, skeleton }) => {
+      const c: DatasetCategory = { id, name };
+      if (keypoints !== undefined) c.keypoints = keypoints;
+      if (skeleton !== undefined) c.skeleton = skeleton;
+      return c;
+    })
+    .sort((a, b) => a.id - b.id);
 }
 
-function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, strict: boolean, report: DatasetReport): DatasetImage {
-  const kept: { box: [number, number, number, number]; label: number; b: RawBox; mask?: Rle }[] = [];
+/** What every image's boxes are checked against. */
+interface ImageContext {
+  labelOf: Map<number, number>;
+  categories: DatasetCategory[];
+  /** K of the dataset (0: no keypoints). */
+  keypointCount: number;
+}
+
+function buildImage(raw: RawImage, context: ImageContext, file: string, strict: boolean, report: DatasetReport): DatasetImage {
+  const { labelOf, categories, keypointCount } = context;
+  const kept: { box: [number, number, number, number]; label: number; b: RawBox; mask?: Rle; keypoints?: { points: Float32Array; count: number } }[] = [];
   for (const b of raw.boxes) {
     if (![b.x1, b.y1, b.x2, b.y2].every(Number.isFinite)) throw new DatasetError('invalid-entry', 'box coordinates must be finite numbers', file, b.entry);
     if (!(b.x2 > b.x1 && b.y2 > b.y1)) {
@@ -117,7 +146,8 @@ function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, s
       continue;
     }
     if (!inside) report.clippedBoxes++;
-    kept.push({ box, label, b, mask: maskOf(b, raw, file) });
+    const keypoints = b.keypoints === undefined ? undefined : keypointsOf(b, categories[label]!, keypointCount, file);
+    kept.push({ box, label, b, mask: maskOf(b, raw, file), ...(keypoints ? { keypoints } : {}) });
   }
   const n = kept.length;
   const image: DatasetImage = {
@@ -143,6 +173,16 @@ function buildImage(raw: RawImage, labelOf: Map<number, number>, file: string, s
     image.difficult[i] = k.b.difficult ? 1 : 0;
     if (image.areas && k.b.area !== undefined) image.areas[i] = k.b.area;
   });
+  if (keypointCount > 0) {
+    // Every image of a keypoint dataset carries them; a box without keypoints has K unlabelled ones.
+    image.keypoints = new Float32Array(n * keypointCount * 3);
+    image.numKeypoints = new Int32Array(n);
+    kept.forEach((k, i) => {
+      if (k.keypoints === undefined) return;
+      image.keypoints!.set(k.keypoints.points, i * keypointCount * 3);
+      image.numKeypoints![i] = k.keypoints.count;
+    });
+  }
   return image;
 }
 

@@ -13,7 +13,9 @@ export type DatasetErrorCode =
   | 'unknown-image'
   | 'duplicate-id'
   | 'invalid-segmentation'
-  | 'no-masks';
+  | 'invalid-keypoints'
+  | 'no-masks'
+  | 'no-keypoints';
 
 /**
  * A dataset a user supplied (or named) is unusable. Always a user error: the API answers 4xx,

@@ -15,6 +15,10 @@ export interface DatasetCategory {
   /** The dataset's own id (COCO `category_id`; 1…20 for VOC). */
   id: number;
   name: string;
+  /** COCO `keypoints`: the names of the K keypoints of this category's instances, in order (person: COCO_KEYPOINT_NAMES). */
+  keypoints?: string[];
+  /** COCO `skeleton`: pairs of 1-based indices into `keypoints` (as in COCO's file), for drawing. */
+  skeleton?: [number, number][];
 }
 
 /**
@@ -43,6 +47,16 @@ export interface DatasetImage {
    * visible pixels). Crowd boxes' masks are kept (segm evaluation needs them).
    */
   masks?: Rle[];
+  /**
+   * Keypoints of every box, same order as `boxes`: flat N·K·3, COCO's (x, y, v) per keypoint,
+   * K = datasetKeypointCount. Pixels in the frame of `boxes`; v is KEYPOINT_UNLABELLED (0, and then
+   * x = y = 0), KEYPOINT_OCCLUDED (1: labelled, not visible) or KEYPOINT_VISIBLE (2). Present on every
+   * image of a dataset whose categories name keypoints (a box of a category without keypoints, or a
+   * COCO annotation without them, has K unlabelled points).
+   */
+  keypoints?: Float32Array;
+  /** COCO `num_keypoints` per box (labelled points; 0 makes the box ignored by keypoint evaluation). */
+  numKeypoints?: Int32Array;
   /** In-memory pixels (synthetic datasets): no file, no decoding. */
   render?: () => RgbImage;
   /** The same pixels as plain data (synthetic datasets), so a worker thread can render them. */
@@ -75,6 +89,21 @@ export interface Dataset {
 /** Whether every image with a box has its instance masks (what training a mask head needs). */
 export function datasetHasMasks(dataset: Dataset): boolean {
   return dataset.images.every((img) => img.labels.length === 0 || img.masks !== undefined);
+}
+
+/** COCO's visibility flags of a keypoint (the `v` of its (x, y, v)). */
+export const KEYPOINT_UNLABELLED = 0;
+export const KEYPOINT_OCCLUDED = 1;
+export const KEYPOINT_VISIBLE = 2;
+
+/** K, the number of keypoints an instance of the dataset has (0 when no category names keypoints). */
+export function datasetKeypointCount(dataset: Pick<Dataset, 'categories'>): number {
+  return dataset.categories.find((c) => c.keypoints !== undefined && c.keypoints.length > 0)?.keypoints?.length ?? 0;
+}
+
+/** The keypoint names of the dataset (those of its categories that name them; they agree, see buildDataset). */
+export function datasetKeypointNames(dataset: Pick<Dataset, 'categories'>): string[] {
+  return dataset.categories.find((c) => c.keypoints !== undefined && c.keypoints.length > 0)?.keypoints ?? [];
 }
 
 /** Number of boxes of an image. */

@@ -90,6 +90,8 @@ async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions):
       workers: options.dataWorkers ?? 0,
       // Mask R-CNN trains on instance masks (a DatasetError when the training set has none).
       masks: familyOf(config.model.arch).targets.masks,
+      // A keypoint head trains on keypoints (a DatasetError when the categories name none).
+      keypoints: familyOf(config.model.arch).targets.keypoints,
     });
     options.onReady?.({
       trainImages: train.images.length,

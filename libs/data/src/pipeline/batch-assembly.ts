@@ -20,5 +20,6 @@ export function toTrainBatch(batch: HostBatch): TrainBatch {
     meta: samples.map((x) => x.meta),
   };
   if (samples.length > 0 && samples.every((x) => x.gtMasks !== undefined)) out.gtMasks = samples.map((x) => x.gtMasks!);
+  if (samples.length > 0 && samples.every((x) => x.gtKeypoints !== undefined)) out.gtKeypoints = samples.map((x) => x.gtKeypoints!);
   return out;
 }

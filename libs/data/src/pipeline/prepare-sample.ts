@@ -2,6 +2,7 @@ import type { ImageMeta, InstanceMasks } from '@ablate/detection';
 import type { DatasetImage } from '../dataset/dataset';
 import { boxesToInput, clipAndFilterBoxes } from '../augment/box-transforms';
 import type { SampleTransform } from '../augment/augment-params';
+import { keypointsToInput, selectKeypoints } from '../augment/keypoint-transforms';
 import { masksToInput } from '../augment/mask-transforms';
 import { rasteriseInput } from '../augment/rasterise-input';
 import { DatasetError } from '../dataset/dataset-error';
@@ -15,6 +16,14 @@ export interface PreparedSample {
   meta: ImageMeta;
   /** The instance masks of `gtBoxes`, in input pixels (when asked for). */
   gtMasks?: InstanceMasks;
+  /** The keypoints of `gtBoxes`, N·K·3 (x, y, v) in input pixels (when asked for; see keypointsToInput). */
+  gtKeypoints?: Float32Array;
+}
+
+/** What carrying keypoints needs: K and the flip renaming of the dataset's keypoint names. */
+export interface KeypointTargets {
+  keypointCount: number;
+  flipPermutation: Int32Array;
 }
 
 /**
@@ -39,12 +48,20 @@ function inputMasks(image: DatasetImage, positions: Int32Array, meta: ImageMeta,
   return masksToInput(Array.from(positions, (k) => masks[k]!), meta, inputSize);
 }
 
+/** The keypoints of the boxes kept, moved into the input (a box whose image has none gets K unlabelled points). */
+function inputKeypoints(image: DatasetImage, positions: Int32Array, meta: ImageMeta, inputSize: number, targets: KeypointTargets): Float32Array {
+  const k = targets.keypointCount;
+  if (image.keypoints === undefined) return new Float32Array(positions.length * k * 3);
+  return keypointsToInput(selectKeypoints(image.keypoints, k, positions), k, meta, inputSize, targets.flipPermutation);
+}
+
 /**
  * Loads an image's pixels, writes its transformed, normalised pixels at `offset` of the batch
  * buffer and transforms its boxes the same way: letterboxed, mirrored, clipped to the input and
  * dropped below `minVisibleFraction` of their area. With a `pool`, the pixel work runs in a
  * worker thread (identical result). `withMasks`: also the kept boxes' instance masks, transformed
  * the same way (masksToInput); an image with boxes but no masks is a DatasetError then.
+ * `keypoints`: also the kept boxes' keypoints, moved, mirrored and renamed the same way.
  */
 export async function prepareSample(
   image: DatasetImage,
@@ -55,6 +72,7 @@ export async function prepareSample(
   offset: number,
   pool?: RasterPool,
   withMasks = false,
+  keypoints?: KeypointTargets,
 ): Promise<PreparedSample> {
   if (pool) {
     // Synthetic images are rendered in the worker as well: nothing but bookkeeping stays here.
@@ -67,6 +85,8 @@ export async function prepareSample(
   const moved = { boxes: boxesToInput(targets.boxes, transform.meta, inputSize), labels: targets.labels };
   const kept = clipAndFilterBoxes(moved, inputSize, inputSize, minVisibleFraction);
   const sample: PreparedSample = { gtBoxes: kept.boxes, gtLabels: kept.labels, meta: transform.meta };
-  if (withMasks) sample.gtMasks = inputMasks(image, Int32Array.from(kept.kept, (j) => targets.positions[j]!), transform.meta, inputSize);
+  const positions = Int32Array.from(kept.kept, (j) => targets.positions[j]!);
+  if (withMasks) sample.gtMasks = inputMasks(image, positions, transform.meta, inputSize);
+  if (keypoints) sample.gtKeypoints = inputKeypoints(image, positions, transform.meta, inputSize, keypoints);
   return sample;
 }

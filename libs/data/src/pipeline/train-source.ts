@@ -1,11 +1,12 @@
 import type { TrainBatch, TrainDataSource } from '@ablate/detection';
-import { datasetHasMasks, type Dataset } from '../dataset/dataset';
+import { datasetHasMasks, datasetKeypointCount, datasetKeypointNames, type Dataset } from '../dataset/dataset';
+import { keypointFlipPermutation } from '../dataset/keypoints';
 import { DatasetError } from '../dataset/dataset-error';
 import { drawSampleTransform, type AugmentConfig } from '../augment/augment-params';
 import { mixSeed, permutation, Rng } from '../synthetic/prng';
 import { toTrainBatch, type HostBatch } from './batch-assembly';
 import { prefetch } from './prefetch';
-import { prepareSample } from './prepare-sample';
+import { prepareSample, type KeypointTargets } from './prepare-sample';
 import { RasterPool } from './raster-pool';
 
 /** Boxes keeping less than this fraction of their area inside the input after a crop are dropped. */
@@ -39,6 +40,21 @@ export interface TrainSourceOptions {
    * @defaultValue false
    */
   masks?: boolean;
+  /**
+   * Also carry each box's keypoints into `TrainBatch.gtKeypoints` (N·K·3 in input pixels, mirrored
+   * and renamed left ↔ right with a flip): what a keypoint head trains on. The dataset's categories
+   * must name keypoints (datasetKeypointCount > 0). @defaultValue false
+   */
+  keypoints?: boolean;
+}
+
+/** K and the flip renaming of a keypoint dataset; a dataset without keypoints is a DatasetError. */
+function keypointTargetsOf(dataset: Dataset): KeypointTargets {
+  const keypointCount = datasetKeypointCount(dataset);
+  if (keypointCount === 0) {
+    throw new DatasetError('no-keypoints', "training with keypoints needs a dataset whose categories name keypoints (COCO person_keypoints, synthetic:people)", dataset.name, 'categories');
+  }
+  return { keypointCount, flipPermutation: keypointFlipPermutation(datasetKeypointNames(dataset)) };
 }
 
 /** A TrainDataSource that owns worker threads (when `workers` > 0): `close()` ends them. */
@@ -52,7 +68,7 @@ export interface TrainSource extends TrainDataSource {
  * keyed by (seed, epoch, batch, slot) — so `batches(e, k)` yields exactly the batches k, k+1, …
  * of an uninterrupted epoch e, whatever the prefetch depth. Images are `[B, S, S, 3]` float32,
  * ImageNet-normalised (see normalise.ts); ground truth is XYXY in input pixels, crowd boxes left out
- * (and, with `masks`, each box's instance mask in `gtMasks`).
+ * (and, with `masks`, each box's instance mask in `gtMasks`; with `keypoints`, its keypoints in `gtKeypoints`).
  */
 export function createTrainSource(dataset: Dataset, options: TrainSourceOptions): TrainSource {
   const { inputSize, batchSize, seed } = options;
@@ -72,6 +88,7 @@ export function createTrainSource(dataset: Dataset, options: TrainSourceOptions)
     const missing = dataset.images.findIndex((img) => img.labels.length > 0 && img.masks === undefined);
     throw new DatasetError('no-masks', 'training with masks needs an instance mask (COCO segmentation) for every box', dataset.name, `images[${missing}]`);
   }
+  const keypoints = options.keypoints === true ? keypointTargetsOf(dataset) : undefined;
   const pool = (options.workers ?? 0) > 0 ? new RasterPool(options.workers as number) : undefined;
 
   const produce = async (epoch: number, order: Int32Array, b: number): Promise<HostBatch> => {
@@ -82,7 +99,7 @@ export function createTrainSource(dataset: Dataset, options: TrainSourceOptions)
         // All random draws happen here, synchronously, before any await: the stream is a function of the key alone.
         const rng = new Rng(mixSeed(seed, epoch, b, slot, AUGMENT_STREAM));
         const transform = drawSampleTransform(image.id, image.width, image.height, inputSize, augment, rng);
-        return prepareSample(image, transform, inputSize, minVisible, pixels, slot * inputSize * inputSize * 3, pool, withMasks);
+        return prepareSample(image, transform, inputSize, minVisible, pixels, slot * inputSize * inputSize * 3, pool, withMasks, keypoints);
       }),
     );
     return { pixels, samples, inputSize };

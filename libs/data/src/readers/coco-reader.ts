@@ -19,7 +19,8 @@ export interface CocoReadOptions {
 /**
  * Reads a COCO detection dataset: `annotationsFile` (instances JSON) and the folder its
  * `file_name`s are relative to. `bbox` [x, y, w, h] becomes XYXY; `area` and `iscrowd` are kept;
- * `segmentation` (polygons, RLE compressed or not) is validated and kept as the instance's RLE.
+ * `segmentation` (polygons, RLE compressed or not) is validated and kept as the instance's RLE;
+ * person-keypoint files' `keypoints`, `num_keypoints` and the categories' `keypoints` and `skeleton` too.
  * Both paths must already be resolved inside the data root (see `loadDataset`).
  */
 export async function readCocoDataset(annotationsFile: string, imagesDir: string, options: CocoReadOptions): Promise<Dataset> {
@@ -60,7 +61,34 @@ async function readJson(file: string): Promise<unknown> {
 
 function readCategory(value: unknown, file: string, entry: string): RawCategory {
   const c = asObject(value, file, entry);
-  return { id: asNumber(c['id'], file, `${entry}.id`), name: asString(c['name'], file, `${entry}.name`), entry };
+  const category: RawCategory = { id: asNumber(c['id'], file, `${entry}.id`), name: asString(c['name'], file, `${entry}.name`), entry };
+  // COCO person_keypoints: the names of the K points and the skeleton's 1-based edges (checked in buildDataset).
+  if (c['keypoints'] !== undefined) {
+    category.keypoints = asArray(c['keypoints'], file, `${entry}.keypoints`).map((n, k) => asString(n, file, `${entry}.keypoints[${k}]`));
+  }
+  if (c['skeleton'] !== undefined) {
+    category.skeleton = asArray(c['skeleton'], file, `${entry}.skeleton`).map((edge, k) => {
+      const pair = asArray(edge, file, `${entry}.skeleton[${k}]`).map((j, m) => asNumber(j, file, `${entry}.skeleton[${k}][${m}]`));
+      return pair as [number, number];
+    });
+  }
+  return category;
+}
+
+/** COCO `keypoints` (x, y, v)·K and `num_keypoints`, as given: lengths and flags are checked in buildDataset. */
+function readKeypoints(a: Json, box: RawBox, file: string, entry: string): void {
+  if (a['keypoints'] === undefined) return;
+  const list = asArray(a['keypoints'], file, `${entry}.keypoints`);
+  box.keypoints = list.map((v, k) => {
+    if (typeof v !== 'number') throw new DatasetError('invalid-keypoints', `expected a number, got ${JSON.stringify(v)}`, file, `${entry}.keypoints[${k}]`);
+    return v;
+  });
+  box.keypointsEntry = `${entry}.keypoints`;
+  if (a['num_keypoints'] !== undefined) {
+    const n = a['num_keypoints'];
+    if (typeof n !== 'number') throw new DatasetError('invalid-keypoints', `num_keypoints must be a number, got ${JSON.stringify(n)}`, file, `${entry}.num_keypoints`);
+    box.numKeypoints = n;
+  }
 }
 
 function readAnnotations(list: unknown[], file: string): Map<number, RawBox[]> {
@@ -78,6 +106,7 @@ function readAnnotations(list: unknown[], file: string): Map<number, RawBox[]> {
     box.categoryEntry = `${entry}.category_id`;
     box.crowd = a['iscrowd'] === 1 || a['iscrowd'] === true;
     if (a['area'] !== undefined) box.area = asNumber(a['area'], file, `${entry}.area`);
+    readKeypoints(a, box, file, entry);
     const segmentation = a['segmentation'];
     // Box-only converters write `segmentation: []`: no mask, not an error.
     if (segmentation !== undefined && segmentation !== null && !(Array.isArray(segmentation) && segmentation.length === 0)) {

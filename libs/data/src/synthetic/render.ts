@@ -1,7 +1,7 @@
 import type { RgbImage } from '../dataset/dataset';
 import { Rng } from './prng';
 import { ownerMap } from './scene';
-import type { Shape } from './shapes';
+import { figureOwnerMap } from './people-scene';
 import type { SyntheticImageSpec } from './synthetic-spec';
 
 /** Per-pixel noise amplitude (±, 8-bit levels) over background and shapes alike. */
@@ -32,12 +32,12 @@ function contrast(a: Rgb, b: Rgb): number {
 }
 
 /**
- * Renders a laid-out scene into RGB pixels: a greyish background with a gradient, stripes and
- * noise; each shape a flat colour far enough from the background; noise over everything.
+ * Renders a laid-out scene (its per-pixel owner map, −1 background) into RGB pixels: a greyish
+ * background with a gradient, stripes and noise; each instance (shape, stick figure) a flat colour far enough from the background; noise over everything.
  * Deterministic in (scene, rng state): the same seed gives the same bytes.
  */
-export function renderScene(scene: { width: number; height: number; shapes: Shape[]; owner?: Int16Array }, rng: Rng): RgbImage {
-  const { width, height } = scene;
+export function renderScene(scene: { width: number; height: number; instances: number; owner: Int16Array }, rng: Rng): RgbImage {
+  const { width, height, owner } = scene;
   const base: Rgb = [rng.uniform(60, 190), rng.uniform(60, 190), rng.uniform(60, 190)];
   const angle = rng.uniform(0, 2 * Math.PI);
   const gx = (Math.cos(angle) * GRADIENT_SPAN) / width;
@@ -46,12 +46,11 @@ export function renderScene(scene: { width: number; height: number; shapes: Shap
   const stripeAngle = rng.uniform(0, Math.PI);
   const sx = (Math.cos(stripeAngle) * 2 * Math.PI) / period;
   const sy = (Math.sin(stripeAngle) * 2 * Math.PI) / period;
-  const colours = scene.shapes.map(() => {
+  const colours = Array.from({ length: scene.instances }, () => {
     let c = randomColour(rng);
     for (let t = 0; t < 8 && contrast(c, base) < MIN_CONTRAST; t++) c = randomColour(rng);
     return c;
   });
-  const owner = scene.owner?.length === width * height ? scene.owner : ownerMap(width, scene.shapes);
   // sin(x·sx + y·sy) = sin(x·sx)·cos(y·sy) + cos(x·sx)·sin(y·sy): two tables instead of a sine a pixel.
   const sinX = Float64Array.from({ length: width }, (_, x) => Math.sin(x * sx));
   const cosX = Float64Array.from({ length: width }, (_, x) => Math.cos(x * sx));
@@ -77,7 +76,12 @@ export function renderScene(scene: { width: number; height: number; shapes: Shap
   return { width, height, data };
 }
 
-/** Renders a synthetic image from its spec (same bytes wherever it runs). */
+/** Renders a synthetic image from its spec (same bytes wherever it runs): its stick figures, else its shapes. */
 export function renderSynthetic(spec: SyntheticImageSpec): RgbImage {
-  return renderScene({ width: spec.size, height: spec.size, shapes: spec.shapes }, new Rng(spec.renderSeed));
+  const { size } = spec;
+  const scene =
+    spec.figures !== undefined
+      ? { width: size, height: size, instances: spec.figures.length, owner: figureOwnerMap(size, spec.figures) }
+      : { width: size, height: size, instances: spec.shapes.length, owner: ownerMap(size, spec.shapes) };
+  return renderScene(scene, new Rng(spec.renderSeed));
 }

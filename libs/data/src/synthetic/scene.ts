@@ -117,9 +117,14 @@ function placeShape(band: SizeBand, size: number, rng: Rng, owner: Int16Array, p
 
 /** Tight boxes of each shape's visible pixels, from the owner map. */
 function finishScene(size: number, shapes: Shape[], owner: Int16Array): Scene {
-  const n = shapes.length;
-  const boxes = new Float32Array(n * 4);
-  for (let i = 0; i < n; i++) boxes.set([Infinity, Infinity, -Infinity, -Infinity], i * 4);
+  const labels = Int32Array.from(shapes, (s) => SHAPE_CLASSES.indexOf(s.kind));
+  return { width: size, height: size, shapes, owner, boxes: ownerBoxes(size, shapes.length, owner), labels };
+}
+
+/** Tight XYXY boxes (flat 4·count) of each instance's pixels in a `size`² owner map (−1 background). */
+export function ownerBoxes(size: number, count: number, owner: Int16Array): Float32Array {
+  const boxes = new Float32Array(count * 4);
+  for (let i = 0; i < count; i++) boxes.set([Infinity, Infinity, -Infinity, -Infinity], i * 4);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
       const o = owner[y * size + x] as number;
@@ -131,8 +136,7 @@ function finishScene(size: number, shapes: Shape[], owner: Int16Array): Scene {
       if (y + 1 > boxes[b + 3]!) boxes[b + 3] = y + 1;
     }
   }
-  const labels = Int32Array.from(shapes, (s) => SHAPE_CLASSES.indexOf(s.kind));
-  return { width: size, height: size, shapes, owner, boxes, labels };
+  return boxes;
 }
 
 /** Recomputes the owner map of a laid-out scene (for rendering without keeping every map). */

@@ -1,4 +1,4 @@
-import { buildDataset, type RawImage } from '../dataset/dataset-builder';
+import { buildDataset, cornersAt, type RawBox, type RawImage } from '../dataset/dataset-builder';
 import type { Dataset } from '../dataset/dataset';
 import { mixSeed, Rng } from './prng';
 import { renderSynthetic } from './render';
@@ -25,9 +25,14 @@ export interface SyntheticOptions {
 }
 
 /** Salts that keep the splits' streams (and layout vs. colour draws) apart. */
-const SPLIT_SALT: Record<SyntheticSplit, number> = { train: 0x7a11, val: 0x0a1d, test: 0x7e57 };
+export const SPLIT_SALT: Record<SyntheticSplit, number> = { train: 0x7a11, val: 0x0a1d, test: 0x7e57 };
 const LAYOUT_STREAM = 1;
 const RENDER_STREAM = 2;
+
+/** Image `index` of a synthetic set (id index + 1) with its boxes, rendered from `spec` on demand. */
+export function syntheticRawImage(index: number, spec: SyntheticImageSpec, boxes: RawBox[]): RawImage {
+  return { id: index + 1, width: spec.size, height: spec.size, render: () => renderSynthetic(spec), synthetic: spec, boxes, entry: `images[${index}]` };
+}
 
 /**
  * The synthetic shapes dataset, in memory: 7 classes (SHAPE_CLASSES, category ids 1…7), boxes
@@ -42,23 +47,13 @@ export function syntheticShapes(options: SyntheticOptions = {}): Dataset {
     // Keep only the shapes; the owner map is rebuilt when rendering (memory stays O(boxes)).
     const masks = instanceRles(scene.owner, size, scene.shapes.length);
     const spec: SyntheticImageSpec = { size, shapes: scene.shapes, renderSeed: mixSeed(seed, SPLIT_SALT[split], i, RENDER_STREAM) };
-    raws.push({
-      id: i + 1,
-      width: size,
-      height: size,
-      render: () => renderSynthetic(spec),
-      synthetic: spec,
-      boxes: Array.from(scene.labels, (label, k) => ({
-        x1: scene.boxes[4 * k]!,
-        y1: scene.boxes[4 * k + 1]!,
-        x2: scene.boxes[4 * k + 2]!,
-        y2: scene.boxes[4 * k + 3]!,
-        categoryId: label + 1,
-        mask: masks[k],
-        entry: `images[${i}].shapes[${k}]`,
-      })),
-      entry: `images[${i}]`,
-    });
+    const boxes: RawBox[] = Array.from(scene.labels, (label, k) => ({
+      ...cornersAt(scene.boxes, k),
+      categoryId: label + 1,
+      mask: masks[k],
+      entry: `images[${i}].shapes[${k}]`,
+    }));
+    raws.push(syntheticRawImage(i, spec, boxes));
   }
   const categories = SHAPE_CLASSES.map((name, k) => ({ id: k + 1, name, entry: `categories[${k}]` }));
   return buildDataset(`synthetic-shapes-${split}`, categories, raws, { file: 'synthetic:shapes', strict: true });

@@ -25,6 +25,8 @@ export interface DatasetReferenceCheck {
 export async function checkDatasetReference(uri: string, options: { dataRoot?: string } = {}): Promise<DatasetReferenceCheck> {
   const ref = parseDatasetUri(uri);
   if (ref.kind === 'synthetic') return { categories: SHAPE_CLASSES.length };
+  // One category: person.
+  if (ref.kind === 'synthetic-people') return { categories: 1 };
   const root = dataRootOf(options.dataRoot);
   if (ref.kind === 'voc') {
     const vocRoot = resolveUnderRoot(ref.root, root, root, 'root');

@@ -11,6 +11,8 @@ import { SIZE_BANDS } from '../synthetic/scene';
  * pixels, and its fingerprint must say so.
  */
 const SYNTHETIC_GENERATOR = 1;
+/** The same for synthetic:people's stick figures. */
+const PEOPLE_GENERATOR = 1;
 
 async function sha256File(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -29,6 +31,11 @@ async function sha256File(file: string): Promise<string> {
  */
 export async function datasetFingerprint(uri: string, options: { dataRoot?: string } = {}): Promise<string> {
   const ref = parseDatasetUri(uri);
+  if (ref.kind === 'synthetic-people') {
+    const { images, size, seed, split } = ref.options;
+    const canonical = JSON.stringify({ dataset: 'synthetic:people', generator: PEOPLE_GENERATOR, images, size, seed, split });
+    return createHash('sha256').update(canonical).digest('hex');
+  }
   if (ref.kind === 'synthetic') {
     const { images, size, seed, split, sizes } = ref.options;
     // `sizes` enters only when it leaves a band out, in canonical order: the sets made before it keep their fingerprints.

@@ -5,6 +5,7 @@ import { SIZE_BANDS, type SizeBand } from '../synthetic/scene';
 /** A parsed dataset reference. Paths are as written (relative to the data root), not yet resolved. */
 export type DatasetRef =
   | { kind: 'synthetic'; options: Required<Omit<SyntheticOptions, 'sizes'>> & Pick<SyntheticOptions, 'sizes'> }
+  | { kind: 'synthetic-people'; options: Required<Omit<SyntheticOptions, 'sizes'>> }
   | { kind: 'coco'; annotations: string; images?: string }
   | { kind: 'voc'; root: string; split: string; classes?: string[] };
 
@@ -40,8 +41,17 @@ function sizeBandsParam(uri: string, params: URLSearchParams): SizeBand[] | unde
   return [...new Set(bands as SizeBand[])];
 }
 
+/** `synthetic:people?images=512&size=128&seed=0&split=train`: stick figures with COCO's 17 keypoints. */
+function parseSyntheticPeople(uri: string, params: URLSearchParams): DatasetRef {
+  checkKeys(uri, params, ['images', 'size', 'seed', 'split']);
+  const split = params.get('split') ?? 'train';
+  if (split !== 'train' && split !== 'val' && split !== 'test') fail(uri, `split must be 'train', 'val' or 'test', got '${split}'`, 'split');
+  const options = { images: intParam(uri, params, 'images', 512), size: intParam(uri, params, 'size', 128), seed: intParam(uri, params, 'seed', 0), split } as const;
+  return { kind: 'synthetic-people', options };
+}
+
 /**
- * Parses `synthetic:shapes?images=512&size=128&seed=1&split=train`,
+ * Parses `synthetic:shapes?images=512&size=128&seed=1&split=train`, `synthetic:people?…` (images, size, seed, split),
  * `coco:<annotations.json>?images=<dir>` or `voc:<root>?split=trainval[&classes=a,b,…]`.
  * Unknown schemes, parameters and out-of-range values are `bad-uri` errors.
  */
@@ -55,7 +65,8 @@ export function parseDatasetUri(uri: string): DatasetRef {
   const params = new URLSearchParams(q < 0 ? '' : rest.slice(q + 1));
   switch (scheme) {
     case 'synthetic': {
-      if (target !== 'shapes') fail(uri, `unknown synthetic dataset '${target}' (known: shapes)`);
+      if (target === 'people') return parseSyntheticPeople(uri, params);
+      if (target !== 'shapes') fail(uri, `unknown synthetic dataset '${target}' (known: shapes, people)`);
       checkKeys(uri, params, ['images', 'size', 'seed', 'split', 'sizes']);
       const split = params.get('split') ?? 'train';
       if (split !== 'train' && split !== 'val' && split !== 'test') fail(uri, `split must be 'train', 'val' or 'test', got '${split}'`, 'split');

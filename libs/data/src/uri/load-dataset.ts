@@ -3,6 +3,7 @@ import type { Dataset } from '../dataset/dataset';
 import { DatasetError } from '../dataset/dataset-error';
 import { readCocoDataset } from '../readers/coco-reader';
 import { readVocDataset } from '../readers/voc-reader';
+import { syntheticPeople } from '../synthetic/people-dataset';
 import { syntheticShapes } from '../synthetic/synthetic-dataset';
 import { dataRootOf, resolveUnderRoot } from './data-root';
 import { parseDatasetUri } from './dataset-uri';
@@ -21,6 +22,7 @@ export interface LoadDatasetOptions {
  * {@link DatasetError} naming the file and entry; a dataset that fails never gets this far.
  *
  * - `synthetic:shapes?images=512&size=128&seed=0&split=train` — in memory, no data root needed.
+ * - `synthetic:people?…` — the same for stick figures with COCO's 17 person keypoints.
  * - `coco:<annotations.json>?images=<dir>` — both relative to the data root (images default:
  *   the annotations file's folder).
  * - `voc:<root>?split=trainval&classes=a,b` — `root` relative to the data root.
@@ -28,6 +30,7 @@ export interface LoadDatasetOptions {
 export async function loadDataset(uri: string, options: LoadDatasetOptions = {}): Promise<Dataset> {
   const ref = parseDatasetUri(uri);
   if (ref.kind === 'synthetic') return syntheticShapes(ref.options);
+  if (ref.kind === 'synthetic-people') return syntheticPeople(ref.options);
   const root = dataRootOf(options.dataRoot);
   const common = { dataRoot: root, strict: options.strict ?? false, checkImages: options.checkImages ?? true };
   if (ref.kind === 'coco') {

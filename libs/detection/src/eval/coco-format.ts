@@ -20,12 +20,20 @@ export interface CocoAnnotation {
   /** Pascal VOC's `difficult` flag kept through conversion (ignored in VOC evaluation). */
   difficult?: boolean;
   segmentation?: unknown;
+  /** Person keypoints: (x, y, v)·K, v 0 unlabelled (x = y = 0), 1 labelled not visible, 2 visible. */
+  keypoints?: number[];
+  /** Labelled keypoints (v > 0); 0 makes the annotation ignored by keypoint evaluation. */
+  num_keypoints?: number;
 }
 
 export interface CocoCategory {
   id: number;
   name: string;
   supercategory?: string;
+  /** The names of the category's K keypoints (COCO person: nose, left_eye, …). */
+  keypoints?: string[];
+  /** Edges between keypoints, 1-based pairs into `keypoints`. */
+  skeleton?: [number, number][];
 }
 
 export interface CocoDataset {
