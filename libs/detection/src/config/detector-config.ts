@@ -29,6 +29,11 @@ import {
   RPN_PRE_NMS_TOPK_TRAIN,
   RPN_TEST_PROPOSALS,
   RPN_TRAIN_PROPOSALS,
+  RCNN_CONTEXT_PADDING,
+  RCNN_FG_IOU,
+  RCNN_POSITIVE_FRACTION,
+  FH_MIN_SIZE,
+  FH_SIGMA,
 } from './paper-constants';
 
 /**
@@ -282,6 +287,103 @@ export const KeypointConfigSchema = z
   })
   .strict();
 
+/** Where R-CNN's regions come from (see proposals/): a dense window set, a segmentation, or a file. */
+export const PROPOSAL_SOURCES = ['sliding-window', 'segmentation', 'file'] as const;
+
+/** A dense multi-scale set of windows over the input (proposals/sliding-window.ts). */
+export const SlidingWindowConfigSchema = z
+  .object({
+    /** Window sides (of the square window of ratio 1) as fractions of the input side. @defaultValue [0.125, 0.25, 0.5] */
+    sizes: z.array(z.number().gt(0).max(1)).min(1).default([0.125, 0.25, 0.5]),
+    /** Aspect ratios h/w; each keeps the window's area. @defaultValue [0.5, 1, 2] */
+    aspectRatios: z.array(z.number().positive().max(16)).min(1).default([0.5, 1, 2]),
+    /** Step between windows as a fraction of the window's side (0.5: half-overlapping). @defaultValue 0.5 */
+    stride: z.number().gt(0).max(1).default(0.5),
+  })
+  .strict();
+
+/**
+ * A selective-search-like segmentation (proposals/segmentation.ts): Felzenszwalb–Huttenlocher
+ * graph segmentation, then hierarchical grouping by colour, size and fill.
+ */
+export const SegmentationConfigSchema = z
+  .object({
+    /**
+     * FH's scale k (threshold k/|C|), in the units of the network input: ImageNet-normalised pixels,
+     * where one unit is ≈ 57 grey levels, so FH's k = 300 on 8-bit images is ≈ 5. @defaultValue 2
+     */
+    k: z.number().positive().max(1000).default(2),
+    /** Components smaller than this many pixels are merged into a neighbour (FH §4: 20). */
+    minSize: z.number().int().min(1).max(100_000).default(FH_MIN_SIZE),
+    /** Gaussian smoothing before segmenting, pixels (FH §4: 0.8); 0 for none. */
+    sigma: z.number().min(0).max(10).default(FH_SIGMA),
+  })
+  .strict();
+
+/** R-CNN's region proposals (R-CNN §2.1 uses selective search's "fast mode", ~2000 per image). */
+export const ProposalConfigSchema = z
+  .object({
+    /** @defaultValue 'sliding-window' */
+    source: z.enum(PROPOSAL_SOURCES).default('sliding-window'),
+    /**
+     * Proposals kept per image (R-CNN §2.1: ~2000): the file's best-scored, the segmentation's
+     * first in its ranking. The sliding-window set is what its parameters make. @defaultValue 300
+     */
+    maxPerImage: z.number().int().min(1).max(100_000).default(300),
+    slidingWindow: SlidingWindowConfigSchema.default(SlidingWindowConfigSchema.parse({})),
+    segmentation: SegmentationConfigSchema.default(SegmentationConfigSchema.parse({})),
+    /**
+     * For source 'file': a JSON list of `{image_id, bbox: [x, y, w, h], score}` (COCO results
+     * format, original image pixels), resolved under the data root.
+     */
+    file: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((p) => p.source !== 'file' || p.file !== undefined, {
+    message: "source 'file' needs proposals.file: a COCO results JSON of {image_id, bbox, score}",
+    path: ['file'],
+  });
+
+/** How R-CNN computes a region's features and trains on the regions (R-CNN §2; Fast R-CNN §2 for 'shared'). */
+export const RcnnConfigSchema = z
+  .object({
+    /**
+     * 'warp': R-CNN — every region cropped from the image, warped to `warpSize` and run through the
+     * whole backbone. 'shared': Fast R-CNN — the backbone runs once per image and each region's
+     * features are pooled (`pooler`, 7×7) from its map at `sharedLevel`. @defaultValue 'warp'
+     */
+    features: z.enum(['warp', 'shared']).default('warp'),
+    /** Side of the warped region, pixels (R-CNN: 227; small for CPU). @defaultValue 32 */
+    warpSize: z.number().int().min(16).max(512).default(32),
+    /** Context around the box, as a fraction of the warp per side (R-CNN appendix A: 16/227). */
+    contextPadding: z.number().min(0).max(0.4).default(RCNN_CONTEXT_PADDING),
+    /**
+     * 'shared' only: RoIAlign (Mask R-CNN §3) or Fast R-CNN's RoIPool (§2.1). RoIAlign by default: on
+     * wasm and cpu its host kernel is several times faster than RoIPool's gather. @defaultValue 'align'
+     */
+    pooler: z.enum(['align', 'pool']).default('align'),
+    /** 'shared' only: the backbone level pooled from (4 = stride 16, as Fast R-CNN's VGG conv5). @defaultValue 4 */
+    sharedLevel: z.number().int().min(2).max(5).default(4),
+    /** Width of the hidden fully connected layer before the classifier and regressor. @defaultValue 128 */
+    fcDim: z.number().int().min(8).max(4096).default(128),
+    /** Regions sampled per image for a training step (R-CNN §2.3: 128 per mini-batch). @defaultValue 32 */
+    batchPerImage: z.number().int().min(1).max(10_000).default(32),
+    /** Fraction of positives among them (R-CNN §2.3: 32 of 128). */
+    positiveFraction: z.number().gt(0).max(1).default(RCNN_POSITIVE_FRACTION),
+    /** Positive at IoU ≥ this with a ground truth (R-CNN §2.3: 0.5). */
+    fgIou: z.number().gt(0).max(1).default(RCNN_FG_IOU),
+    /** Background when the best IoU is in [bgLow, fgIou): R-CNN takes "the rest" (0); Fast R-CNN 0.1. @defaultValue 0 */
+    bgLow: z.number().min(0).lt(1).default(0),
+    /** Detections with class probability > this are kept (0.05). */
+    scoreThresh: z.number().min(0).max(1).default(ROI_SCORE_THRESHOLD),
+    /** Per-class NMS IoU at inference (0.5). */
+    nmsThresh: z.number().gt(0).max(1).default(ROI_NMS_IOU),
+    /** Detections per image (100). */
+    detectionsPerImage: z.number().int().min(1).max(10_000).default(ROI_MAX_DETECTIONS),
+  })
+  .strict()
+  .refine((r) => r.bgLow < r.fgIou, { message: 'bgLow must be below fgIou', path: ['bgLow'] });
+
 export type AnchorConfig = z.infer<typeof AnchorConfigSchema>;
 export type MatcherConfig = z.infer<typeof MatcherConfigSchema>;
 export type LossConfig = z.infer<typeof LossConfigSchema>;
@@ -290,3 +392,7 @@ export type RpnConfig = z.infer<typeof RpnConfigSchema>;
 export type RoiConfig = z.infer<typeof RoiConfigSchema>;
 export type MaskConfig = z.infer<typeof MaskConfigSchema>;
 export type KeypointConfig = z.infer<typeof KeypointConfigSchema>;
+export type ProposalConfig = z.infer<typeof ProposalConfigSchema>;
+export type SlidingWindowConfig = z.infer<typeof SlidingWindowConfigSchema>;
+export type SegmentationConfig = z.infer<typeof SegmentationConfigSchema>;
+export type RcnnConfig = z.infer<typeof RcnnConfigSchema>;

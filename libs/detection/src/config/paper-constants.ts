@@ -223,3 +223,30 @@ export const KEYPOINT_HEATMAP_SIZE = 56;
 export const KEYPOINT_UPSAMPLE = 4;
 /** COCO person keypoints (Mask R-CNN §5 trains and tests on them): nose, eyes, ears, shoulders … ankles. */
 export const COCO_NUM_KEYPOINTS = 17;
+// ── R-CNN (Girshick et al. 2014, "Rich feature hierarchies …") ────────────────────────────────
+
+/**
+ * R-CNN §2.1 warps every region to the CNN's fixed input, 227×227 for its AlexNet (the lecture's
+ * VGG-16 takes 224×224). Ablate's default is far smaller (`rcnn.warpSize`), for CPU-sized runs.
+ */
+export const RCNN_PAPER_WARP_SIZE = 227;
+/**
+ * R-CNN appendix A: before warping, the box is dilated so that the warped image has p = 16 pixels
+ * of context around the original box (at the 227 px warp): a fraction 16/227 of the warp per side.
+ */
+export const RCNN_CONTEXT_PADDING = 16 / 227;
+/**
+ * R-CNN §2.3 (fine-tuning): regions with IoU ≥ 0.5 with a ground-truth box are positives for its
+ * class, the rest background; mini-batches of 128 = 32 positive windows + 96 background (25 %).
+ */
+export const RCNN_FG_IOU = 0.5;
+export const RCNN_BATCH_SIZE = 128;
+export const RCNN_POSITIVE_FRACTION = 32 / 128;
+/** R-CNN §2.1: about 2000 selective-search proposals per image at test time. */
+export const RCNN_PROPOSALS_PER_IMAGE = 2000;
+/**
+ * Felzenszwalb & Huttenlocher 2004 §4: smooth with a Gaussian of σ = 0.8 before segmenting;
+ * the minimum component size they use for their examples is 20 pixels.
+ */
+export const FH_SIGMA = 0.8;
+export const FH_MIN_SIZE = 20;

@@ -23,7 +23,7 @@ describe('detector family registry', () => {
     expect(new Set(archs).size).toBe(archs.length);
     expect(archs).toEqual(detectorFamilies().map((f) => f.arch));
     for (const arch of archs) expect(DetectorConfigSchema.parse({ model: { arch } }).model.arch).toBe(arch);
-    expect(() => familyOf('yolo')).toThrow(/'yolo' is not a detector family \(retinanet, efficientdet, faster-rcnn, mask-rcnn, keypoint-rcnn\)/);
+    expect(() => familyOf('yolo')).toThrow(/'yolo' is not a detector family \(retinanet, efficientdet, faster-rcnn, mask-rcnn, keypoint-rcnn, rcnn\)/);
   });
 
   it('gives each config exactly its family’s sections, with their defaults', () => {
@@ -72,6 +72,9 @@ describe('detector family registry', () => {
     expect(readers('model.arch')).toEqual(detectorArchs());
     expect(readers('roi.pooler')).toEqual(['faster-rcnn', 'mask-rcnn', 'keypoint-rcnn']);
     expect(readers('keypoints.resolution')).toEqual(['keypoint-rcnn']);
+    expect(readers('proposals.source')).toEqual(['rcnn']);
+    expect(readers('rcnn.warpSize')).toEqual(['rcnn']);
+    expect(readers('model.fpnChannels')).not.toContain('rcnn');
     expect(unusedPathMessage(['retinanet', 'faster-rcnn'], 'model.phi')).toBe("is not used by model.arch 'retinanet' or 'faster-rcnn' (model.phi is read by efficientdet)");
   });
 
@@ -82,6 +85,7 @@ describe('detector family registry', () => {
       ['faster-rcnn', false, false, 'bbox', true],
       ['mask-rcnn', true, false, 'bbox+segm', true],
       ['keypoint-rcnn', false, true, 'bbox+keypoints', true],
+      ['rcnn', false, false, 'bbox', false],
     ]);
     expect(predictsMasks({ arch: 'mask-rcnn' })).toBe(true);
     expect(predictsKeypoints({ arch: 'keypoint-rcnn' })).toBe(true);

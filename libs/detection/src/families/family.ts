@@ -28,6 +28,11 @@ export interface FamilyModelDefaults {
 export interface FamilyMemoryModel {
   /** Measured bytes of wasm heap per feature float of this family (memory-estimate.ts has the table). */
   activationBytesPerFeatureFloat: number;
+  /**
+   * Whether the backbone runs on the input image (its maps count per input pixel). R-CNN's runs on
+   * the warped regions instead and counts them in `perImage`. @defaultValue true
+   */
+  backboneOnImage?(config: DetectorConfig): boolean;
   /** Feature floats per input pixel of the neck and dense heads. */
   neckAndHeadsPerPixel(config: DetectorConfig): number;
   /** Feature floats per image that do not scale with its area (the RoI heads); 0 for dense detectors. */

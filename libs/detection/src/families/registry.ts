@@ -4,6 +4,7 @@ import { fasterRcnn } from './faster-rcnn';
 import { keypointRcnn } from './keypoint-rcnn';
 import type { DetectorFamily } from './family';
 import { maskRcnn } from './mask-rcnn';
+import { rcnn } from './rcnn';
 import { retinanet } from './retinanet';
 
 /**
@@ -13,7 +14,7 @@ import { retinanet } from './retinanet';
  * registry: importing a family's folder first must not find the list half-made.
  */
 export function detectorFamilies() {
-  return [retinanet, efficientdet, fasterRcnn, maskRcnn, keypointRcnn] as const;
+  return [retinanet, efficientdet, fasterRcnn, maskRcnn, keypointRcnn, rcnn] as const;
 }
 
 type Families = ReturnType<typeof detectorFamilies>[number];

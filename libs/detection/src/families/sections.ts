@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { KeypointConfig, MaskConfig, RoiConfig, RpnConfig } from '../config';
+import type { KeypointConfig, MaskConfig, ProposalConfig, RcnnConfig, RoiConfig, RpnConfig } from '../config';
 import { ModelConfigError } from '../models/model-error';
 import type { DetectorConfig, FamilySections } from './config-schema';
 import { detectorFamilies } from './registry';
@@ -19,6 +19,8 @@ export type TwoStageConfig = DetectorConfig & { rpn: RpnConfig; roi: RoiConfig }
 export type MaskRcnnConfig = TwoStageConfig & { mask: MaskConfig };
 /** The config of Keypoint R-CNN: a two-stage config with `keypoints`. */
 export type KeypointRcnnConfig = TwoStageConfig & { keypoints: KeypointConfig };
+/** The config of R-CNN: `proposals` and `rcnn` present. */
+export type RcnnFamilyConfig = DetectorConfig & { proposals: ProposalConfig; rcnn: RcnnConfig };
 
 /**
  * `config` narrowed to a family that reads `names`. The schema fills a family's sections, so this

@@ -56,12 +56,32 @@ function efficientnetDensity(variant: EfficientNetVariant, width: number): numbe
   return floats;
 }
 
-function backboneDensity(config: DetectorConfig): number {
+/** Feature floats per input pixel of `config`'s backbone. */
+export function backboneDensity(config: DetectorConfig): number {
   const name = resolveBackbone(config.model);
   const width = config.model.backboneWidth;
   return name.startsWith('efficientnet-')
     ? efficientnetDensity(name.slice('efficientnet-'.length) as EfficientNetVariant, width)
     : resnetDensity(name as ResNetDepth, width);
+}
+
+/** Channels of `config`'s backbone map at level l (stride 2^l), as the builders make them. */
+export function backboneChannelsAt(config: DetectorConfig, level: number): number {
+  const name = resolveBackbone(config.model);
+  const width = config.model.backboneWidth;
+  if (!name.startsWith('efficientnet-')) {
+    const layout = RESNET_LAYOUTS[name as ResNetDepth];
+    const c = scaleWidth(RESNET_STAGE_WIDTHS[Math.min(3, Math.max(0, level - 2))], width);
+    return layout.block === 'basic' ? c : c * RESNET_BOTTLENECK_EXPANSION;
+  }
+  let at = 1;
+  let channels = roundFilters(EFFICIENTNET_STEM_CHANNELS, EFFICIENTNET_SCALING[name.slice('efficientnet-'.length) as EfficientNetVariant].width * width);
+  for (const stage of scaledStages(name.slice('efficientnet-'.length) as EfficientNetVariant, width)) {
+    if (stage.stride === 2) at++;
+    if (at > level) break;
+    channels = stage.channels;
+  }
+  return channels;
 }
 
 /** Σ_l 4^-l over the pyramid levels the neck and heads run on. */
@@ -82,5 +102,6 @@ export function densePredictionFloats(config: DetectorConfig): number {
  */
 export function featureDensity(config: DetectorConfig): FeatureDensity {
   const { memory } = familyOf(config.model.arch);
-  return { perPixel: backboneDensity(config) + memory.neckAndHeadsPerPixel(config), perImage: memory.perImage(config) };
+  const backbone = (memory.backboneOnImage?.(config) ?? true) ? backboneDensity(config) : 0;
+  return { perPixel: backbone + memory.neckAndHeadsPerPixel(config), perImage: memory.perImage(config) };
 }

@@ -9,6 +9,7 @@ import { buildBackbone } from './backbones/build-backbone';
 import { DenseHead } from './heads/dense-head';
 import { ModelConfigError } from './model-error';
 import type { FasterRcnn } from './two-stage/faster-rcnn';
+import type { Rcnn } from './rcnn/rcnn';
 import { BiFpn } from './necks/bifpn';
 import { Fpn } from './necks/fpn';
 import type { Neck } from './necks/neck';
@@ -32,7 +33,7 @@ export interface BuildDetectorOptions {
 }
 
 /** Any detector `buildDetector` makes. */
-export type BuiltDetector = OneStageDetector | FasterRcnn;
+export type BuiltDetector = OneStageDetector | FasterRcnn | Rcnn;
 
 /**
  * Builds the detector `config.model.arch` names, by its family's builder (families/registry.ts):

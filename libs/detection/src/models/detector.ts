@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DetectorConfig } from '../config';
 import type { Detections } from '../postprocess/decode-detections';
-import type { TrainBatch } from '../structures';
+import type { ImageMeta, TrainBatch } from '../structures';
 
 /**
  * Raw dense outputs for all anchors of all levels, in the anchor order of `Detector.anchors`.
@@ -49,6 +49,11 @@ export interface DetectOptions {
   maxDetections?: number;
   /** One-stage only: candidates per level before NMS (1000). */
   preNmsTopK?: number;
+  /**
+   * The images' placements, in batch order: R-CNN with a proposals file looks its regions up by
+   * image id (`predict` passes them). Other detectors ignore them.
+   */
+  meta?: readonly ImageMeta[];
 }
 
 /**

@@ -42,7 +42,7 @@ export async function predict(
   if (H !== S || W !== S) throw new RangeError(`predict: images are ${H}×${W}, the detector takes ${S}×${S}`);
   if (meta.length !== B) throw new RangeError(`predict: ${B} images but ${meta.length} ImageMeta entries`);
   const { categoryIds, ...detectOptions } = options;
-  const detections = await detector.detect(images, detectOptions);
+  const detections = await detector.detect(images, { ...detectOptions, meta });
   const results: CocoDetection[] = [];
   for (let b = 0; b < B; b++) results.push(...toCoco(detections[b], meta[b], S, categoryIds));
   return results;

@@ -8,6 +8,12 @@ import type { RoiSample } from '../../roi';
 import type { BoxArray } from '../../structures';
 import type { BoxPredictions } from './box-head';
 
+/** Softmax probabilities `[R, K + 1]` and class-specific deltas `[R, 4K]` of R regions, on the host. */
+export interface RegionScores {
+  probs: Float32Array;
+  deltas: Float32Array;
+}
+
 /** Training targets of the box head for the R sampled RoIs of a batch (images concatenated). */
 export interface BoxHeadTargets {
   /** R labels over K + 1 classes (0 = background, k + 1 = class k). */
@@ -133,4 +139,42 @@ export function boxHeadDetections(
     out.classes[o] = classes[i];
   });
   return out;
+}
+
+/**
+ * The box head's outputs on R regions read back to the host, `chunk` regions per pass so that the
+ * memory of one pass stays bounded: `predict(start, end)` returns the predictions of regions
+ * [start, end) (disposed here).
+ */
+export async function scoreInChunks(count: number, numClasses: number, chunk: number, predict: (start: number, end: number) => BoxPredictions): Promise<RegionScores> {
+  const K = numClasses;
+  const probs = new Float32Array(count * (K + 1));
+  const deltas = new Float32Array(count * 4 * K);
+  for (let start = 0; start < count; start += chunk) {
+    const end = Math.min(count, start + chunk);
+    const out = tf.tidy(() => {
+      const pred = predict(start, end);
+      return [tf.softmax(pred.classLogits), pred.deltas];
+    });
+    try {
+      const [p, d] = (await Promise.all(out.map((t) => t.data()))) as Float32Array[];
+      probs.set(p, start * (K + 1));
+      deltas.set(d, start * 4 * K);
+    } finally {
+      tf.dispose(out);
+    }
+  }
+  return { probs, deltas };
+}
+
+/** {@link boxHeadDetections} of each image, whose regions are consecutive rows of `scores`. */
+export function boxHeadDetectionsPerImage(scores: RegionScores, roisPerImage: readonly BoxArray[], numClasses: number, coder: BoxCoder, options: BoxInferenceOptions): Detections[] {
+  const K = numClasses;
+  let row = 0;
+  return roisPerImage.map((rois) => {
+    const n = rois.length / 4;
+    const dets = boxHeadDetections(scores.probs.subarray(row * (K + 1), (row + n) * (K + 1)), scores.deltas.subarray(row * 4 * K, (row + n) * 4 * K), rois, K, coder, options);
+    row += n;
+    return dets;
+  });
 }

@@ -11,7 +11,7 @@ import type { DetectOptions, Detector, DetectorOutputs, LossContext, TrainingLos
 import type { Fpn } from '../necks/fpn';
 import { ParamStoreDetector } from '../param-store-detector';
 import type { BoxHead, BoxPredictor } from './box-head';
-import { boxHeadDetections, boxHeadLoss, boxHeadTargets } from './box-head-targets';
+import { boxHeadDetectionsPerImage, boxHeadLoss, boxHeadTargets, scoreInChunks } from './box-head-targets';
 import type { RoiPooler } from './roi-pooler';
 import { rpnLoss, rpnTargets, selectProposals, type Proposals, type RpnHead, type RpnOutputs } from './rpn';
 import type { RpnAnchors } from './rpn-anchors';
@@ -223,61 +223,20 @@ export class FasterRcnn extends ParamStoreDetector implements Detector {
       }
       const pool: RoiFeatureFn = (bx, idx, size) => this.pooler.pool(f.roi, bx, idx, size);
       const { boxes, imageIndex } = concatRois(proposals.map((p) => p.boxes));
-      const { probs, deltas } = await this.boxHeadOutputs(pool, boxes, imageIndex);
-      const K = this.numClasses;
+      const scores = await scoreInChunks(imageIndex.length, this.numClasses, INFERENCE_ROI_CHUNK, (start, end) =>
+        this.boxPredictor.apply(this.boxHead.apply(pool(boxes.subarray(4 * start, 4 * end), imageIndex.subarray(start, end), ROI_BOX_POOL_SIZE))),
+      );
       const inference = {
         scoreThreshold: options.scoreThreshold ?? roi.scoreThresh,
         nmsIouThreshold: options.nmsIouThreshold ?? roi.nmsThresh,
         maxDetections: options.maxDetections ?? roi.detectionsPerImage,
         imageSize: this.inputSize,
       };
-      const detections: Detections[] = [];
-      let row = 0;
-      for (const p of proposals) {
-        const n = p.boxes.length / 4;
-        detections.push(
-          boxHeadDetections(
-            probs.subarray(row * (K + 1), (row + n) * (K + 1)),
-            deltas.subarray(row * 4 * K, (row + n) * 4 * K),
-            p.boxes,
-            K,
-            this.boxCoder,
-            inference,
-          ),
-        );
-        row += n;
-      }
+      const detections = boxHeadDetectionsPerImage(scores, proposals.map((p) => p.boxes), this.numClasses, this.boxCoder, inference);
       return await this.roiDetectionExtras({ features: f.roi, pool }, detections);
     } finally {
       disposeFeatures(f);
     }
-  }
-
-  /**
-   * Softmax probabilities `[R, K + 1]` and deltas `[R, 4K]` of the box head on the RoIs, in chunks of
-   * INFERENCE_ROI_CHUNK RoIs so that the RoIAlign gather (R · 7² · 16 rows) stays bounded.
-   */
-  private async boxHeadOutputs(pool: RoiFeatureFn, boxes: Float32Array, imageIndex: Int32Array): Promise<{ probs: Float32Array; deltas: Float32Array }> {
-    const R = imageIndex.length;
-    const K = this.numClasses;
-    const probs = new Float32Array(R * (K + 1));
-    const deltas = new Float32Array(R * 4 * K);
-    for (let start = 0; start < R; start += INFERENCE_ROI_CHUNK) {
-      const end = Math.min(R, start + INFERENCE_ROI_CHUNK);
-      const out = tf.tidy(() => {
-        const pooled = pool(boxes.subarray(4 * start, 4 * end), imageIndex.subarray(start, end), ROI_BOX_POOL_SIZE);
-        const pred = this.boxPredictor.apply(this.boxHead.apply(pooled));
-        return [tf.softmax(pred.classLogits), pred.deltas];
-      });
-      try {
-        const [p, d] = (await Promise.all(out.map((t) => t.data()))) as Float32Array[];
-        probs.set(p, start * (K + 1));
-        deltas.set(d, start * 4 * K);
-      } finally {
-        tf.dispose(out);
-      }
-    }
-    return { probs, deltas };
   }
 
   /**
