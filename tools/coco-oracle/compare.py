@@ -32,15 +32,15 @@ KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs'
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
-def official_eval(gt_path, dt_path, quiet=True):
-    """pycocotools: COCO(gt), loadRes(dt), COCOeval(..., 'bbox'), evaluate, accumulate, summarize."""
+def official_eval(gt_path, dt_path, quiet=True, iou_type='bbox'):
+    """pycocotools: COCO(gt), loadRes(dt), COCOeval(..., iou_type), evaluate, accumulate, summarize."""
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
     out = io.StringIO()
     with contextlib.redirect_stdout(out if quiet else sys.stdout):
         gt = COCO(gt_path)
         dt = gt.loadRes(dt_path)
-        ev = COCOeval(gt, dt, 'bbox')
+        ev = COCOeval(gt, dt, iou_type)
         ev.evaluate()
         ev.accumulate()
         ev.summarize()
@@ -55,7 +55,7 @@ def official_stats(gt_path, dt_path, quiet=True):
 
 
 def per_category_ap(ev):
-    """Mean precision over IoU and recall thresholds at area 'all', maxDets 100, per category (-1 without GT)."""
+    """Mean precision over IoU and recall thresholds at area 'all', the largest maxDets, per category (-1 without GT)."""
     out = []
     for k, cat in enumerate(ev.params.catIds):
         s = ev.eval['precision'][:, :, k, 0, -1]
@@ -195,26 +195,32 @@ def write_case(directory, gt, dt):
     return gt_path, dt_path
 
 
-def compare(args):
+def compare_cases(cases, first_seed, generate_case, official, ablate, keys):
+    """Runs `cases` random cases from `first_seed`: the official stats against ablate's, each to 1e-9."""
     import tempfile
     failures = 0
     tmp = tempfile.mkdtemp(prefix='coco-oracle-')
-    for i in range(args.cases):
-        seed = args.seed + i
-        gt, dt = generate(seed)
+    for i in range(cases):
+        seed = first_seed + i
+        gt, dt = generate_case(seed)
         gt_path, dt_path = write_case(os.path.join(tmp, str(seed)), gt, dt)
-        want, _ = official_stats(gt_path, dt_path)
-        got = ablate_stats(gt_path, dt_path, args.command)
-        worst = max(abs(want[k] - got[k]) for k in KEYS)
+        want = official(gt_path, dt_path)
+        got = ablate(gt_path, dt_path)
+        worst = max(abs(want[k] - got[k]) for k in keys)
         status = 'ok' if worst <= 1e-9 else 'MISMATCH'
         failures += status != 'ok'
         print('seed %d: %d images, %d gt, %d dt: max |diff| %.3g %s' % (
             seed, len(gt['images']), len(gt['annotations']), len(dt), worst, status))
         if status != 'ok':
-            for k in KEYS:
+            for k in keys:
                 print('   %-5s official %.17g ablate %.17g' % (k, want[k], got[k]))
-    print('%d of %d cases agree' % (args.cases - failures, args.cases))
+    print('%d of %d cases agree' % (cases - failures, cases))
     return 1 if failures else 0
+
+
+def compare(args):
+    return compare_cases(args.cases, args.seed, generate, lambda g, d: official_stats(g, d)[0],
+                         lambda g, d: ablate_stats(g, d, args.command), KEYS)
 
 
 def main():

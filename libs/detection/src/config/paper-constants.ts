@@ -81,6 +81,16 @@ export const COCO_AREA_RANGES = {
 } as const;
 
 /**
+ * COCO keypoint evaluation (pycocotools cocoeval.py `Params.setKpParams`, iouType 'keypoints'):
+ * up to 20 detections an image, area ranges all, medium and large only (small people carry no
+ * reliable keypoints), and the per-keypoint OKS constants κ of the 17 COCO keypoints in COCO order
+ * (nose, eyes, ears, shoulders, elbows, wrists, hips, knees, ankles): `kpt_oks_sigmas`, written
+ * there as `np.array([.26, .25, …]) / 10.0`, so the values are those quotients.
+ */
+export const COCO_KEYPOINT_MAX_DETS = [20] as const;
+export const COCO_KEYPOINT_OKS_SIGMAS: readonly number[] = [0.26, 0.25, 0.25, 0.35, 0.35, 0.79, 0.79, 0.72, 0.72, 0.62, 0.62, 1.07, 1.07, 0.87, 0.87, 0.89, 0.89].map((s) => s / 10);
+
+/**
  * RetinaNet §4.1 ("Initialization"): every conv of the classification and box subnets, the final
  * ones included, starts from a Gaussian of σ = 0.01 and bias 0 (the final class bias from π).
  */

@@ -1,4 +1,4 @@
-import { accumulateCoco, type NdArray } from './coco-accumulate';
+import { accumulateCoco, type CocoAccumulation, type NdArray } from './coco-accumulate';
 import type { CocoDataset, CocoDetection } from './coco-format';
 import type { CocoResultsColumns } from './coco-results-reader';
 import { CocoInputError } from './coco-input';
@@ -31,13 +31,21 @@ export interface CocoEvalResult {
 
 /** Evaluation of prepared tables (the fast path of the CLI). */
 export function evaluateCocoTables(tables: CocoEvalTables, options: CocoEvalOptions = {}): CocoEvalResult {
-  const params: CocoEvalParams = { ...defaultCocoEvalParams(), ...options };
-  params.maxDets = [...params.maxDets].sort((a, b) => a - b); // pycocotools sorts them
+  const { acc, ...result } = accumulateCocoTables(tables, { ...defaultCocoEvalParams(), ...options });
+  return { stats: summarizeCoco(acc, result.params), ...result };
+}
+
+/**
+ * pycocotools `evaluate(); accumulate()` on prepared tables with `params` (maxDets sorted, as it
+ * does): everything of a result but the summary, which depends on the iou type.
+ */
+export function accumulateCocoTables(tables: CocoEvalTables, params: CocoEvalParams): Omit<CocoEvalResult, 'stats'> & { acc: CocoAccumulation } {
+  params = { ...params, maxDets: [...params.maxDets].sort((a, b) => a - b) };
   const acc = accumulateCoco(matchCocoImages(tables, params), params);
   const categoryIds = Array.from(tables.categoryIds);
   const ap = perCategoryAp(acc, params);
   return {
-    stats: summarizeCoco(acc, params),
+    acc,
     perCategory: categoryIds.map((categoryId, k) => ({ categoryId, ap: ap[k] })),
     precision: acc.precision,
     recall: acc.recall,

@@ -1,5 +1,6 @@
 import { cocoBoxIou } from './coco-iou';
 import { cocoMaskIou } from './coco-mask-iou';
+import { cocoOks } from './coco-oks';
 import type { CocoEvalParams } from './coco-params';
 import type { CocoEvalTables } from './coco-tables';
 
@@ -115,7 +116,7 @@ class Scratch {
 }
 
 /**
- * pycocotools `evaluate()` for iouType 'bbox' (or 'segm' when `tables.segm` is set): for every (category, image) the greedy
+ * pycocotools `evaluate()` for iouType 'bbox' (or 'segm' when `tables.segm` is set, 'keypoints' when `tables.keypoints` is): for every (category, image) the greedy
  * matching of score-sorted detections to GT at every area range and IoU threshold.
  */
 export function matchCocoImages(tables: CocoEvalTables, params: CocoEvalParams): CocoImageMatches {
@@ -201,19 +202,20 @@ function placeDetections(ctx: GroupContext, g0: number, G: number, d0: number, D
   const { tables, A, T, lo, hi, thresholds, dtRows, out, s } = ctx;
   const { gt, dt } = tables;
   s.ensure(D, G, T * D);
-  const segm = tables.segm;
+  const { segm, keypoints } = tables;
   let groupMaxIou = 0;
   if (G > 0 && D > 0) {
-    groupMaxIou = segm
-      ? cocoMaskIou(segm, dtRows, d0, D, ctx.gtRows, g0, G, gt.crowd, s.iou, s.maxIou)
-      : cocoBoxIou(dt.box, dtRows, d0, D, gt.box, ctx.gtRows, g0, G, gt.crowd, s.iou, s.maxIou);
+    if (keypoints) groupMaxIou = cocoOks(keypoints, dtRows, d0, D, gt.box, gt.area, ctx.gtRows, g0, G, s.iou, s.maxIou);
+    else if (segm) groupMaxIou = cocoMaskIou(segm, dtRows, d0, D, ctx.gtRows, g0, G, gt.crowd, s.iou, s.maxIou);
+    else groupMaxIou = cocoBoxIou(dt.box, dtRows, d0, D, gt.box, ctx.gtRows, g0, G, gt.crowd, s.iou, s.maxIou);
   }
   // Thresholds ascend: from the first one above the group's best IoU on, nothing matches.
   let nm = 0;
   while (nm < T && G > 0 && groupMaxIou >= thresholds[nm]) nm++;
   for (let j = 0; j < D; j++) {
     const r = dtRows[d0 + j];
-    const area = segm ? segm.dtArea[r] : dt.box[r * 4 + 2] * dt.box[r * 4 + 3]; // loadRes: area = w·h
+    // loadRes: the mask's or the keypoints' area, else w·h.
+    const area = keypoints ? keypoints.dtArea[r] : segm ? segm.dtArea[r] : dt.box[r * 4 + 2] * dt.box[r * 4 + 3];
     let bits = 0;
     for (let a = 0; a < A; a++) if (isOutside(area, lo[a], hi[a])) bits |= 1 << a;
     out.score[p + j] = dt.score[r];
@@ -230,7 +232,7 @@ function matchGroup(ctx: GroupContext, k: number, g0: number, G: number, D: numb
   const { tables, A, lo, hi, thresholds, gtRows, out, s } = ctx;
   const { gt } = tables;
   for (let a = 0; a < A; a++) {
-    out.numPositives[k * A + a] += orderGt(gtRows, g0, G, gt.crowd, gt.area, lo[a], hi[a], s);
+    out.numPositives[k * A + a] += orderGt(gtRows, g0, G, gt.ignore ?? gt.crowd, gt.area, lo[a], hi[a], s);
     if (nm === 0) continue;
     for (let t = 0; t < nm; t++) matchAtThreshold(thresholds[t], D, G, s, gtRows, g0, gt.crowd, gt.id, t * D);
     s.ensureStatus(statusEnd + D * A * nm);
@@ -268,7 +270,8 @@ function statusOf(result: number, areaOut: boolean): number {
 }
 
 /**
- * GT of the group in evaluation order into scratch.gtOrder (non-ignored first, file order kept:
+ * GT of the group in evaluation order into scratch.gtOrder (non-ignored first — neither ignored (crowd,
+ * or for keypoints `num_keypoints` 0) nor outside the area range — file order kept:
  * `argsort(_ignore, kind='mergesort')`), their ignore flags into scratch.gtIgnore.
  * Returns the number of non-ignored GT.
  */
@@ -276,7 +279,7 @@ function orderGt(
   rows: Int32Array,
   g0: number,
   G: number,
-  crowd: Uint8Array,
+  ignore: Uint8Array,
   area: Float64Array,
   lo: number,
   hi: number,
@@ -285,12 +288,12 @@ function orderGt(
   let n = 0;
   for (let g = 0; g < G; g++) {
     const r = rows[g0 + g];
-    if (!crowd[r] && !isOutside(area[r], lo, hi)) s.gtOrder[n++] = g;
+    if (!ignore[r] && !isOutside(area[r], lo, hi)) s.gtOrder[n++] = g;
   }
   const positives = n;
   for (let g = 0; g < G; g++) {
     const r = rows[g0 + g];
-    if (crowd[r] || isOutside(area[r], lo, hi)) s.gtOrder[n++] = g;
+    if (ignore[r] || isOutside(area[r], lo, hi)) s.gtOrder[n++] = g;
   }
   for (let i = 0; i < G; i++) s.gtIgnore[i] = i < positives ? 0 : 1;
   return positives;

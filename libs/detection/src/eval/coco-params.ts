@@ -1,4 +1,4 @@
-import { COCO_AREA_RANGES, COCO_MAX_DETS, COCO_RECALL_POINTS } from '../config';
+import { COCO_AREA_RANGES, COCO_KEYPOINT_MAX_DETS, COCO_MAX_DETS, COCO_RECALL_POINTS } from '../config';
 
 /**
  * The parameters of COCO bounding-box evaluation, with the defaults of pycocotools'
@@ -44,5 +44,16 @@ export function defaultCocoEvalParams(): CocoEvalParams {
     maxDets: COCO_MAX_DETS,
     areaRanges: [COCO_AREA_RANGES.all, COCO_AREA_RANGES.small, COCO_AREA_RANGES.medium, COCO_AREA_RANGES.large],
     areaLabels: ['all', 'small', 'medium', 'large'],
+  };
+}
+
+/** The defaults of pycocotools for iouType 'keypoints' (`setKpParams`): maxDets [20], areas all, medium, large. */
+export function defaultCocoKeypointParams(): CocoEvalParams {
+  return {
+    iouThresholds: COCO_EVAL_IOU_THRESHOLDS,
+    recallThresholds: COCO_EVAL_RECALL_THRESHOLDS,
+    maxDets: COCO_KEYPOINT_MAX_DETS,
+    areaRanges: [COCO_AREA_RANGES.all, COCO_AREA_RANGES.medium, COCO_AREA_RANGES.large],
+    areaLabels: ['all', 'medium', 'large'],
   };
 }

@@ -1,3 +1,4 @@
+import { COCO_KEYPOINT_MAX_DETS } from '../config';
 import { ABSENT, type CocoAccumulation } from './coco-accumulate';
 import type { CocoEvalParams } from './coco-params';
 
@@ -5,6 +6,11 @@ import type { CocoEvalParams } from './coco-params';
 export const COCO_STAT_KEYS = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs', 'ARm', 'ARl'] as const;
 export type CocoStatKey = (typeof COCO_STAT_KEYS)[number];
 export type CocoStats = Record<CocoStatKey, number>;
+
+/** The 10 numbers of pycocotools `summarize()` for iouType 'keypoints' (`_summarizeKps`), in its order. */
+export const COCO_KEYPOINT_STAT_KEYS = ['AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl'] as const;
+export type CocoKeypointStatKey = (typeof COCO_KEYPOINT_STAT_KEYS)[number];
+export type CocoKeypointStats = Record<CocoKeypointStatKey, number>;
 
 /** One line of the summary: AP or AR, an IoU threshold (undefined: all of them), area label, maxDets. */
 interface SummarySpec {
@@ -31,6 +37,19 @@ function summarySpecs(maxDets: readonly number[]): SummarySpec[] {
     { ap: false, area: 'medium', maxDets: m2 },
     { ap: false, area: 'large', maxDets: m2 },
   ];
+}
+
+/** The 10 settings of `_summarizeKps`: maxDets is the literal 20 there, whatever the params say. */
+function keypointSummarySpecs(): SummarySpec[] {
+  const maxDets = COCO_KEYPOINT_MAX_DETS[0];
+  const specs = (ap: boolean): SummarySpec[] => [
+    { ap, area: 'all', maxDets },
+    { ap, iou: 0.5, area: 'all', maxDets },
+    { ap, iou: 0.75, area: 'all', maxDets },
+    { ap, area: 'medium', maxDets },
+    { ap, area: 'large', maxDets },
+  ];
+  return [...specs(true), ...specs(false)];
 }
 
 /**
@@ -65,6 +84,12 @@ function summarizeOne(acc: CocoAccumulation, params: CocoEvalParams, spec: Summa
 export function summarizeCoco(acc: CocoAccumulation, params: CocoEvalParams): CocoStats {
   const specs = summarySpecs(params.maxDets);
   return Object.fromEntries(COCO_STAT_KEYS.map((key, i) => [key, summarizeOne(acc, params, specs[i])])) as CocoStats;
+}
+
+/** The 10 summary stats of iouType 'keypoints' (pycocotools `COCOeval.stats` after `_summarizeKps`). */
+export function summarizeCocoKeypoints(acc: CocoAccumulation, params: CocoEvalParams): CocoKeypointStats {
+  const specs = keypointSummarySpecs();
+  return Object.fromEntries(COCO_KEYPOINT_STAT_KEYS.map((key, i) => [key, summarizeOne(acc, params, specs[i])])) as CocoKeypointStats;
 }
 
 /**
@@ -115,9 +140,17 @@ const fixed = formatFixed;
  * ` Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets=100 ] = 0.357`.
  */
 export function formatCocoSummary(stats: CocoStats, params: CocoEvalParams): string[] {
-  const specs = summarySpecs(params.maxDets);
+  return formatSummaryLines(COCO_STAT_KEYS, summarySpecs(params.maxDets), stats, params);
+}
+
+/** The 10 lines pycocotools prints for iouType 'keypoints' (` … @[ IoU=0.50:0.95 | area=   all | maxDets= 20 ] = 0.612`). */
+export function formatCocoKeypointSummary(stats: CocoKeypointStats, params: CocoEvalParams): string[] {
+  return formatSummaryLines(COCO_KEYPOINT_STAT_KEYS, keypointSummarySpecs(), stats, params);
+}
+
+function formatSummaryLines<Key extends string>(keys: readonly Key[], specs: SummarySpec[], stats: Record<Key, number>, params: CocoEvalParams): string[] {
   const iouAll = `${fixed(params.iouThresholds[0], 2)}:${fixed(params.iouThresholds[params.iouThresholds.length - 1], 2)}`;
-  return COCO_STAT_KEYS.map((key, i) => {
+  return keys.map((key, i) => {
     const s = specs[i];
     const title = (s.ap ? 'Average Precision' : 'Average Recall').padEnd(18);
     const type = s.ap ? '(AP)' : '(AR)';

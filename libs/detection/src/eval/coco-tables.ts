@@ -1,5 +1,6 @@
 import type { CocoDataset, CocoDetection } from './coco-format';
 import type { CocoSegmTables } from './coco-mask-iou';
+import type { CocoKeypointTables } from './coco-oks';
 import { columnsFromDetections, type CocoResultsColumns } from './coco-results-reader';
 
 /** Sentinel index of an annotation whose image or category is not in the GT lists (skipped, as pycocotools does). */
@@ -20,6 +21,11 @@ export interface CocoGtTable {
   crowd: Uint8Array;
   /** The annotation `id` (an id of 0 matters: pycocotools then counts the match as a miss). */
   id: Float64Array;
+  /**
+   * pycocotools' `gt['ignore']` when it is more than `iscrowd` (iouType 'keypoints': also a GT
+   * with `num_keypoints` 0). Absent: the crowd flags. Crowds alone may be matched more than once.
+   */
+  ignore?: Uint8Array;
 }
 
 /** Detections as columns. Rows in file order; the id of row i is i + 1 (pycocotools `loadRes`). */
@@ -42,6 +48,8 @@ export interface CocoEvalTables {
   dt: CocoDtTable;
   /** Present for iouType 'segm': IoU of masks, and detection areas from them, instead of boxes. */
   segm?: CocoSegmTables;
+  /** Present for iouType 'keypoints': OKS instead of IoU, and detection areas from the keypoints. */
+  keypoints?: CocoKeypointTables;
 }
 
 /** Sorted unique ids and the map from id to its position. */
