@@ -31,7 +31,7 @@ import {
   seededRandom,
   type TrainBatch,
 } from '@ablate/detection';
-import { initBackend } from '@ablate/engine';
+import { initBackend, variableGradsAsync } from '@ablate/engine';
 import { createTrainSource, loadDataset } from '@ablate/data';
 import { SIZE, armNamed, mergeConfig } from './learn-arms';
 // The host RoIAlign kernel is internal to the two-stage family (not in the library's index).
@@ -45,6 +45,12 @@ const cpuSeconds = (): number => {
 function perCall(f: () => void, n: number): number {
   const c = cpuSeconds();
   for (let i = 0; i < n; i++) f();
+  return (cpuSeconds() - c) / n;
+}
+
+async function perCallAsync(f: () => Promise<unknown>, n: number): Promise<number> {
+  const c = cpuSeconds();
+  for (let i = 0; i < n; i++) await f();
   return (cpuSeconds() - c) / n;
 }
 
@@ -70,10 +76,10 @@ async function main(): Promise<void> {
     if (batches.length === 4) break;
   }
   const vars = [...detector.trainableVariables().values()];
-  const lossAt = (i: number): { total: number; parts: Record<string, number> } => {
+  const lossAt = async (i: number): Promise<{ total: number; parts: Record<string, number> }> => {
     let parts: Record<string, number> = {};
-    const { value, grads } = tf.variableGrads(() => {
-      const l = detector.trainingLoss(batches[i % batches.length], { step: i + 1, seed: 0 });
+    const { value, grads } = await variableGradsAsync(async () => {
+      const l = await detector.trainingLoss(batches[i % batches.length], { step: i + 1, seed: 0 });
       parts = Object.fromEntries(Object.entries(l.parts).map(([k, t]) => [k, t.dataSync()[0]]));
       return l.total;
     }, vars);
@@ -81,17 +87,16 @@ async function main(): Promise<void> {
     tf.dispose([value, ...Object.values(grads)]);
     return { total, parts };
   };
-  const step = (i: number) => (): void => void lossAt(i);
 
   console.log(`${which} ${JSON.stringify(over)}: ${detector.anchors.length / 4} anchors, batch ${config.train.batchSize}, ${tf.getBackend()}`);
   // Loss values of fixed (seed, step) and batches: the same before and after an exact change.
   for (let i = 0; i < 2; i++) {
-    const l = lossAt(i);
+    const l = await lossAt(i);
     console.log(`  loss step ${i + 1}: total ${l.total.toPrecision(8)} ${Object.entries(l.parts).map(([k, v]) => `${k} ${v.toPrecision(8)}`).join(' ')}`);
   }
   const before = tf.memory().numTensors;
   let stepCpu = 0;
-  for (let i = 0; i < steps; i++) stepCpu += perCall(step(i), 1);
+  for (let i = 0; i < steps; i++) stepCpu += await perCallAsync(() => lossAt(i), 1);
   stepCpu /= steps;
   const leaked = tf.memory().numTensors - before;
   console.log(`step (variableGrads of trainingLoss): ${stepCpu.toFixed(3)} CPU s (mean of ${steps})${leaked ? `, ${leaked} tensors leaked` : ''}`);
@@ -112,9 +117,9 @@ async function main(): Promise<void> {
       o.objectness.dataSync();
     });
   }, 2);
-  let proposals = detector.proposalsOf(rpnOut, true);
-  const proposalsCpu = perCall(() => {
-    proposals = detector.proposalsOf(rpnOut, true);
+  let proposals = await detector.proposalsOf(rpnOut, true);
+  const proposalsCpu = await perCallAsync(async () => {
+    proposals = await detector.proposalsOf(rpnOut, true);
   }, n);
   const numProposals = proposals.map((p) => p.boxes.length / 4);
   const random = seededRandom(0, 1);
@@ -200,7 +205,7 @@ async function main(): Promise<void> {
   }, 3);
   console.log(`trunk + RPN head alone, forward + backward (stand-in loss): ${trunkCpu.toFixed(3)} CPU s`);
 
-  const profile = await tf.profile(step(0));
+  const profile = await tf.profile(async () => void (await lossAt(0)));
   const groups = new Map<string, { ms: number; calls: number }>();
   const add = (key: string, t: number): void => {
     const g = groups.get(key) ?? { ms: 0, calls: 0 };

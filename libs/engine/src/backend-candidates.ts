@@ -4,11 +4,13 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { registerWasmGradientKernels } from './wasm-kernels/register-wasm-gradients';
 import { loadSimdKernels } from './wasm-kernels/simd/simd-kernels';
+import type { AdapterReport } from './webgpu/adapter';
+import { webgpuCandidate } from './webgpu/webgpu-candidate';
 
 /** What a worker records with every run: which backend computed it, where, on how many threads. */
 export interface BackendInfo {
-  /** The tfjs backend name: 'tensorflow' (libtensorflow via tfjs-node[-gpu]), 'wasm' or 'cpu'. */
-  backend: 'tensorflow' | 'wasm' | 'cpu';
+  /** The tfjs backend name: 'tensorflow' (libtensorflow via tfjs-node[-gpu]), 'webgpu' (Dawn), 'wasm' or 'cpu'. */
+  backend: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
   /** The npm package that provides it. */
   package: string;
   /** That package's version. */
@@ -19,6 +21,8 @@ export interface BackendInfo {
   threads: number;
   /** Whether the wasm binary uses 128-bit SIMD (wasm only). */
   simd?: boolean;
+  /** The WebGPU adapter: vendor, architecture, device, whether it is a CPU emulation, buffer limits (webgpu only). */
+  adapter?: AdapterReport;
 }
 
 /** One way of getting a backend: a package to load and how to describe the result. */
@@ -111,10 +115,20 @@ const cpuCandidate: BackendCandidate = {
   },
 };
 
-/** The candidates each choice tries, in order. */
+/**
+ * The candidates each choice tries, in order. In `auto`, WebGPU comes after CUDA (libtensorflow's
+ * kernels are faster where they install) and before the CPU backends, and only on a hardware adapter.
+ */
 export const CANDIDATES = {
-  auto: [tensorflowCandidate('@tensorflow/tfjs-node-gpu'), tensorflowCandidate('@tensorflow/tfjs-node'), wasmCandidate, cpuCandidate],
+  auto: [
+    tensorflowCandidate('@tensorflow/tfjs-node-gpu'),
+    webgpuCandidate('auto'),
+    tensorflowCandidate('@tensorflow/tfjs-node'),
+    wasmCandidate,
+    cpuCandidate,
+  ],
   tensorflow: [tensorflowCandidate('@tensorflow/tfjs-node-gpu'), tensorflowCandidate('@tensorflow/tfjs-node')],
+  webgpu: [webgpuCandidate('explicit')],
   wasm: [wasmCandidate],
   cpu: [cpuCandidate],
 } as const;
@@ -124,6 +138,8 @@ export const INSTALL_HINTS: Record<keyof typeof CANDIDATES, string> = {
   auto: 'reinstall dependencies: npm ci',
   tensorflow:
     'npm install @tensorflow/tfjs-node, or @tensorflow/tfjs-node-gpu on a GPU machine; they download libtensorflow 2.9.1 at install time, and the GPU build needs CUDA 11.2 and cuDNN 8.1',
+  webgpu:
+    'a GPU with its Vulkan driver (NVIDIA: the driver, and in a container NVIDIA_DRIVER_CAPABILITIES including graphics); @tensorflow/tfjs-backend-webgpu and webgpu come with npm ci',
   wasm: 'npm install @tensorflow/tfjs-backend-wasm',
   cpu: 'npm install @tensorflow/tfjs-backend-cpu',
 };

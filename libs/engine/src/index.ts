@@ -12,3 +12,7 @@ export { useSimdKernels } from './wasm-kernels/simd/simd-kernels';
 export { swishGradient } from './ops/fused-activation-gradients';
 export { fusedBatchNormForward, fusedBatchNormBackward, prefersFusedBatchNorm, type MovingStatistics } from './ops/fused-batch-norm';
 export { fusedAdamUpdate, prefersFusedAdamUpdate, hasFusedAdamUpdate } from './ops/adam-update';
+export { variableGradsAsync } from './async-gradients';
+export { withDeviceErrorScope, throwIfDeviceFailed, GpuDeviceError, GpuBufferLimitError } from './webgpu/device-guard';
+export { isSoftwareAdapter, type AdapterReport } from './webgpu/adapter';
+export { ALLOW_SOFTWARE_GPU } from './webgpu/webgpu-candidate';

@@ -18,6 +18,8 @@ describe('initBackend', () => {
     expect(lines[0]).toContain('backend wasm');
     expect(lines[0]).toContain('@tensorflow/tfjs-node-gpu is not installed');
     expect(lines[0]).toContain('@tensorflow/tfjs-node is not installed');
+    // This machine's only WebGPU adapter is Mesa's lavapipe (scripts/vulkan.sh): auto passes it over.
+    expect(lines[0]).toMatch(/webgpu: the WebGPU adapter is a CPU emulation \(llvmpipe.*\): auto takes a hardware GPU only/);
   });
 
   it('is idempotent: a second call returns the same object and logs nothing', async () => {
@@ -65,7 +67,7 @@ describe('initBackend', () => {
   it('reads ABLATE_BACKEND and rejects a value that names no backend, naming it', async () => {
     expect(parseBackendChoice(' WASM ')).toBe('wasm');
     expect(() => parseBackendChoice('gpu')).toThrow(InvalidBackendChoiceError);
-    expect(() => parseBackendChoice('gpu')).toThrow('ABLATE_BACKEND=gpu: not a backend; use one of auto, tensorflow, wasm, cpu');
+    expect(() => parseBackendChoice('gpu')).toThrow('ABLATE_BACKEND=gpu: not a backend; use one of auto, tensorflow, webgpu, wasm, cpu');
     vi.stubEnv('ABLATE_BACKEND', 'tpu');
     try {
       await expect(initBackend()).rejects.toThrow('ABLATE_BACKEND=tpu');

@@ -4,7 +4,7 @@ import { type BackendCandidate, type BackendInfo, CANDIDATES, INSTALL_HINTS } fr
 import { BackendNotInitialisedError, BackendUnavailableError, InvalidBackendChoiceError } from './engine-errors';
 import { assertPinnedCore, assertPinnedVersion } from './tfjs-pin';
 
-/** Values of `ABLATE_BACKEND`. 'auto': tfjs-node-gpu, then tfjs-node, then wasm, then cpu. */
+/** Values of `ABLATE_BACKEND`. 'auto': tfjs-node-gpu, then webgpu on a hardware adapter, then tfjs-node, then wasm, then cpu. */
 export type BackendChoice = keyof typeof CANDIDATES;
 export const BACKEND_CHOICES = Object.keys(CANDIDATES) as BackendChoice[];
 
@@ -40,7 +40,7 @@ function registerGradients(): void {
  *
  * Cheap to call repeatedly: a second call with 'auto' or with the backend already in place
  * returns the same `BackendInfo` object. An explicit choice of another backend switches to it.
- * @param choice 'auto' | 'tensorflow' | 'wasm' | 'cpu'. @defaultValue `process.env.ABLATE_BACKEND ?? 'auto'`
+ * @param choice 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'. @defaultValue `process.env.ABLATE_BACKEND ?? 'auto'`
  * @throws InvalidBackendChoiceError for an unknown value; BackendUnavailableError when an explicit
  *   choice cannot load (saying which package is missing and how to install it). 'auto' fails only
  *   if even the cpu backend cannot load.
@@ -61,7 +61,7 @@ export async function initBackend(
   }
 }
 
-/** The backend `initBackend` chose: {backend, package, version, device, threads, simd}. */
+/** The backend `initBackend` chose: {backend, package, version, device, threads, simd, adapter}. */
 export function backendInfo(): BackendInfo {
   if (!current) throw new BackendNotInitialisedError();
   return current;
@@ -90,6 +90,7 @@ async function select(choice: BackendChoice, log: (line: string) => void): Promi
 function describe(info: BackendInfo, passedOver: readonly string[]): string {
   const simd = info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD';
   const threads = `${info.threads} thread${info.threads === 1 ? '' : 's'}`;
-  const took = `[engine] backend ${info.backend} (${info.package} ${info.version}, ${info.device}, ${threads}${simd})`;
+  const adapter = info.adapter ? `: ${info.adapter.description || info.adapter.device}${info.adapter.software ? ', software' : ''}` : '';
+  const took = `[engine] backend ${info.backend} (${info.package} ${info.version}, ${info.device}${adapter}, ${threads}${simd})`;
   return passedOver.length === 0 ? took : `${took}; passed over ${passedOver.join('; ')}`;
 }

@@ -12,7 +12,15 @@ const rootPackage = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'p
 
 describe('the TensorFlow.js pin', () => {
   it('is exact, the same in the root package.json, and what is installed', () => {
-    expect(Object.keys(PINNED_TFJS).sort()).toEqual(['@tensorflow/tfjs', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-core']);
+    expect(Object.keys(PINNED_TFJS).sort()).toEqual([
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-backend-cpu',
+      '@tensorflow/tfjs-backend-wasm',
+      '@tensorflow/tfjs-backend-webgpu',
+      '@tensorflow/tfjs-core',
+      // Dawn's bindings: the webgpu backend's device; pinned because its binary ships inside the package.
+      'webgpu',
+    ]);
     for (const [name, version] of Object.entries(PINNED_TFJS)) {
       expect(version, name).toMatch(/^\d+\.\d+\.\d+$/);
       expect(rootPackage.dependencies[name], `root package.json ${name}`).toBe(version);

@@ -74,7 +74,7 @@ export function asDenseDetector(core: DenseCore): Detector {
       return core.anchors;
     },
     apply: (images, training) => core.apply(images, training),
-    trainingLoss: (batch) => denseTrainingLoss(core, batch),
+    trainingLoss: async (batch) => denseTrainingLoss(core, batch),
     detect: (images, options) => denseDetect(core, images, options),
     trainableVariables: () => core.trainableVariables(),
     allVariables: () => core.allVariables(),

@@ -61,7 +61,7 @@ export interface DetectOptions {
  * EfficientDet (`OneStageDetector`), Faster R-CNN and Mask R-CNN (`FasterRcnn` and subclasses).
  * Built from a DetectorConfig by `buildDetector`; owns its variables and disposes them.
  *
- * The trainer uses `trainingLoss` (inside `tf.variableGrads`) and the predictor `detect`; `apply`
+ * The trainer uses `trainingLoss` (inside `variableGradsAsync`) and the predictor `detect`; `apply`
  * and `anchors` expose the dense outputs (the heads of a one-stage detector, the RPN of a
  * two-stage one) for tests and benchmarks.
  */
@@ -83,10 +83,11 @@ export interface Detector {
   apply(images: tf.Tensor4D, training: boolean): DetectorOutputs;
   /**
    * The training loss of a batch: one training-mode forward pass, targets, loss parts. Call inside
-   * `tf.variableGrads` with the trainable variables passed explicitly; exactly once per step.
-   * `batch.images` stays the caller's.
+   * `variableGradsAsync` (@ablate/engine) with the trainable variables passed explicitly; exactly
+   * once per step. Async because a two-stage detector reads its RPN's scores to pick proposals, and
+   * a GPU backend reads only asynchronously. `batch.images` stays the caller's.
    */
-  trainingLoss(batch: TrainBatch, ctx: LossContext): TrainingLoss;
+  trainingLoss(batch: TrainBatch, ctx: LossContext): Promise<TrainingLoss>;
   /**
    * Inference on a batch: per image, boxes (XYXY input pixels, clipped), scores and class indices
    * in [0, numClasses), in descending score order. `images` stays the caller's.

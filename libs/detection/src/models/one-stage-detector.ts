@@ -71,7 +71,7 @@ export class OneStageDetector extends ParamStoreDetector implements Detector {
   }
 
   /** RetinaNet's loss (focal + smooth-L1 over matched anchors; parts `cls`, `box`). */
-  trainingLoss(batch: TrainBatch): TrainingLoss {
+  async trainingLoss(batch: TrainBatch): Promise<TrainingLoss> {
     return denseTrainingLoss(this, batch);
   }
 

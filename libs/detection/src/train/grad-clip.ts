@@ -6,11 +6,11 @@ import * as tf from '@tensorflow/tfjs-core';
  * returned unchanged. Returns the new gradients (the caller disposes both maps) and the norm
  * before clipping.
  */
-export function clipByGlobalNorm(
+export async function clipByGlobalNorm(
   grads: Map<string, tf.Tensor>,
   maxNorm: number,
-): { grads: Map<string, tf.Tensor>; norm: number } {
-  const norm = globalNorm(grads);
+): Promise<{ grads: Map<string, tf.Tensor>; norm: number }> {
+  const norm = await globalNorm(grads);
   const out = new Map<string, tf.Tensor>();
   // A non-finite norm is left alone: the trainer stops on the non-finite loss first.
   const factor = norm > maxNorm && Number.isFinite(norm) ? maxNorm / (norm + 1e-6) : 1;
@@ -18,11 +18,13 @@ export function clipByGlobalNorm(
   return { grads: out, norm };
 }
 
-/** √(Σ_i ‖g_i‖²) over all tensors of `grads`, read back as a number. */
-export function globalNorm(grads: Map<string, tf.Tensor>): number {
+/** √(Σ_i ‖g_i‖²) over all tensors of `grads`, read back (asynchronously: a GPU reads no other way) as a number. */
+export async function globalNorm(grads: Map<string, tf.Tensor>): Promise<number> {
   if (grads.size === 0) return 0;
   const sq = tf.tidy(() => tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))));
-  const value = sq.dataSync()[0];
-  sq.dispose();
-  return Math.sqrt(value);
+  try {
+    return Math.sqrt((await sq.data())[0]!);
+  } finally {
+    sq.dispose();
+  }
 }

@@ -40,9 +40,9 @@ export async function measureTrainStepSeconds(config: RunConfig, options: StepCo
   const batch = syntheticBatch(config);
   try {
     const ctx = { detector, optimizer, clipGradNorm: config.train.clipGradNorm, seed: config.seed };
-    trainStep(ctx, batch, config.train.lr, 1);
+    await trainStep(ctx, batch, config.train.lr, 1);
     const start = performance.now();
-    for (let s = 0; s < steps; s++) trainStep(ctx, batch, config.train.lr, s + 2);
+    for (let s = 0; s < steps; s++) await trainStep(ctx, batch, config.train.lr, s + 2);
     const secondsPerStep = (performance.now() - start) / 1000 / steps;
     return { secondsPerStep, measuredSteps: steps, backend: info.backend, threads: info.threads };
   } finally {

@@ -1,3 +1,4 @@
+import { variableGradsAsync, withDeviceErrorScope } from '@ablate/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Detector } from '../models/detector';
 import type { TrainBatch } from '../structures';
@@ -34,11 +35,20 @@ export interface StepResult {
  * training mode, loss), gradients of the trainable
  * variables, optional clipping by global norm, optimiser update at `lr`, EMA update.
  *
+ * Every value it reads back (the loss, its parts, the gradient norm; a two-stage detector's RPN
+ * scores inside the loss) is read asynchronously, as a GPU backend requires; on webgpu the step runs
+ * inside device error scopes, so a validation or out-of-memory error fails it (`GpuDeviceError`)
+ * instead of leaving garbage in the weights.
+ *
  * When the loss is not finite nothing is updated: the gradients are dropped and the
  * non-trainable state the forward pass touched (batch-norm moving statistics) is restored from a
  * copy taken before the step. The batch's images stay owned by the caller.
  */
-export function trainStep(ctx: StepContext, batch: TrainBatch, lr: number, step = 1): StepResult {
+export function trainStep(ctx: StepContext, batch: TrainBatch, lr: number, step = 1): Promise<StepResult> {
+  return withDeviceErrorScope(`training step ${step}`, () => takeStep(ctx, batch, lr, step));
+}
+
+async function takeStep(ctx: StepContext, batch: TrainBatch, lr: number, step: number): Promise<StepResult> {
   const { detector } = ctx;
   const trainables = detector.trainableVariables();
   const all = detector.allVariables();
@@ -48,16 +58,25 @@ export function trainStep(ctx: StepContext, batch: TrainBatch, lr: number, step 
 
   let partTensors: Record<string, tf.Scalar> = {};
   let numPositives = 0;
-  const { value, grads } = tf.variableGrads(() => {
-    const l = detector.trainingLoss(batch, { step, seed: ctx.seed ?? 0 });
-    partTensors = l.parts;
-    for (const t of Object.values(l.parts)) tf.keep(t);
-    numPositives = l.numPositives;
-    return l.total;
-  }, [...trainables.values()]);
-  const loss = value.dataSync()[0];
+  let gradients: { value: tf.Scalar; grads: tf.NamedTensorMap };
+  try {
+    gradients = await variableGradsAsync(async () => {
+      const l = await detector.trainingLoss(batch, { step, seed: ctx.seed ?? 0 });
+      partTensors = l.parts;
+      for (const t of Object.values(l.parts)) tf.keep(t);
+      numPositives = l.numPositives;
+      return l.total;
+    }, [...trainables.values()]);
+  } catch (err) {
+    tf.dispose([...stateCopy.values(), ...Object.values(partTensors)]);
+    throw err;
+  }
+  const { value, grads } = gradients;
+  const names = Object.keys(partTensors);
+  const read = await Promise.all([value, ...names.map((n) => partTensors[n]!)].map((t) => t.data()));
+  const loss = read[0]![0]!;
   const parts: Record<string, number> = {};
-  for (const [name, t] of Object.entries(partTensors)) parts[name] = t.dataSync()[0];
+  names.forEach((name, i) => (parts[name] = read[i + 1]![0]!));
   tf.dispose([value, ...Object.values(partTensors)]);
 
   const byName = new Map<string, tf.Tensor>();
@@ -66,23 +85,26 @@ export function trainStep(ctx: StepContext, batch: TrainBatch, lr: number, step 
     if (g !== undefined) byName.set(name, g);
   }
   const finite = Number.isFinite(loss);
-  if (finite) {
-    update(ctx, trainables, byName, lr);
-    ctx.ema?.update(all);
-  } else {
-    for (const [name, copy] of stateCopy) all.get(name)!.assign(copy);
+  try {
+    if (finite) {
+      await update(ctx, trainables, byName, lr);
+      ctx.ema?.update(all);
+    } else {
+      for (const [name, copy] of stateCopy) all.get(name)!.assign(copy);
+    }
+  } finally {
+    tf.dispose(Object.values(grads));
+    tf.dispose([...stateCopy.values()]);
   }
-  tf.dispose(Object.values(grads));
-  tf.dispose([...stateCopy.values()]);
   return { loss, parts, classLoss: parts.cls ?? 0, boxLoss: parts.box ?? 0, numPositives, finite };
 }
 
-function update(ctx: StepContext, trainables: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): void {
+async function update(ctx: StepContext, trainables: Map<string, tf.Variable>, grads: Map<string, tf.Tensor>, lr: number): Promise<void> {
   if (ctx.clipGradNorm === undefined) {
     ctx.optimizer.apply(trainables, grads, lr);
     return;
   }
-  const clipped = clipByGlobalNorm(grads, ctx.clipGradNorm);
+  const clipped = await clipByGlobalNorm(grads, ctx.clipGradNorm);
   ctx.optimizer.apply(trainables, clipped.grads, lr);
   tf.dispose([...clipped.grads.values()]);
 }

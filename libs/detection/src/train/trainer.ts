@@ -87,7 +87,7 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
       for await (const batch of source.batches(pos.epoch, pos.batchIndex)) {
         seen += 1;
         const lr = learningRateAt(pos.step, train);
-        const result = runStep(ctx, batch, lr, pos.step + 1);
+        const result = await runStep(ctx, batch, lr, pos.step + 1);
         if (!result.finite) {
           return { status: 'diverged', step: pos.step + 1, finalLoss: result.loss };
         }
@@ -119,9 +119,9 @@ export async function trainDetector(options: TrainOptions): Promise<TrainResult>
   }
 }
 
-function runStep(ctx: StepContext, batch: TrainBatch, lr: number, step: number): ReturnType<typeof trainStep> {
+async function runStep(ctx: StepContext, batch: TrainBatch, lr: number, step: number): ReturnType<typeof trainStep> {
   try {
-    return trainStep(ctx, batch, lr, step);
+    return await trainStep(ctx, batch, lr, step);
   } finally {
     batch.images.dispose();
   }

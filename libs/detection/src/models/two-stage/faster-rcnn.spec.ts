@@ -89,9 +89,9 @@ describe('FasterRcnn', () => {
   it('trainingLoss reports the RPN and box-head parts and leaves no tensor', () => {
     const d = buildDetector(tinyFasterRcnn(), { seed: 1 });
     const it = source().batches(0)[Symbol.asyncIterator]();
-    return it.next().then(({ value: batch }) => {
+    return it.next().then(async ({ value: batch }) => {
       const before = tf.memory().numTensors;
-      const l = d.trainingLoss(batch, { step: 1, seed: 0 });
+      const l = await d.trainingLoss(batch, { step: 1, seed: 0 });
       expect(Object.keys(l.parts).sort()).toEqual(['box', 'cls', 'rpnBox', 'rpnObj']);
       // GT boxes are appended to the proposals, so every image has foreground RoIs.
       expect(l.numPositives).toBeGreaterThanOrEqual(4);

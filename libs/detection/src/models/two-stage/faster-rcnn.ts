@@ -163,7 +163,7 @@ export class FasterRcnn extends ParamStoreDetector implements Detector {
    * image, 25 % foreground, from the training proposals plus the GT boxes), and any extras of
    * a subclass. total = rpn.lossWeight·(rpnObj + rpnBox) + roi.lossWeight·(cls + box) + Σ extras.
    */
-  trainingLoss(batch: TrainBatch, ctx: LossContext): TrainingLoss {
+  async trainingLoss(batch: TrainBatch, ctx: LossContext): Promise<TrainingLoss> {
     const { rpn, roi } = this.config;
     const random = seededRandom(ctx.seed, ctx.step);
     const targets = rpnTargets(this.anchors, batch.gtBoxes, {
@@ -172,37 +172,56 @@ export class FasterRcnn extends ParamStoreDetector implements Detector {
       random,
       coder: this.rpnCoder,
     });
-    let numForeground = 0;
-    const result = tf.tidy(() => {
+    // Two synchronous stretches around one read: the proposals are picked on the host from the RPN's
+    // scores, which a GPU backend hands back only asynchronously. The caller's gradient tape
+    // (variableGradsAsync) spans both; the proposals are constants of the second.
+    const levels: number[] = [];
+    const first = tf.tidy(() => {
       const f = this.features(batch.images, true);
-      const rpnOut = this.rpnHead.apply(f.rpn);
-      const rpnL = rpnLoss(rpnOut, targets, rpn.batchPerImage);
-      const proposals = this.proposalsOf(rpnOut, true);
-      const samples = batch.gtBoxes.map((gt, b) =>
-        sampleRois(proposals[b].boxes, gt, batch.gtLabels[b], {
-          batchSize: roi.batchPerImage,
-          positiveFraction: roi.positiveFraction,
-          foregroundIou: ROI_FG_IOU,
-          backgroundIou: [roi.bgLow, ROI_FG_IOU],
-          appendGroundTruth: true,
-          random,
-        }),
-      );
-      const { boxes, imageIndex } = concatRois(samples.map((s) => s.boxes));
-      const pool: RoiFeatureFn = (bx, idx, size) => this.pooler.pool(f.roi, bx, idx, size);
-      const t = boxHeadTargets(samples, batch.gtBoxes, this.numClasses, this.boxCoder);
-      numForeground = t.numForeground;
-      const boxL =
-        imageIndex.length === 0
-          ? { cls: tf.scalar(0), box: tf.scalar(0) }
-          : boxHeadLoss(this.boxPredictor.apply(this.boxHead.apply(pool(boxes, imageIndex, ROI_BOX_POOL_SIZE))), t);
-      const extras = this.roiTrainingExtras({ batch, samples, foreground: foregroundOf(samples), features: f.roi, pool, random });
-      const parts: Record<string, tf.Scalar> = { cls: boxL.cls, box: boxL.box, rpnObj: rpnL.objectness, rpnBox: rpnL.box, ...extras };
-      let total = tf.add(tf.mul(tf.add(rpnL.objectness, rpnL.box), rpn.lossWeight), tf.mul(tf.add(boxL.cls, boxL.box), roi.lossWeight));
-      for (const e of Object.values(extras)) total = tf.add(total, e);
-      return { total, parts } as unknown as tf.TensorContainer;
-    }) as unknown as Omit<TrainingLoss, 'numPositives'>;
-    return { ...result, numPositives: numForeground };
+      const o = this.rpnHead.apply(f.rpn);
+      const l = rpnLoss(o, targets, rpn.batchPerImage);
+      levels.push(...f.roi.keys());
+      return { maps: [...f.roi.values()], objectness: o.objectness, deltas: o.deltas, rpnObj: l.objectness, rpnBox: l.box };
+    });
+    const roiMaps = new Map(levels.map((l, i) => [l, first.maps[i]!]));
+    const rpnOut: RpnOutputs = { objectness: first.objectness, deltas: first.deltas };
+    const rpnL = { objectness: first.rpnObj, box: first.rpnBox };
+    let numForeground = 0;
+    try {
+      const proposals = await this.proposalsOf(rpnOut, true);
+      const result = tf.tidy(() => {
+        const samples = batch.gtBoxes.map((gt, b) =>
+          sampleRois(proposals[b].boxes, gt, batch.gtLabels[b], {
+            batchSize: roi.batchPerImage,
+            positiveFraction: roi.positiveFraction,
+            foregroundIou: ROI_FG_IOU,
+            backgroundIou: [roi.bgLow, ROI_FG_IOU],
+            appendGroundTruth: true,
+            random,
+          }),
+        );
+        const { boxes, imageIndex } = concatRois(samples.map((s) => s.boxes));
+        const pool: RoiFeatureFn = (bx, idx, size) => this.pooler.pool(roiMaps, bx, idx, size);
+        const t = boxHeadTargets(samples, batch.gtBoxes, this.numClasses, this.boxCoder);
+        numForeground = t.numForeground;
+        const boxL =
+          imageIndex.length === 0
+            ? { cls: tf.scalar(0), box: tf.scalar(0) }
+            : boxHeadLoss(this.boxPredictor.apply(this.boxHead.apply(pool(boxes, imageIndex, ROI_BOX_POOL_SIZE))), t);
+        const extras = this.roiTrainingExtras({ batch, samples, foreground: foregroundOf(samples), features: roiMaps, pool, random });
+        const parts: Record<string, tf.Scalar> = { cls: boxL.cls, box: boxL.box, rpnObj: rpnL.objectness, rpnBox: rpnL.box, ...extras };
+        let total = tf.add(tf.mul(tf.add(rpnL.objectness, rpnL.box), rpn.lossWeight), tf.mul(tf.add(boxL.cls, boxL.box), roi.lossWeight));
+        for (const e of Object.values(extras)) total = tf.add(total, e);
+        return { total, parts } as unknown as tf.TensorContainer;
+      }) as unknown as Omit<TrainingLoss, 'numPositives'>;
+      return { ...result, numPositives: numForeground };
+    } catch (err) {
+      tf.dispose([rpnL.objectness, rpnL.box]);
+      throw err;
+    } finally {
+      // The feature maps and RPN outputs served both stretches; the RPN loss parts are the result's.
+      tf.dispose([...first.maps, rpnOut.objectness, rpnOut.deltas]);
+    }
   }
 
   /**
@@ -217,7 +236,7 @@ export class FasterRcnn extends ParamStoreDetector implements Detector {
       const rpnOut = this.rpnHead.apply(f.rpn);
       let proposals: Proposals[];
       try {
-        proposals = await this.proposalsOfAsync(rpnOut);
+        proposals = await this.proposalsOf(rpnOut, false);
       } finally {
         tf.dispose([rpnOut.objectness, rpnOut.deltas]);
       }
@@ -253,13 +272,9 @@ export class FasterRcnn extends ParamStoreDetector implements Detector {
   }
 
   /** Proposals of every image (host-side, no gradient), with the training or the test counts. */
-  proposalsOf(out: RpnOutputs, training: boolean): Proposals[] {
-    return this.selectAll(out.objectness.dataSync() as Float32Array, out.deltas.dataSync() as Float32Array, out.objectness.shape[0], training);
-  }
-
-  private async proposalsOfAsync(out: RpnOutputs): Promise<Proposals[]> {
+  async proposalsOf(out: RpnOutputs, training: boolean): Promise<Proposals[]> {
     const [obj, del] = (await Promise.all([out.objectness.data(), out.deltas.data()])) as Float32Array[];
-    return this.selectAll(obj, del, out.objectness.shape[0], false);
+    return this.selectAll(obj!, del!, out.objectness.shape[0], training);
   }
 
   private selectAll(obj: Float32Array, del: Float32Array, batch: number, training: boolean): Proposals[] {

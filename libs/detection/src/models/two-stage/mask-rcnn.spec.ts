@@ -1,3 +1,4 @@
+import { variableGradsAsync } from '@ablate/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainConfigSchema, type DetectorConfig } from '../../config';
 import { hasMasks } from '../../masks/mask-detections';
@@ -46,10 +47,10 @@ describe('MaskRcnn', () => {
     expect(names).toEqual(expect.arrayContaining(['roiHeads.mask.conv.0.weight', 'roiHeads.mask.deconv.weight', 'roiHeads.mask.predictor.weight']));
     const batch = await firstBatch();
     // A first call creates one-off kernel constants; leaks are measured on the second.
-    const warm = d.trainingLoss(batch, { step: 1, seed: 0 });
+    const warm = await d.trainingLoss(batch, { step: 1, seed: 0 });
     tf.dispose([warm.total, ...Object.values(warm.parts)]);
     const before = tf.memory().numTensors;
-    const l = d.trainingLoss(batch, { step: 1, seed: 0 });
+    const l = await d.trainingLoss(batch, { step: 1, seed: 0 });
     expect(Object.keys(l.parts).sort()).toEqual(['box', 'cls', 'mask', 'rpnBox', 'rpnObj']);
     // Untrained, the mask logits are ≈ 0 (σ = 0.001 predictor): BCE ≈ ln 2.
     expect(l.parts.mask!.dataSync()[0]).toBeCloseTo(Math.log(2), 1);
@@ -58,7 +59,7 @@ describe('MaskRcnn', () => {
     tf.dispose([l.total, ...Object.values(l.parts)]);
     expect(tf.memory().numTensors).toBe(before);
     // Without masks in the batch it says what is missing.
-    expect(() => d.trainingLoss({ ...batch, gtMasks: undefined }, { step: 1, seed: 0 })).toThrow(MissingMasksError);
+    await expect(d.trainingLoss({ ...batch, gtMasks: undefined }, { step: 1, seed: 0 })).rejects.toThrow(MissingMasksError);
     expect(tf.memory().numTensors).toBe(before);
     batch.images.dispose();
     d.dispose();
@@ -68,7 +69,7 @@ describe('MaskRcnn', () => {
     const d = build(tinyMaskRcnn(), 2);
     const batch = await firstBatch();
     const vars = [...d.trainableVariables().entries()];
-    const { value, grads } = tf.variableGrads(() => d.trainingLoss(batch, { step: 1, seed: 0 }).parts.mask!, vars.map(([, v]) => v));
+    const { value, grads } = await variableGradsAsync(async () => (await d.trainingLoss(batch, { step: 1, seed: 0 })).parts.mask!, vars.map(([, v]) => v));
     const norm = (name: string) => tf.tidy(() => tf.sum(tf.abs(grads[d.trainableVariables().get(name)!.name]!)).dataSync()[0]!);
     expect(norm('roiHeads.mask.predictor.weight')).toBeGreaterThan(0);
     expect(norm('roiHeads.mask.conv.0.weight')).toBeGreaterThan(0);
