@@ -10,7 +10,9 @@ export function createBackendPort(): BackendPort {
     async init() {
       const info = await initBackend(process.env.ABLATE_BACKEND ?? 'auto', { log: () => undefined });
       const simd = info.simd === undefined ? '' : info.simd ? ', SIMD' : ', no SIMD';
-      return { backend: info.backend, device: `${info.device} (${info.package} ${info.version}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${simd})` };
+      // On webgpu the adapter says which GPU (or which CPU emulation) the run trained on.
+      const adapter = info.adapter ? `, ${info.adapter.description || info.adapter.device}${info.adapter.software ? ', software' : ''}` : '';
+      return { backend: info.backend, device: `${info.device} (${info.package} ${info.version}${adapter}, ${info.threads} thread${info.threads === 1 ? '' : 's'}${simd})` };
     },
   };
 }
