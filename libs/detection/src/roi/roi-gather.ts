@@ -7,26 +7,22 @@ export interface HostRois {
   count: number;
 }
 
-export type BoxesInput = tf.Tensor2D | ArrayLike<number> | readonly (readonly number[])[];
-export type ImageIndexInput = tf.Tensor1D | ArrayLike<number>;
+/**
+ * RoIs as the host holds them. No tensor: RoIs are constants of the op, and reading a tensor's
+ * values is the caller's business, asynchronously (`await boxes.data()`), as a GPU backend requires.
+ */
+export type BoxesInput = ArrayLike<number> | readonly (readonly number[])[];
+export type ImageIndexInput = ArrayLike<number>;
 
 /**
- * Reads the RoIs to the host. The sampling positions are computed there, so RoIs are constants
- * of the op: no gradient flows to the boxes (as in Mask R-CNN, where the RoIs are proposals).
+ * Checks the RoIs against the batch. The sampling positions are computed on the host, so RoIs are
+ * constants of the op: no gradient flows to the boxes (as in Mask R-CNN, where the RoIs are proposals).
  */
-export function readRois(boxes: BoxesInput, imageIndex: ImageIndexInput, batch: number): HostRois {
-  let flat: ArrayLike<number>;
-  if (boxes instanceof tf.Tensor) {
-    if (boxes.rank !== 2 || boxes.shape[1] !== 4) throw new RangeError(`boxes: shape [${boxes.shape}] is not [R, 4]`);
-    flat = boxes.dataSync();
-  } else if (boxes.length > 0 && Array.isArray(boxes[0])) {
-    flat = (boxes as readonly (readonly number[])[]).flat();
-  } else {
-    flat = boxes as ArrayLike<number>;
-  }
+export function readRois(boxes: BoxesInput, index: ImageIndexInput, batch: number): HostRois {
+  const flat: ArrayLike<number> =
+    boxes.length > 0 && Array.isArray(boxes[0]) ? (boxes as readonly (readonly number[])[]).flat() : (boxes as ArrayLike<number>);
   if (flat.length % 4 !== 0) throw new RangeError(`boxes: length ${flat.length} is not a multiple of 4`);
   const count = flat.length / 4;
-  const index = imageIndex instanceof tf.Tensor ? imageIndex.dataSync() : imageIndex;
   if (index.length !== count) throw new RangeError(`boxImageIndex: length ${index.length}, expected one per box (${count})`);
   for (let r = 0; r < count; r++) {
     const b = index[r];

@@ -123,9 +123,9 @@ describe('Rcnn', () => {
     for (const features of ['warp', 'shared'] as const) {
       const d = buildDetector(tinyRcnn({ rcnn: { features } }), { seed: 1 });
       const optimizer = createOptimizer({ optimizer: 'adamw', momentum: 0.9, weightDecay: 0 });
-      trainStep({ detector: d, optimizer }, batch, 1e-3, 1);
+      await trainStep({ detector: d, optimizer }, batch, 1e-3, 1);
       const before = tf.memory().numTensors;
-      const r = trainStep({ detector: d, optimizer }, batch, 1e-3, 2);
+      const r = await trainStep({ detector: d, optimizer }, batch, 1e-3, 2);
       expect(r.finite).toBe(true);
       expect(Object.keys(r.parts).sort()).toEqual(['box', 'cls']);
       // 8 regions per image, 25 % positive: 2 per image.
@@ -149,7 +149,7 @@ describe('Rcnn', () => {
       const [id0, id1] = batch.meta.map((m) => m.imageId);
       writeFileSync(path, JSON.stringify([{ image_id: id0, bbox: [1, 2, 30, 40], score: 1 }, { image_id: id1, bbox: [5, 5, 10, 10], score: 0.5 }]));
       const d = buildDetector(tinyRcnn({ proposals: { source: 'file', file: path } }), { seed: 1 }) as Rcnn;
-      expect(d.regionProposals(batch.images, batch.meta).map((p) => Array.from(p))).toEqual([[1, 2, 31, 42], [5, 5, 15, 15]]);
+      expect((await d.regionProposals(batch.images, batch.meta)).map((p) => Array.from(p))).toEqual([[1, 2, 31, 42], [5, 5, 15, 15]]);
       await expect(d.detect(batch.images)).rejects.toThrow(/needs the ImageMeta/);
       const dets = await d.detect(batch.images, { meta: batch.meta, scoreThreshold: 0 });
       // One region per image: at most one detection per class.

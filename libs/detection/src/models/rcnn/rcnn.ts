@@ -83,10 +83,13 @@ export class Rcnn extends ParamStoreDetector implements Detector {
     throw new Error('Rcnn: no dense outputs; its regions are per-image proposals (use detect or trainingLoss)');
   }
 
-  /** Each image's proposals, XYXY input pixels (computed on the CPU; reads the pixels only for 'segmentation'). */
-  regionProposals(images: tf.Tensor4D, meta: readonly ImageMeta[] | undefined): Float32Array[] {
+  /**
+   * Each image's proposals, XYXY input pixels (computed on the CPU; reads the pixels, asynchronously
+   * as a GPU backend requires, only for 'segmentation').
+   */
+  async regionProposals(images: tf.Tensor4D, meta: readonly ImageMeta[] | undefined): Promise<Float32Array[]> {
     this.checkImages(images, 'Rcnn');
-    const pixels = this.proposals.kind === 'segmentation' ? (images.dataSync() as Float32Array) : new Float32Array(0);
+    const pixels = this.proposals.kind === 'segmentation' ? ((await images.data()) as Float32Array) : new Float32Array(0);
     return this.proposals.proposals(pixels, images.shape[0], meta);
   }
 
@@ -95,10 +98,10 @@ export class Rcnn extends ParamStoreDetector implements Detector {
    * and smooth L1 of the positives' deltas at their class (`box`), each averaged over the regions;
    * total = cls + box (Fast R-CNN eq. 1 with λ = 1).
    */
-  trainingLoss(batch: TrainBatch, ctx: LossContext): TrainingLoss {
+  async trainingLoss(batch: TrainBatch, ctx: LossContext): Promise<TrainingLoss> {
     const { rcnn } = this.config;
     const random = seededRandom(ctx.seed, ctx.step);
-    const proposals = this.regionProposals(batch.images, batch.meta);
+    const proposals = await this.regionProposals(batch.images, batch.meta);
     const samples = batch.gtBoxes.map((gt, b) => sampleRegions(proposals[b], gt, batch.gtLabels[b], rcnn, random));
     const { boxes, imageIndex } = concatRois(samples.map((s) => s.boxes));
     const targets = boxHeadTargets(samples, batch.gtBoxes, this.numClasses, this.boxCoder);
@@ -123,7 +126,7 @@ export class Rcnn extends ParamStoreDetector implements Detector {
    */
   async detect(images: tf.Tensor4D, options: DetectOptions = {}): Promise<Detections[]> {
     const { rcnn } = this.config;
-    const proposals = this.regionProposals(images, options.meta);
+    const proposals = await this.regionProposals(images, options.meta);
     const { boxes, imageIndex } = concatRois(proposals);
     const scores = await this.scoreRegions(images, boxes, imageIndex);
     const inference = {

@@ -1,3 +1,4 @@
+import { variableGradsAsync } from '@ablate/engine';
 import * as tf from '@tensorflow/tfjs-core';
 import { TrainConfigSchema, type DetectorConfig } from '../../config';
 import { hasKeypoints, type KeypointDetections } from '../../keypoints/keypoint-detections';
@@ -57,10 +58,10 @@ describe('KeypointRcnn', () => {
     expect(names).toEqual(expect.arrayContaining(['roiHeads.keypoint.conv.0.weight', 'roiHeads.keypoint.deconv.weight', 'roiHeads.keypoint.deconv.bias']));
     const batch = await firstBatch();
     // A first call creates one-off kernel constants; leaks are measured on the second.
-    const warm = d.trainingLoss(batch, { step: 1, seed: 0 });
+    const warm = await d.trainingLoss(batch, { step: 1, seed: 0 });
     tf.dispose([warm.total, ...Object.values(warm.parts)]);
     const before = tf.memory().numTensors;
-    const l = d.trainingLoss(batch, { step: 1, seed: 0 });
+    const l = await d.trainingLoss(batch, { step: 1, seed: 0 });
     expect(Object.keys(l.parts).sort()).toEqual(['box', 'cls', 'keypoint', 'rpnBox', 'rpnObj']);
     // Untrained, each keypoint's 16² logits are near-uniform: cross-entropy ≈ ln 256 = 5.55.
     expect(Math.abs(l.parts.keypoint!.dataSync()[0]! - Math.log(256))).toBeLessThan(1);
@@ -69,8 +70,8 @@ describe('KeypointRcnn', () => {
     tf.dispose([l.total, ...Object.values(l.parts)]);
     expect(tf.memory().numTensors).toBe(before);
     // Without keypoints in the batch it says what is missing; with the wrong K, which field.
-    expect(() => d.trainingLoss({ ...batch, gtKeypoints: undefined }, { step: 1, seed: 0 })).toThrow(MissingKeypointsError);
-    expect(() => d.trainingLoss({ ...batch, gtKeypoints: batch.gtKeypoints!.map((k: Float32Array) => k.subarray(3)) }, { step: 1, seed: 0 })).toThrow(/keypoints\.numKeypoints/);
+    await expect(d.trainingLoss({ ...batch, gtKeypoints: undefined }, { step: 1, seed: 0 })).rejects.toThrow(MissingKeypointsError);
+    await expect(d.trainingLoss({ ...batch, gtKeypoints: batch.gtKeypoints!.map((k: Float32Array) => k.subarray(3)) }, { step: 1, seed: 0 })).rejects.toThrow(/keypoints\.numKeypoints/);
     expect(tf.memory().numTensors).toBe(before);
     batch.images.dispose();
     d.dispose();
@@ -80,7 +81,7 @@ describe('KeypointRcnn', () => {
     const d = build(tinyKeypointRcnn(), 2);
     const batch = await firstBatch();
     const vars = [...d.trainableVariables().entries()];
-    const { value, grads } = tf.variableGrads(() => d.trainingLoss(batch, { step: 1, seed: 0 }).parts.keypoint!, vars.map(([, v]) => v));
+    const { value, grads } = await variableGradsAsync(async () => (await d.trainingLoss(batch, { step: 1, seed: 0 })).parts.keypoint!, vars.map(([, v]) => v));
     const norm = (name: string) => tf.tidy(() => tf.sum(tf.abs(grads[d.trainableVariables().get(name)!.name]!)).dataSync()[0]!);
     expect(norm('roiHeads.keypoint.deconv.weight')).toBeGreaterThan(0);
     expect(norm('roiHeads.keypoint.conv.0.weight')).toBeGreaterThan(0);

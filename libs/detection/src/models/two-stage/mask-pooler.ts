@@ -10,7 +10,9 @@ import { assignFpnLevels, roiAlignAxisTaps } from '../../roi';
  * 16 CPU s for 1 600 RoIs on wasm, the loop 0.1–0.3 s. The loop reads the taps factored by axis
  * (`roiAlignAxisTaps`: a cell's weights are products of merged row and column weights), which
  * costs a fraction of building the 16 taps of every cell and reads each feature pixel of a cell
- * once. The gradient scatters dy back the same way.
+ * once. The gradient scatters dy back the same way. Its reads (`dataSync` of the maps, and of dy in
+ * the gradient, which tfjs calls synchronously) are copies on these backends; on a GPU `RoiPooler`
+ * takes the device gather instead, so nothing here reads from a device.
  *
  * `maps[i]` is level `levels[i]` (ascending, contiguous), `[B, H_i, W_i, C]`; `boxes` 4·R XYXY
  * input pixels; returns `[R, size, size, C]` in box order. Caller owns the result.
