@@ -27,6 +27,10 @@ export const DetectionSchema = z
       .object({ size: z.tuple([z.number().int(), z.number().int()]), counts: z.string() })
       .optional()
       .describe("The instance mask of a detector with masks: compressed RLE at the image's size"),
+    keypoints: z
+      .array(z.number())
+      .optional()
+      .describe('The keypoints of a detector with a keypoint head (Keypoint R-CNN): [x, y, v]·K in pixels, v = 1 (COCO results format)'),
   })
   .register(contractSchemas, { id: 'Detection' });
 

@@ -84,7 +84,10 @@ export {
   detectorFromCheckpoint,
   evaluateDetector,
   predictAll,
+  scoreDetections,
   type DetectorEvaluation,
+  type IouTypeScore,
+  type ScoresByIouType,
   type EvalSource,
   type PredictOptions,
 } from './predict';

@@ -31,7 +31,10 @@ function finalLine(e: Evaluation | null): string {
   if (e.status !== 'completed') return `${e.status}${e.error ? `: ${e.error}` : ''}`;
   const bbox = `AP ${ap(e.AP)} · AP50 ${ap(e.AP50)} · AP75 ${ap(e.AP75)} · APs ${ap(e.APs)} · APm ${ap(e.APm)} · APl ${ap(e.APl)}`;
   const segm = e.segm ? ` · segm AP ${ap(e.segm.AP)}` : '';
-  return `${bbox}${segm} (step ${e.step}, ${e.dataset})`;
+  // Another iou type arrives nested under its name (the contract's catch-all): Keypoint R-CNN's keypoint AP.
+  const keypoints = e['keypoints'];
+  const poses = typeof keypoints === 'object' && keypoints !== null ? ` · keypoints AP ${ap(keypoints.AP)}` : '';
+  return `${bbox}${segm}${poses} (step ${e.step}, ${e.dataset})`;
 }
 
 function reproducibilityLines(r: RunDetail['reproducibility']): string[] {

@@ -143,10 +143,11 @@ function describe(p: TrainProgress): string {
   );
 }
 
-/** One line per evaluation during training: step, AP, AP50, and the mask AP of a detector with masks. */
-export function describeEvaluation(step: number, { coco, segm }: Pick<DetectorEvaluation, 'coco' | 'segm'>): string {
+/** One line per evaluation during training: step, AP, AP50, and the mask AP of a detector with masks, the keypoint AP of one with keypoints. */
+export function describeEvaluation(step: number, { coco, segm, keypoints }: Pick<DetectorEvaluation, 'coco' | 'segm' | 'keypoints'>): string {
   const masks = segm ? ` segm AP ${segm.stats.AP.toFixed(3)}` : '';
-  return `eval step ${step}: AP ${coco.stats.AP.toFixed(3)} AP50 ${coco.stats.AP50.toFixed(3)}${masks}`;
+  const poses = keypoints ? ` keypoints AP ${keypoints.stats.AP.toFixed(3)}` : '';
+  return `eval step ${step}: AP ${coco.stats.AP.toFixed(3)} AP50 ${coco.stats.AP50.toFixed(3)}${masks}${poses}`;
 }
 
 async function runTrain(opts: TrainCommandOptions): Promise<number> {

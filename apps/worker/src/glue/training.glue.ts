@@ -1,5 +1,5 @@
 import { BackendOutOfMemoryError, DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
-import { evaluateCoco, evaluateCocoSegm, RunMemoryError, type CocoEvalResult, type CocoSegmDetection, type DetectorEvaluation } from '@ablate/detection';
+import { RunMemoryError, scoreDetections, type DetectorEvaluation, type IouTypeScore, type ScoresByIouType } from '@ablate/detection';
 import { ValidationError } from '@ablate/jobs';
 import type { EvaluationRecord, EvaluatorPort, TrainingPort } from './ports';
 import { prCurvesOf } from './pr-curves';
@@ -50,15 +50,15 @@ function evaluationRecord(dataset: string, step: number, evaluation: DetectorEva
   return {
     dataset,
     step,
-    ...statsRecord(evaluation.coco, evaluation.segm),
+    ...statsRecord({ bbox: evaluation.coco, segm: evaluation.segm, keypoints: evaluation.keypoints }),
     prCurves: prCurvesOf(evaluation.coco),
     detections: evaluation.detections,
   };
 }
 
-/** The stats and per-class AP of an evaluation record by iou type: bbox, and segm when the detector has masks. */
-function statsRecord(bbox: CocoEvalResult, segm: CocoEvalResult | undefined): Pick<EvaluationRecord, 'stats' | 'perClass'> {
-  const byType = Object.entries({ bbox, segm }).filter((e): e is [string, CocoEvalResult] => e[1] !== undefined);
+/** The stats and per-class AP of an evaluation record by iou type: bbox, segm for a detector with masks, keypoints for one with keypoints. */
+function statsRecord(scores: ScoresByIouType): Pick<EvaluationRecord, 'stats' | 'perClass'> {
+  const byType = Object.entries(scores).filter((e): e is [string, IouTypeScore] => e[1] !== undefined);
   return {
     stats: Object.fromEntries(byType.map(([t, r]) => [t, { ...r.stats }])),
     perClass: Object.fromEntries(byType.map(([t, r]) => [t, r.perCategory])),
@@ -67,16 +67,16 @@ function statsRecord(bbox: CocoEvalResult, segm: CocoEvalResult | undefined): Pi
 
 /**
  * Checkpoint evaluation: predictions from @ablate/data, scored by @ablate/detection's COCO
- * evaluator — bbox, and segm too when the detector predicts masks (the dataset's masks as GT).
+ * evaluator by each iou type of the detector's family — bbox, segm for masks, keypoints for
+ * keypoints (the dataset's masks and keypoints as GT).
  */
 export function createEvaluatorPort(): EvaluatorPort {
   return {
     async evaluate(checkpoint, dataset, dataRoot) {
-      const { detections, step, masks } = await predictFromCheckpoint(checkpoint, dataset, { dataRoot });
+      const { detections, step, iouTypes } = await predictFromCheckpoint(checkpoint, dataset, { dataRoot });
       const groundTruth = toCocoGroundTruth(await loadDataset(dataset, { dataRoot }));
-      const coco = evaluateCoco(groundTruth, detections);
-      const segm = masks ? evaluateCocoSegm(groundTruth, detections as CocoSegmDetection[]) : undefined;
-      return { step, ...statsRecord(coco, segm), prCurves: prCurvesOf(coco), detections };
+      const scores = scoreDetections(groundTruth, detections, iouTypes);
+      return { step, ...statsRecord(scores), prCurves: prCurvesOf(scores.bbox), detections };
     },
   };
 }

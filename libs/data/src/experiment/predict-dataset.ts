@@ -1,4 +1,4 @@
-import { detectorFromCheckpoint, predictAll, predictsMasks, type CocoDetection, type PredictOptions } from '@ablate/detection';
+import { detectorFromCheckpoint, familyOf, predictAll, type CocoDetection, type IouType, type PredictOptions } from '@ablate/detection';
 import { initBackend } from '@ablate/engine';
 import { loadDataset } from '../uri/load-dataset';
 import { evalSourceOf } from './eval-source';
@@ -16,21 +16,22 @@ export interface PredictFromCheckpointOptions {
 
 /**
  * Runs a checkpoint's detector over every image of the dataset `uri` and returns COCO results
- * entries (original pixels, the dataset's category ids): `ablate predict`, and the worker's
- * evaluate job, which scores them with `evaluateCoco` against `toCocoGroundTruth`.
+ * entries (original pixels, the dataset's category ids; masks and keypoints when the detector
+ * predicts them): `ablate predict`, and the worker's evaluate job, which scores them by each of
+ * `iouTypes` (the detector family's: `scoreDetections`) against `toCocoGroundTruth`.
  */
 export async function predictFromCheckpoint(
   checkpoint: Uint8Array,
   uri: string,
   options: PredictFromCheckpointOptions = {},
-): Promise<{ detections: CocoDetection[]; step: number; masks: boolean }> {
+): Promise<{ detections: CocoDetection[]; step: number; iouTypes: readonly IouType[] }> {
   await initBackend();
   const { detector, state } = await detectorFromCheckpoint(checkpoint, { weights: options.weights });
   try {
     const dataset = await loadDataset(uri, { dataRoot: options.dataRoot });
     const source = evalSourceOf(dataset, { inputSize: detector.inputSize, batchSize: options.batchSize ?? 8 });
     const detections = await predictAll(detector, source.batches, { categoryIds: source.categoryIds, ...options.predict });
-    return { detections, step: state.step, masks: predictsMasks(detector.config.model) };
+    return { detections, step: state.step, iouTypes: familyOf(detector.config.model.arch).iouTypes };
   } finally {
     detector.dispose();
   }

@@ -10,7 +10,7 @@ import {
   type TrainResult,
 } from '@ablate/detection';
 import { initBackend } from '@ablate/engine';
-import type { Dataset, DatasetCategory } from '../dataset/dataset';
+import { datasetKeypointCount, type Dataset, type DatasetCategory } from '../dataset/dataset';
 import { createTrainSource } from '../pipeline/train-source';
 import { loadDataset } from '../uri/load-dataset';
 import { resolveWeightsPath } from '../uri/weights-path';
@@ -128,6 +128,11 @@ function checkClasses(config: RunConfig, train: Dataset, val: Dataset): void {
   const ids = (d: Dataset) => d.categories.map((c) => c.id).join(',');
   if (ids(train) !== ids(val)) {
     throw new ExperimentError('dataset.val', `has categories [${ids(val)}], the training set [${ids(train)}]`);
+  }
+  // A keypoint head predicts K heatmaps: K must be the dataset's (a dataset naming none is the train source's DatasetError).
+  const k = datasetKeypointCount(train);
+  if (config.keypoints !== undefined && k > 0 && config.keypoints.numKeypoints !== k) {
+    throw new ExperimentError('keypoints.numKeypoints', `is ${config.keypoints.numKeypoints}, but the training set ${config.dataset.train} has ${k} keypoints an instance`);
   }
 }
 

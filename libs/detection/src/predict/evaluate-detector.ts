@@ -1,10 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { predictsMasks } from '../families';
+import { familyOf } from '../families';
 import type { CocoDataset, CocoDetection } from '../eval/coco-format';
-import { evaluateCoco, evaluateCocoSegm, type CocoEvalOptions, type CocoEvalResult, type CocoSegmDetection } from '../eval';
+import type { CocoEvalOptions, CocoEvalResult, CocoKeypointEvalResult } from '../eval';
 import type { Detector } from '../models/detector';
 import type { ImageMeta } from '../structures';
 import { predict, type PredictOptions } from './predict';
+import { scoreDetections } from './score-detections';
 
 /** A batch to predict on; the evaluator disposes `images`. (A TrainBatch fits.) */
 export interface PredictBatch {
@@ -30,6 +31,8 @@ export interface DetectorEvaluation {
   coco: CocoEvalResult;
   /** Mask AP (iouType 'segm', same matching and accumulation) when the detector predicts masks (Mask R-CNN). */
   segm?: CocoEvalResult;
+  /** Keypoint AP (iouType 'keypoints', OKS) when the detector predicts keypoints (Keypoint R-CNN). */
+  keypoints?: CocoKeypointEvalResult;
   detections: CocoDetection[];
 }
 
@@ -53,8 +56,9 @@ export async function predictAll(
 /**
  * Bounding-box evaluation of a detector on a validation split: predicts with RetinaNet's
  * inference defaults (override through `options.predict`) and scores with `evaluateCoco`
- * (pycocotools' COCOeval, 'bbox'); for a detector with masks also 'segm' (`evaluateCocoSegm`,
- * the ground truth's `segmentation`s against the predicted masks).
+ * (pycocotools' COCOeval, 'bbox'); then by every other iou type of its family (`scoreDetections`):
+ * 'segm' for a detector with masks (the ground truth's `segmentation`s against the predicted
+ * masks), 'keypoints' for one with keypoints (OKS of the predicted keypoints).
  */
 export async function evaluateDetector(
   detector: Detector,
@@ -62,8 +66,7 @@ export async function evaluateDetector(
   options: { predict?: PredictOptions; coco?: CocoEvalOptions } = {},
 ): Promise<DetectorEvaluation> {
   const detections = await predictAll(detector, source.batches, { categoryIds: source.categoryIds, ...options.predict });
-  const coco = evaluateCoco(source.groundTruth, detections, options.coco);
   // Decided by the family, not by the detections: a Mask R-CNN that detects nothing scores segm 0, not "no segm".
-  if (!predictsMasks(detector.config.model)) return { coco, detections };
-  return { coco, segm: evaluateCocoSegm(source.groundTruth, detections as CocoSegmDetection[], options.coco), detections };
+  const { bbox, ...others } = scoreDetections(source.groundTruth, detections, familyOf(detector.config.model.arch).iouTypes, options.coco);
+  return { coco: bbox, ...others, detections };
 }
