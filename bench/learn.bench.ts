@@ -6,10 +6,11 @@
  * is reported on the held-out test split (TEST_DATASET: a third, disjoint stream), evaluated once at
  * the end, with the untrained model's test AP as the baseline measured in the same run. Goals (issue 5): RetinaNet AP50 ≥ 0.90 and AP ≥ 0.60, EfficientDet φ=0
  * AP50 ≥ 0.85, within 15 minutes; (issue 7) Faster R-CNN box AP50 ≥ 0.90 and Mask R-CNN box AP50
- * ≥ 0.90 with mask AP50 ≥ 0.85, within 30 minutes.
+ * ≥ 0.90 with mask AP50 ≥ 0.85, within 30 minutes; (issue 20) Keypoint R-CNN on synthetic people, its
+ * keypoint AP (OKS) and box AP, goals set from its first run.
  *
  * Environment: LEARN_MINUTES (budget per detector, default 15; the two-stage arms 30 unless set), LEARN_EVAL_EVERY (minutes, 3),
- * LEARN_ARMS (comma list of 'retinanet', 'efficientdet', 'faster-rcnn', 'mask-rcnn'), LEARN_OVERRIDE (JSON merged into every
+ * LEARN_ARMS (comma list of 'retinanet', 'efficientdet', 'faster-rcnn', 'mask-rcnn', 'keypoint-rcnn'), LEARN_OVERRIDE (JSON merged into every
  * arm's RunConfig, for tuning), ABLATE_BACKEND (default wasm).
  * Ends with one line of JSON holding the figures.
  */
@@ -42,6 +43,9 @@ interface Point {
   /** Mask AP and AP50 (segm) of a detector with masks. */
   maskAP?: number;
   maskAP50?: number;
+  /** Keypoint AP and AP50 (OKS) of a detector with keypoints. */
+  keypointAP?: number;
+  keypointAP50?: number;
   /** AP of small / medium / large objects (COCO area ranges), to see where AP is lost. */
   APs: number;
   APm: number;
@@ -55,19 +59,20 @@ const cpuSeconds = (): number => {
   return (u.user + u.system) / 1e6;
 };
 
-type Scores = Pick<Point, 'AP' | 'AP50' | 'APs' | 'APm' | 'APl' | 'maskAP' | 'maskAP50'>;
+type Scores = Pick<Point, 'AP' | 'AP50' | 'APs' | 'APm' | 'APl' | 'maskAP' | 'maskAP50' | 'keypointAP' | 'keypointAP50'>;
 
 async function evaluate(detector: Detector, val: Dataset): Promise<Scores> {
-  const { coco, segm } = await evaluateDetector(detector, evalSourceOf(val, { inputSize: detector.inputSize, batchSize: 16 }));
-  // Mask R-CNN: the mask AP (segm) beside the box AP.
+  const { coco, segm, keypoints } = await evaluateDetector(detector, evalSourceOf(val, { inputSize: detector.inputSize, batchSize: 16 }));
+  // Mask R-CNN: the mask AP (segm) beside the box AP; Keypoint R-CNN: the keypoint AP.
   const masks = segm ? { maskAP: segm.stats.AP, maskAP50: segm.stats.AP50 } : {};
+  const poses = keypoints ? { keypointAP: keypoints.stats.AP, keypointAP50: keypoints.stats.AP50 } : {};
   const { AP, AP50, APs, APm, APl } = coco.stats;
-  return { AP, AP50, APs, APm, APl, ...masks };
+  return { AP, AP50, APs, APm, APl, ...masks, ...poses };
 }
 
 /** Trains one arm for the CPU budget, evaluating every EVAL_EVERY minutes; returns its curve. */
-async function runArm(config: RunConfig, log: (s: string) => void, minutes = MINUTES) {
-  const [train, val, test] = await Promise.all([loadDataset(config.dataset.train), loadDataset(config.dataset.val), loadDataset(TEST_DATASET)]);
+async function runArm(config: RunConfig, log: (s: string) => void, minutes = MINUTES, testDataset = TEST_DATASET) {
+  const [train, val, test] = await Promise.all([loadDataset(config.dataset.train), loadDataset(config.dataset.val), loadDataset(testDataset)]);
   const detector = buildDetector(config, { seed: config.seed });
   let parameters = 0;
   for (const v of detector.trainableVariables().values()) parameters += v.size;
@@ -79,6 +84,7 @@ async function runArm(config: RunConfig, log: (s: string) => void, minutes = MIN
     seed: config.seed,
     augment: config.train.augment,
     masks: familyOf(config.model.arch).targets.masks,
+    keypoints: familyOf(config.model.arch).targets.keypoints,
   });
 
   const budget = minutes * 60;
@@ -143,6 +149,7 @@ async function runArm(config: RunConfig, log: (s: string) => void, minutes = MIN
     const point = { cpuMinutes: trainCpu / 60, wallMinutes: (Date.now() - wall0) / 60000, step, ...ap, load: +loadavg()[0].toFixed(1) };
     curve.push(point);
     if (ap.maskAP50 !== undefined) log(`    mask AP ${ap.maskAP!.toFixed(4)} mask AP50 ${ap.maskAP50.toFixed(4)}`);
+    if (ap.keypointAP50 !== undefined) log(`    keypoint AP ${ap.keypointAP!.toFixed(4)} keypoint AP50 ${ap.keypointAP50.toFixed(4)}`);
     log(`  ${point.cpuMinutes.toFixed(1)} CPU min (${point.wallMinutes.toFixed(1)} wall, load ${point.load}) step ${step} loss ${lastLoss.toFixed(3)}: AP ${ap.AP.toFixed(4)} AP50 ${ap.AP50.toFixed(4)} (APs ${ap.APs.toFixed(3)}, APm ${ap.APm.toFixed(3)}, APl ${ap.APl.toFixed(3)})`);
     if (done) break;
     nextEval = Math.min(budget, nextEval + EVAL_EVERY * 60);
@@ -168,13 +175,20 @@ async function main(): Promise<void> {
       if (!paper) console.log(`  not the paper's D${config.model.phi}: backbone width ×${config.model.backboneWidth} (paper ×1), levels ${range} (paper P3–P7); BiFPN and heads as EfficientDet Table 1`);
     }
     const minutes = process.env.LEARN_MINUTES !== undefined ? MINUTES : (arm.minutes ?? MINUTES);
-    const r = await runArm(config, (s) => console.log(s), minutes);
+    const r = await runArm(config, (s) => console.log(s), minutes, arm.testDataset);
     const met =
       r.final.AP50 >= arm.goal.AP50 &&
       (arm.goal.AP === undefined || r.final.AP >= arm.goal.AP) &&
-      (arm.goal.maskAP50 === undefined || (r.final.maskAP50 ?? 0) >= arm.goal.maskAP50);
+      (arm.goal.maskAP50 === undefined || (r.final.maskAP50 ?? 0) >= arm.goal.maskAP50) &&
+      (arm.goal.keypointAP === undefined || (r.final.keypointAP ?? 0) >= arm.goal.keypointAP);
     if (r.final.maskAP50 !== undefined) {
       console.log(`${arm.name}: mask AP ${r.final.maskAP!.toFixed(4)} mask AP50 ${r.final.maskAP50.toFixed(4)} (untrained mask AP50 ${(r.baseline.maskAP50 ?? 0).toFixed(4)})`);
+    }
+    if (r.final.keypointAP !== undefined) {
+      console.log(
+        `${arm.name} (test split): keypoint AP ${r.final.keypointAP.toFixed(4)} keypoint AP50 ${r.final.keypointAP50!.toFixed(4)} ` +
+          `(val keypoint AP ${(r.val.keypointAP ?? 0).toFixed(4)}; untrained test keypoint AP ${(r.baseline.keypointAP ?? 0).toFixed(4)})`,
+      );
     }
     console.log(
       `${arm.name} (test split): AP ${r.final.AP.toFixed(4)} AP50 ${r.final.AP50.toFixed(4)} after ${r.final.cpuMinutes.toFixed(1)} CPU min ` +
@@ -187,6 +201,9 @@ async function main(): Promise<void> {
       AP50: r.final.AP50,
       val: { AP: r.val.AP, AP50: r.val.AP50 },
       ...(r.final.maskAP50 !== undefined ? { maskAP: r.final.maskAP, maskAP50: r.final.maskAP50, untrainedMaskAP50: r.baseline.maskAP50 } : {}),
+      ...(r.final.keypointAP !== undefined
+        ? { keypointAP: r.final.keypointAP, keypointAP50: r.final.keypointAP50, valKeypointAP: r.val.keypointAP, untrainedKeypointAP: r.baseline.keypointAP }
+        : {}),
       untrainedAP: r.baseline.AP,
       untrainedAP50: r.baseline.AP50,
       ap50VsUntrained: r.final.AP50 / Math.max(r.baseline.AP50, 1e-4),
@@ -196,7 +213,7 @@ async function main(): Promise<void> {
       steps: r.steps,
       parameters: r.parameters,
       curve: r.curve.map((p) => ({ ...p, cpuMinutes: +p.cpuMinutes.toFixed(2), wallMinutes: +p.wallMinutes.toFixed(2) })),
-      config: { model: config.model, anchors: config.anchors, matcher: config.matcher, train: { ...config.train, steps: r.schedule } },
+      config: { model: config.model, anchors: config.anchors, matcher: config.matcher, ...(config.keypoints ? { keypoints: config.keypoints } : {}), train: { ...config.train, steps: r.schedule } },
     };
   }
   finishBench('learn', learnHeadlines(figures), figures);
@@ -205,11 +222,23 @@ async function main(): Promise<void> {
 /** Each arm's held-out test AP50 and AP against its untrained test AP (the same run's baseline). */
 function learnHeadlines(figures: Record<string, unknown>): Headline[] {
   return ARMS.filter((arm) => figures[arm.name] !== undefined).map((arm) => {
-    const f = figures[arm.name] as { AP: number; AP50: number; untrainedAP50: number; met: boolean; budgetMinutes: number; steps: number; val: { AP50: number } };
+    const f = figures[arm.name] as {
+      AP: number;
+      AP50: number;
+      untrainedAP50: number;
+      met: boolean;
+      budgetMinutes: number;
+      steps: number;
+      val: { AP50: number };
+      keypointAP?: number;
+      valKeypointAP?: number;
+      untrainedKeypointAP?: number;
+    };
+    const poses = f.keypointAP === undefined ? '' : `keypoint AP ${f.keypointAP.toFixed(3)} (val ${(f.valKeypointAP ?? 0).toFixed(3)}); box `;
     return {
-      figure: `${arm.name} learns synthetic shapes in ${f.budgetMinutes} CPU min (${f.steps} steps): held-out test split`,
-      value: `AP50 ${f.AP50.toFixed(3)}, AP ${f.AP.toFixed(3)} (val AP50 ${f.val.AP50.toFixed(3)})`,
-      baseline: `untrained test AP50 ${f.untrainedAP50.toFixed(3)}`,
+      figure: `${arm.name} learns synthetic ${arm.testDataset === undefined ? 'shapes' : 'people'} in ${f.budgetMinutes} CPU min (${f.steps} steps): held-out test split`,
+      value: `${poses}AP50 ${f.AP50.toFixed(3)}, AP ${f.AP.toFixed(3)} (val AP50 ${f.val.AP50.toFixed(3)})`,
+      baseline: `untrained test ${f.untrainedKeypointAP === undefined ? '' : `keypoint AP ${f.untrainedKeypointAP.toFixed(3)}, `}AP50 ${f.untrainedAP50.toFixed(3)}`,
       goal: Object.entries(arm.goal).map(([metric, at]) => `${metric} ≥ ${at}`).join(', '),
       met: f.met,
     };
