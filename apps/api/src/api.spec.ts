@@ -191,6 +191,10 @@ describe('request errors', () => {
       expect(weights.body.issues).toEqual([{ path: 'model.backboneWeights', message: expect.stringMatching(/outside the data root|'\.\.' is not allowed/) }]);
       expect(weights.body.message).not.toMatch(/root:/);
     }
+    // Nor through R-CNN's proposals file.
+    const proposals = await http.post('/sweeps').set(AUTH).send({ ...focal('proposals'), base: { model: { arch: 'rcnn', numClasses: 7 }, proposals: { source: 'file', file: '/etc/passwd' } } });
+    expect(proposals.status).toBe(400);
+    expect(proposals.body.issues).toEqual([{ path: 'proposals.file', message: expect.stringMatching(/outside the data root/) }]);
     const lone = await http.post('/runs').set(AUTH).send({ config: { dataset: { ...dataset, val: 'voc:nope' } } });
     expect(lone.body.issues.map((i: { path: string }) => i.path)).toEqual(['config.model.numClasses', 'config.dataset.val']);
     expect((await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length).toBe(before);

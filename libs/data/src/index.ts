@@ -8,6 +8,7 @@ export { loadDataset, type LoadDatasetOptions } from './uri/load-dataset';
 export { parseDatasetUri, type DatasetRef } from './uri/dataset-uri';
 export { dataRootOf } from './uri/data-root';
 export { resolveWeightsPath, weightsRootOf } from './uri/weights-path';
+export { resolveProposalsPath } from './uri/proposals-path';
 export { checkDatasetReference, CHEAP_ANNOTATIONS_BYTES, type DatasetReferenceCheck } from './uri/check-dataset-reference';
 export { readCocoDataset, type CocoReadOptions } from './readers/coco-reader';
 export { readVocDataset, VOC_CLASSES, type VocReadOptions } from './readers/voc-reader';

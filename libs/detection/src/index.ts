@@ -53,6 +53,7 @@ export {
 } from './eval';
 export {
   FasterRcnn,
+  Rcnn,
   ModelConfigError,
   boxHeadTargets,
   buildDetector,

@@ -6,7 +6,7 @@ import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/st
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { iso } from '../http/wire';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
-import { checkDatasets, checkWeightFiles } from '../submit/dataset-checks';
+import { checkDatasets, checkProposalFiles, checkWeightFiles } from '../submit/dataset-checks';
 import { checkRunMemory } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
 
@@ -66,6 +66,7 @@ export class RunsService {
       { field: 'config.model.numClasses', values: [model.numClasses] },
     );
     checkWeightFiles([model.backboneWeights], this.config.dataRoot, 'config.model.backboneWeights');
+    checkProposalFiles([request.config.proposals?.file], this.config.dataRoot, 'config.proposals.file');
     await checkRunMemory([{ path: 'config', subject: 'the run', config: request.config }], this.config.runMemoryLimitBytes);
     const run = await this.store.runs.createLone({ name: request.name, config: request.config, priority: request.priority });
     await enqueueOr503(() => this.queues.enqueueRun(run), `run ${run.id} was saved but not queued`);

@@ -1,4 +1,4 @@
-import { checkDatasetReference, DatasetError, resolveWeightsPath } from '@ablate/data';
+import { checkDatasetReference, DatasetError, resolveProposalsPath, resolveWeightsPath } from '@ablate/data';
 import { ValidationError, type FieldIssue } from '@ablate/jobs';
 
 /** A dataset reference of a request and the field that named it (`dataset.train`, `config.dataset.val` …). */
@@ -40,10 +40,19 @@ export async function checkDatasets(datasets: NamedDataset[], dataRoot: string, 
  * @throws ValidationError (400) naming `field` for each bad path.
  */
 export function checkWeightFiles(paths: (string | undefined)[], dataRoot: string, field = 'model.backboneWeights'): void {
+  checkFiles(paths, (given) => resolveWeightsPath(given, { dataRoot }), field);
+}
+
+/** As {@link checkWeightFiles}, for R-CNN's proposals files (`proposals.file`) under the data root. */
+export function checkProposalFiles(paths: (string | undefined)[], dataRoot: string, field = 'proposals.file'): void {
+  checkFiles(paths, (given) => resolveProposalsPath(given, { dataRoot }), field);
+}
+
+function checkFiles(paths: (string | undefined)[], resolve: (given: string) => string, field: string): void {
   const issues: FieldIssue[] = [];
   for (const given of new Set(paths.filter((p): p is string => p !== undefined))) {
     try {
-      resolveWeightsPath(given, { dataRoot });
+      resolve(given);
     } catch (err) {
       if (!(err instanceof DatasetError)) throw err;
       issues.push({ path: field, message: `${given}: ${err.reason}` });

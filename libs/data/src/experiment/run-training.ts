@@ -13,6 +13,7 @@ import { initBackend } from '@ablate/engine';
 import { datasetKeypointCount, type Dataset, type DatasetCategory } from '../dataset/dataset';
 import { createTrainSource } from '../pipeline/train-source';
 import { loadDataset } from '../uri/load-dataset';
+import { resolveProposalsPath } from '../uri/proposals-path';
 import { resolveWeightsPath } from '../uri/weights-path';
 import { evalSourceOf } from './eval-source';
 import { failClearlyOnBackendAbort } from './backend-abort';
@@ -78,8 +79,7 @@ async function trainAndEvaluate(config: RunConfig, options: RunTrainingOptions):
   ]);
   checkClasses(config, train, val);
   await options.onCategories?.(train.categories);
-  const model = confineWeights(config.model, options.dataRoot);
-  const detector = buildDetector({ ...config, model }, { seed: config.seed });
+  const detector = buildDetector(confineFiles(config, options.dataRoot), { seed: config.seed });
   try {
     const inputSize = detector.inputSize;
     const source = createTrainSource(train, {
@@ -142,7 +142,15 @@ function countParameters(variables: Map<string, { size: number }>): number {
   return n;
 }
 
-/** The model section with `backboneWeights` resolved under the weights root (never a file outside it). */
-function confineWeights(model: RunConfig['model'], dataRoot: string | undefined): RunConfig['model'] {
-  return model.backboneWeights === undefined ? model : { ...model, backboneWeights: resolveWeightsPath(model.backboneWeights, { dataRoot }) };
+/**
+ * The config with the files it names resolved under their roots (never a file outside them):
+ * `model.backboneWeights` under the weights root, R-CNN's `proposals.file` under the data root.
+ */
+function confineFiles(config: RunConfig, dataRoot: string | undefined): RunConfig {
+  const { model, proposals } = config;
+  return {
+    ...config,
+    model: model.backboneWeights === undefined ? model : { ...model, backboneWeights: resolveWeightsPath(model.backboneWeights, { dataRoot }) },
+    ...(proposals?.file === undefined ? {} : { proposals: { ...proposals, file: resolveProposalsPath(proposals.file, { dataRoot }) } }),
+  };
 }

@@ -15,3 +15,4 @@ export * from './heads/dense-head';
 export * as nn from '../nn';
 export * from './dense-detector';
 export * from './two-stage';
+export * from './rcnn';
