@@ -1,5 +1,5 @@
 import { queryDb } from '../testing/e2e-env';
-import { eventually, startStack, type Stack } from '../testing/stack';
+import { eventually, startStack, submitSweepAndWait, type Stack } from '../testing/stack';
 import { tinySweepSpec } from '../testing/tiny-sweep';
 
 const STEPS = 30;
@@ -28,13 +28,7 @@ describe('evaluation during training and checkpoint retention, end to end', () =
     };
     spec.base.train = { ...spec.base.train, evalEvery: EVAL_EVERY, keepCheckpoints: KEEP };
     val = spec.dataset.val;
-    const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
-    expect(res.status).toBe(201);
-    const sweepId = res.body.id;
-    await eventually('the sweep to complete', async () => {
-      const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
-      return s.body.status === 'completed' ? s : undefined;
-    }, 120_000);
+    const sweepId = await submitSweepAndWait(stack, spec, 120_000);
     const [run] = await queryDb<{ id: string }>(stack.env.databaseUrl, 'SELECT id FROM runs WHERE sweep_id = $1', [sweepId]);
     runId = run!.id;
   }, 240_000);

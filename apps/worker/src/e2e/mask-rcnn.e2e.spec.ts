@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { queryDb } from '../testing/e2e-env';
-import { eventually, startStack, type Stack } from '../testing/stack';
+import { eventually, startStack, submitSweepAndWait, type Stack } from '../testing/stack';
 import { TINY_MASK_RCNN_TRAIN, tinyMaskRcnnSweepSpec } from '../testing/tiny-mask-rcnn';
 
 /** The 12 COCO stats as the API names them (bbox flat, segm nested). */
@@ -45,13 +45,7 @@ describe('Mask R-CNN end to end: REST → BullMQ → worker → segm stats in Po
 
   beforeAll(async () => {
     stack = await startStack('maskrcnn', { workers: 1 });
-    const res = await stack.request<{ id: string }>('POST', '/sweeps', tinyMaskRcnnSweepSpec({ name: 'e2e mask-rcnn', grid: { 'mask.loss': ['sigmoid'] }, steps: STEPS }));
-    expect(res.status).toBe(201);
-    sweepId = res.body.id;
-    await eventually('the sweep to complete', async () => {
-      const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
-      return s.body.status === 'completed' ? s : undefined;
-    }, 240_000);
+    sweepId = await submitSweepAndWait(stack, tinyMaskRcnnSweepSpec({ name: 'e2e mask-rcnn', grid: { 'mask.loss': ['sigmoid'] }, steps: STEPS }), 240_000);
     const [run] = await queryDb<{ id: string }>(stack.env.databaseUrl, 'SELECT id FROM runs WHERE sweep_id = $1', [sweepId]);
     runId = run!.id;
     [final] = await queryDb<StatsRow>(stack.env.databaseUrl, statsSql('e.id = (SELECT final_evaluation_id FROM runs WHERE id = $1)'), [runId]);

@@ -1,5 +1,5 @@
 import { queryDb } from '../testing/e2e-env';
-import { eventually, startStack, type Stack } from '../testing/stack';
+import { startStack, submitSweepAndWait, type Stack } from '../testing/stack';
 import { tinyRcnnSweepSpec } from '../testing/tiny-rcnn';
 
 /** Enough for box AP above zero on the images it trains on (tiny-rcnn.ts), so the assertions below can fail. */
@@ -19,13 +19,7 @@ describe('R-CNN end to end: REST → BullMQ → worker → bbox stats in Postgre
 
   beforeAll(async () => {
     stack = await startStack('rcnn', { workers: 1 });
-    const res = await stack.request<{ id: string }>('POST', '/sweeps', tinyRcnnSweepSpec({ name: 'e2e rcnn', grid: { 'proposals.source': ['sliding-window', 'segmentation'] }, steps: STEPS }));
-    expect(res.status).toBe(201);
-    sweepId = res.body.id;
-    await eventually('the sweep to complete', async () => {
-      const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
-      return s.body.status === 'completed' ? s : undefined;
-    }, 240_000);
+    sweepId = await submitSweepAndWait(stack, tinyRcnnSweepSpec({ name: 'e2e rcnn', grid: { 'proposals.source': ['sliding-window', 'segmentation'] }, steps: STEPS }), 240_000);
     runs = await queryDb<RunRow>(
       stack.env.databaseUrl,
       `SELECT r.id, r.status, r.step, r.attempts, r.config->'model'->>'arch' AS arch, r.config->'proposals'->>'source' AS source, r.error,

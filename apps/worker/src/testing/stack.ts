@@ -88,6 +88,18 @@ export async function startStack(label: string, options: StackOptions = {}): Pro
 }
 
 /** Polls `check` every `intervalMs` until it returns a value other than undefined, or throws after `timeoutMs`. */
+/** POSTs a sweep (expecting 201) and waits up to `timeoutMs` for it to complete; returns its id. */
+export async function submitSweepAndWait(stack: Stack, spec: Record<string, unknown>, timeoutMs: number): Promise<string> {
+  const res = await stack.request<{ id: string }>('POST', '/sweeps', spec);
+  expect(res.status).toBe(201);
+  const sweepId = res.body.id;
+  await eventually('the sweep to complete', async () => {
+    const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
+    return s.body.status === 'completed' ? s : undefined;
+  }, timeoutMs);
+  return sweepId;
+}
+
 export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000, intervalMs = 250): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
