@@ -1,6 +1,7 @@
 import type { DetectorConfig } from '../config';
 import { readVariable } from '@ablate/config';
 import { BackendNotInitialisedError, backendInfo, initBackend } from '@ablate/engine';
+import { detectorConfigOf } from '../families/sections';
 import { buildDetector } from '../models/build-detector';
 
 /** Parameter counts of the configs seen, by the parts of the config that shape the model. */
@@ -31,18 +32,19 @@ async function ensureBackend(): Promise<void> {
  * Remembered per distinct model, so a sweep's grid points over γ or α build it once.
  */
 export async function countDetectorParameters(config: DetectorConfig): Promise<number> {
-  const { model, anchors, rpn, roi, mask } = config;
-  const shaped = { model: { ...model, backboneWeights: undefined }, anchors, rpn, roi, mask };
+  // Every section of the family shapes the model (R-CNN's rcnn.warpSize and rcnn.features too).
+  const detector = detectorConfigOf(config);
+  const shaped = { ...detector, model: { ...detector.model, backboneWeights: undefined } };
   const key = JSON.stringify(shaped);
   const known = counted.get(key);
   if (known !== undefined) return known;
   await ensureBackend();
-  const detector = buildDetector({ ...config, ...shaped }, { structureOnly: true, loadBackboneWeights: false });
+  const built = buildDetector({ ...config, ...shaped }, { structureOnly: true, loadBackboneWeights: false });
   let parameters: number;
   try {
-    parameters = detector.countParameters();
+    parameters = built.countParameters();
   } finally {
-    detector.dispose();
+    built.dispose();
   }
   if (counted.size >= MAX_REMEMBERED) counted.delete(counted.keys().next().value as string);
   counted.set(key, parameters);

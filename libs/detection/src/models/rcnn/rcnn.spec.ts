@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { iou } from '../../boxes/iou';
 import { RcnnConfigSchema, type DetectorConfig } from '../../config';
 import { DetectorConfigSchema } from '../../families';
+import { countDetectorParameters } from '../../memory/count-parameters';
 import { featureDensity } from '../../memory/feature-density';
 import { mulberry32 } from '../../nn/random';
 import { trainStep } from '../../train/train-step';
@@ -164,6 +165,14 @@ describe('Rcnn', () => {
       batch.images.dispose();
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('counts its parameters by its own sections (a sweep over rcnn.fcDim changes the count)', async () => {
+    const narrow = await countDetectorParameters(tinyRcnn());
+    const built = buildDetector(tinyRcnn({ rcnn: { fcDim: 64 } }));
+    expect(await countDetectorParameters(tinyRcnn({ rcnn: { fcDim: 64 } }))).toBe(built.countParameters());
+    expect(built.countParameters()).toBeGreaterThan(narrow);
+    built.dispose();
   });
 
   it('counts its memory on the regions: no backbone per input pixel when it warps', () => {
