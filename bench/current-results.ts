@@ -13,7 +13,7 @@ import { replaceGeneratedBlock } from '@ablate/config';
 export const ROOT = join(__dirname, '..');
 
 /** The benches in the order the tables list them (package.json's `bench:*` scripts, report aside). */
-export const BENCHES = ['ops', 'eval', 'engine', 'models', 'data', 'learn', 'sweep', 'web', 'rcnn'] as const;
+export const BENCHES = ['ops', 'eval', 'engine', 'models', 'data', 'learn', 'sweep', 'web', 'rcnn', 'gpu'] as const;
 
 const HeadlineSchema = z.object({
   figure: z.string().min(1),

@@ -63,6 +63,8 @@ export {
   type Detector,
 } from './models';
 export { maskRoiAlign } from './models/two-stage/mask-pooler';
+/** A backend against a reference one (gradients, losses of a few steps): the webgpu specs and `npm run bench:gpu`. */
+export { gradientErrors, trainedLosses, median } from './train/backend-parity';
 export {
   CheckpointError,
   Optimizer,

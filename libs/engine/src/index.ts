@@ -14,5 +14,5 @@ export { fusedBatchNormForward, fusedBatchNormBackward, prefersFusedBatchNorm, t
 export { fusedAdamUpdate, prefersFusedAdamUpdate, hasFusedAdamUpdate } from './ops/adam-update';
 export { variableGradsAsync } from './async-gradients';
 export { withDeviceErrorScope, throwIfDeviceFailed, GpuDeviceError, GpuBufferLimitError } from './webgpu/device-guard';
-export { isSoftwareAdapter, type AdapterReport } from './webgpu/adapter';
+export { isSoftwareAdapter, probeWebGpuAdapter, type AdapterReport } from './webgpu/adapter';
 export { ALLOW_SOFTWARE_GPU } from './webgpu/webgpu-candidate';

@@ -38,7 +38,9 @@ describe('docker-compose.yml', () => {
     const gpu = services['worker-gpu'];
     expect(gpu.deploy?.resources?.reservations?.devices).toEqual([{ driver: 'nvidia', count: 1, capabilities: ['gpu'] }]);
     expect(gpu.deploy?.replicas).toBeDefined();
-    expect(gpu.environment?.ABLATE_BACKEND).toBe('tensorflow');
+    // Either GPU route, explicitly (tensorflow by default), with the driver capabilities both need.
+    expect(gpu.environment?.ABLATE_BACKEND).toBe('${ABLATE_GPU_BACKEND:-tensorflow}');
+    expect(gpu.environment?.NVIDIA_DRIVER_CAPABILITIES?.split(',').sort()).toEqual(['compute', 'graphics', 'utility']);
     expect(gpu.profiles).toBeUndefined();
     expect(services['worker-cpu'].profiles).toEqual(['cpu']);
     expect(services['worker-cpu'].deploy?.resources).toBeUndefined();
@@ -82,7 +84,13 @@ describe('docker-compose.yml', () => {
       const entry = services[name].command!.at(-1)!;
       expect(fs.existsSync(path.join(root, entry)), `${name}: ${entry}`).toBe(true);
     }
-    expect(dockerfile(services['worker-gpu'])).toMatch(/^FROM nvidia\/cuda:11\.2\.\d+-cudnn8-/m);
+    // CUDA 11 + cuDNN 8 for libtensorflow 2.9.1, on Ubuntu 22.04 for dawn.node's glibc 2.34; the
+    // Vulkan loader and NVIDIA's ICD for webgpu; both binaries checked at build time.
+    const gpuImage = dockerfile(services['worker-gpu']);
+    expect(gpuImage).toMatch(/^FROM nvidia\/cuda:11\.\d+\.\d+-cudnn8-runtime-ubuntu22\.04$/m);
+    expect(gpuImage).toMatch(/apt-get install .*\blibvulkan1\b/);
+    expect(gpuImage).toContain('/etc/vulkan/icd.d/nvidia_icd.json');
+    expect(gpuImage).toMatch(/^RUN ls .*tfjs_binding\.node .*webgpu\/dist\/linux-x64\/dawn\.node$/m);
     // npm ci needs every workspace's manifest (the lock lists them all) before the sources come in…
     const workspaces = ['apps', 'libs'].flatMap((dir) => fs.readdirSync(path.join(root, dir)).map((name) => `${dir}/${name}`)).filter((w) => fs.existsSync(path.join(root, w, 'package.json')));
     for (const name of ['api', 'worker-gpu']) {

@@ -75,3 +75,8 @@ export async function requestAdapter(): Promise<GpuAdapter> {
   }
   return adapter;
 }
+
+/** What Dawn finds on this machine, without making a device or a backend (`npm run bench:gpu`'s probe). */
+export async function probeWebGpuAdapter(): Promise<AdapterReport> {
+  return describeAdapter(await requestAdapter());
+}
