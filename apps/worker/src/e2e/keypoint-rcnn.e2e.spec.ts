@@ -1,5 +1,5 @@
 import { queryDb } from '../testing/e2e-env';
-import { eventually, startStack, type Stack } from '../testing/stack';
+import { startStack, submitSweepAndWait, type Stack } from '../testing/stack';
 import { tinyKeypointRcnnSweepSpec } from '../testing/tiny-keypoint-rcnn';
 
 /** pycocotools' 10 keypoint stats (`COCOeval(iouType='keypoints').summarize()`), as the evaluator names them. */
@@ -24,13 +24,7 @@ describe('Keypoint R-CNN end to end: REST → BullMQ → worker → bbox and key
 
   beforeAll(async () => {
     stack = await startStack('keypointrcnn', { workers: 1 });
-    const res = await stack.request<{ id: string }>('POST', '/sweeps', tinyKeypointRcnnSweepSpec({ name: 'e2e keypoint-rcnn', grid: { 'keypoints.resolution': [16] }, steps: STEPS }));
-    expect(res.status).toBe(201);
-    sweepId = res.body.id;
-    await eventually('the sweep to complete', async () => {
-      const s = await stack.request<{ status: string }>('GET', `/sweeps/${sweepId}`);
-      return s.body.status === 'completed' ? s : undefined;
-    }, 240_000);
+    sweepId = await submitSweepAndWait(stack, tinyKeypointRcnnSweepSpec({ name: 'e2e keypoint-rcnn', grid: { 'keypoints.resolution': [16] }, steps: STEPS }), 240_000);
     const [run] = await queryDb<{ id: string; final_evaluation_id: string }>(stack.env.databaseUrl, 'SELECT id, final_evaluation_id FROM runs WHERE sweep_id = $1', [sweepId]);
     runId = run!.id;
     evaluationId = run!.final_evaluation_id;
