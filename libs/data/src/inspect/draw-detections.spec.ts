@@ -21,6 +21,20 @@ describe('drawDetections', () => {
     expect(bar.every((p) => p.join() !== '128,128,128')).toBe(true);
   });
 
+  it('draws a keypoint detection’s skeleton in its colour and its keypoints as dots', () => {
+    const people = [{ id: 1, name: 'person', keypoints: ['head', 'hip', 'foot'], skeleton: [[1, 2]] as [number, number][] }];
+    // Head (10, 10) – hip (10, 30) is an edge; the foot (30, 50) is joined to nothing.
+    const keypoints = [10, 10, 1, 10, 30, 1, 30, 50, 1];
+    const drawn = drawDetections(grey(64, 64), [{ image_id: 1, category_id: 1, bbox: [0, 0, 64, 64], score: 0.9, keypoints }], { categories: people, scoreThreshold: 0.3 });
+    // Half way along the edge: the first palette colour.
+    expect(pixel(drawn, 10, 20)).toEqual([31, 119, 180]);
+    // Each keypoint is a dot in the label's text colour (white on that blue).
+    expect(pixel(drawn, 30, 50)).toEqual([255, 255, 255]);
+    expect(pixel(drawn, 10, 30)).toEqual([255, 255, 255]);
+    // No edge from the hip to the foot.
+    expect(pixel(drawn, 20, 40)).toEqual([128, 128, 128]);
+  });
+
   it('skips detections under the threshold', () => {
     const image = grey(32, 32);
     const drawn = drawDetections(image, [{ image_id: 1, category_id: 1, bbox: [2, 12, 10, 10], score: 0.29 }], { categories, scoreThreshold: 0.3 });

@@ -64,10 +64,36 @@ function drawLabel(image: RgbImage, text: string, [x, y]: readonly number[], col
   drawText(image, text, left + 1, top, textColour(colour));
 }
 
+/** A line of width t from (x0, y0) to (x1, y1): a t×t square at every pixel step along it. */
+function strokeLine(image: RgbImage, x0: number, y0: number, x1: number, y1: number, colour: Rgb, t: number): void {
+  const steps = Math.max(1, Math.ceil(Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0))));
+  const h = t / 2;
+  for (let i = 0; i <= steps; i++) {
+    const x = x0 + ((x1 - x0) * i) / steps;
+    const y = y0 + ((y1 - y0) * i) / steps;
+    fillRect(image, x - h, y - h, x + h, y + h, colour);
+  }
+}
+
+/**
+ * A detection's pose (a keypoint detector's `keypoints`, [x, y, v]·K): the category's skeleton
+ * edges (COCO's 1-based pairs) as lines, then each keypoint as a dot in the label's text colour.
+ */
+function drawPose(image: RgbImage, keypoints: readonly number[], skeleton: readonly (readonly [number, number])[], colour: Rgb, t: number): void {
+  const k = keypoints.length / 3;
+  for (const [a, b] of skeleton) {
+    if (a < 1 || b < 1 || a > k || b > k) continue;
+    strokeLine(image, keypoints[3 * (a - 1)]!, keypoints[3 * (a - 1) + 1]!, keypoints[3 * (b - 1)]!, keypoints[3 * (b - 1) + 1]!, colour, t);
+  }
+  const dot = textColour(colour);
+  for (let j = 0; j < k; j++) fillRect(image, keypoints[3 * j]! - t, keypoints[3 * j + 1]! - t, keypoints[3 * j]! + t, keypoints[3 * j + 1]! + t, dot);
+}
+
 /**
  * A copy of `image` with each detection scoring at least the threshold drawn: its box outlined in
- * its category's colour and labelled with the class name and score. Higher scores are drawn last,
- * so they stay on top where boxes overlap.
+ * its category's colour and labelled with the class name and score, and a keypoint detector's pose
+ * (its category's skeleton and the keypoints). Higher scores are drawn last, so they stay on top
+ * where boxes overlap.
  */
 export function drawDetections(image: RgbImage, detections: readonly CocoDetection[], options: DrawDetectionsOptions): RgbImage {
   const out: RgbImage = { width: image.width, height: image.height, data: Uint8Array.from(image.data) };
@@ -78,6 +104,7 @@ export function drawDetections(image: RgbImage, detections: readonly CocoDetecti
     const k = indexOf.get(d.category_id) ?? -1;
     const colour = PALETTE[((k % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
     strokeRect(out, d.bbox, colour, t);
+    if (d.keypoints !== undefined) drawPose(out, d.keypoints, (k >= 0 ? options.categories[k]!.skeleton : undefined) ?? [], colour, t);
     const name = k >= 0 ? options.categories[k]!.name : `class ${d.category_id}`;
     drawLabel(out, `${name} ${d.score.toFixed(2)}`, d.bbox, colour);
   }
