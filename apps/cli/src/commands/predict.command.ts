@@ -85,8 +85,9 @@ async function drawAll(opts: PredictCommandOptions, detections: CocoDetection[],
  * (EMA weights when it has them) over every image of a dataset and writes a COCO results file
  * (`[{image_id, category_id, bbox: [x, y, w, h], score}]`, original pixels; plus `segmentation`
  * for a detector with masks and `keypoints` `[x, y, 1]·K` for one with keypoints), which
- * `ablate eval --gt … --dt dets.json` scores (`--iou-type segm` / `keypoints` for those). `--draw DIR` writes each image as PNG with its
- * detections drawn (box, class name, score; a keypoint detector's skeleton and keypoints), for eyes rather than for AP. Bad input: a message,
+ * `ablate eval --gt … --dt dets.json` scores (`--iou-type segm` / `keypoints` for those).
+ * `--draw DIR` writes each image as PNG with its detections drawn (box, class name, score; a
+ * keypoint detector's skeleton and keypoints), for eyes rather than for AP. Bad input: a message,
  * exit status 2.
  */
 export function registerPredictCommand(program: Command): void {
