@@ -195,6 +195,11 @@ describe('request errors', () => {
     const proposals = await http.post('/sweeps').set(AUTH).send({ ...focal('proposals'), base: { model: { arch: 'rcnn', numClasses: 7 }, proposals: { source: 'file', file: '/etc/passwd' } } });
     expect(proposals.status).toBe(400);
     expect(proposals.body.issues).toEqual([{ path: 'proposals.file', message: expect.stringMatching(/outside the data root/) }]);
+    // A Keypoint R-CNN trains on keypoints and is scored by keypoint AP: synthetic shapes have none.
+    const poses = await http.post('/sweeps').set(AUTH).send({ ...focal('poses'), base: { model: { arch: 'keypoint-rcnn', numClasses: 7 }, train: { steps: 20 } } });
+    expect(poses.status).toBe(400);
+    expect(poses.body.issues.map((i: { path: string }) => i.path)).toEqual(['dataset.train', 'dataset.val']);
+    expect(poses.body.issues[0].message).toMatch(/model\.arch keypoint-rcnn trains on keypoints .* synthetic:shapes.* has none/);
     const lone = await http.post('/runs').set(AUTH).send({ config: { dataset: { ...dataset, val: 'voc:nope' } } });
     expect(lone.body.issues.map((i: { path: string }) => i.path)).toEqual(['config.model.numClasses', 'config.dataset.val']);
     expect((await http.get('/sweeps').set(AUTH).query({ limit: 100 })).body.length).toBe(before);

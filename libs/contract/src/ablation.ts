@@ -46,7 +46,7 @@ export const AblationQuerySchema = z.object({
   metric: stringParam()
     .optional()
     .describe(
-      "Metric of a pivot: a bbox stat (AP, AP50, AP75, APs, APm, APl, AR1 …) or another iou type's as <iouType>.<name> (segm.AP for the mask AP of Mask R-CNN runs); one some run of the table has (default AP)",
+      "Metric of a pivot: a bbox stat (AP, AP50, AP75, APs, APm, APl, AR1 …) or another iou type's as <iouType>.<name> (segm.AP for the mask AP of Mask R-CNN runs, keypoints.AP … keypoints.ARl for the keypoint AP of Keypoint R-CNN runs); one some run of the table has (default AP)",
     ),
   pool: listParam()
     .optional()

@@ -38,9 +38,10 @@ export const DetectionSchema = z
 export const DetectionListSchema = z.array(DetectionSchema).register(contractSchemas, { id: 'DetectionList' });
 
 /**
- * The stats of an iou type other than bbox (`segm` for a detector with masks; `keypoints` would
- * be another), nested under its name: metric name → value (pycocotools' 12 for segm; whatever
- * the evaluator records for a new type, e.g. keypoints' AR50), and its per-class AP. Metrics are
+ * The stats of an iou type other than bbox (`segm` for a detector with masks, `keypoints` for one
+ * with keypoints), nested under its name: metric name → value (pycocotools' 12 for segm, its 10
+ * for keypoints: AP, AP50, AP75, APm, APl, AR, AR50, AR75, ARm, ARl; whatever the evaluator records
+ * for a new type), and its per-class AP. Metrics are
  * data in the store (rows of `evaluation_stats`), so a new one needs no change here.
  */
 export const IouStatsSchema = z

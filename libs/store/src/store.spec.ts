@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { COCO_KEYPOINT_STAT_KEYS } from '@ablate/detection';
 import { planSweep } from '@ablate/jobs';
 import { DirectoryArtifactStore } from './artifacts/directory-artifact-store';
 import { EVALUATION_STAT_NAMES, evaluationView, type EvaluationStats } from './entities';
@@ -253,25 +254,29 @@ describe('store (real PostgreSQL)', () => {
       planSweep({ name: 'keypoints', dataset, base: { train: { steps: 10 } }, grid: { gamma: [0, 2] }, seeds: 1, priority: 5 }),
     );
     const keypointAps = [0.3, 0.5];
+    // The 10 stats the keypoint evaluator records (pycocotools' _summarizeKps), AR50 0.7 and the others 0.4.
+    const keypointStats = (ap: number) => ({ ...Object.fromEntries(COCO_KEYPOINT_STAT_KEYS.map((k) => [k, 0.4])), AP: ap, AR50: 0.7 });
     for (const [i, r] of runs.entries()) {
       await store.runs.markRunStarted(r.id, { attempt: 1, ...worker });
       await store.evaluations.saveEvaluation(r.id, {
         dataset: dataset.val,
         step: 10,
-        stats: { bbox: stats(0.6), keypoints: { AP: keypointAps[i], AR50: 0.7 } },
+        stats: { bbox: stats(0.6), keypoints: keypointStats(keypointAps[i]) },
         perClass: { keypoints: [{ categoryId: 1, name: 'person', ap: keypointAps[i] }] },
       });
       await store.runs.finishRun(r.id, 'completed', { step: 10 });
     }
     const view = evaluationView((await store.evaluations.finalOf(runs[1].id))!);
-    expect(view).toMatchObject({ AP: 0.6, segm: null, keypoints: { AP: 0.5, AR50: 0.7, perClass: [{ categoryId: 1, name: 'person', ap: 0.5 }] } });
+    expect(view).toMatchObject({ AP: 0.6, segm: null, keypoints: { AP: 0.5, AP50: 0.4, APm: 0.4, AR: 0.4, AR50: 0.7, ARl: 0.4, perClass: [{ categoryId: 1, name: 'person', ap: 0.5 }] } });
 
     const pivot = await store.ablation.forSweep(sweep.id, { rows: ['gamma'], cols: 'seed', metric: 'keypoints.AP' });
     expect(pivot.entries.map((e) => e.cells['0'].mean)).toEqual([0.3, 0.5]);
     const list = await store.ablation.forSweep(sweep.id, {});
-    expect(list.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'keypoints.AP']);
+    // List mode: the AP columns of each iou type that has them (keypoints has no small range: no APs).
+    expect(list.columns).toEqual(['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'keypoints.AP', 'keypoints.AP50', 'keypoints.AP75', 'keypoints.APm', 'keypoints.APl']);
     // A metric none of the sweep's evaluations has is refused, naming those they have.
-    await expect(store.ablation.forSweep(sweep.id, { metric: 'segm.AP' })).rejects.toThrow(/^metric: unknown metric segm\.AP; one of AP, .*keypoints\.AP, keypoints\.AR50$/);
+    expect((await store.ablation.forSweep(sweep.id, { rows: ['gamma'], cols: 'seed', metric: 'keypoints.AR50' })).entries.map((e) => e.cells['0'].mean)).toEqual([0.7, 0.7]);
+    await expect(store.ablation.forSweep(sweep.id, { metric: 'segm.AP' })).rejects.toThrow(/^metric: unknown metric segm\.AP; one of AP, .*keypoints\.AP, keypoints\.AP50, .*keypoints\.ARl$/);
   });
 
   it('cancels a lone run: at once when queued, flagged when running', async () => {

@@ -3,7 +3,7 @@ import { validateEvaluationRequest } from '@ablate/jobs';
 import { ConflictError, evaluationView, Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
-import { checkDatasets } from '../submit/dataset-checks';
+import { checkDatasets, keypointArchOf } from '../submit/dataset-checks';
 import { QueueService } from '../queue/queue.service';
 
 /** POST /evaluations: evaluate a run's checkpoint on a dataset, as an `evaluate` job. */
@@ -24,7 +24,7 @@ export class EvaluationsService {
     if (!steps.includes(step)) throw new ConflictError(`run ${run.id} has no checkpoint at step ${step} (it has ${steps.join(', ')})`);
     const dataset = request.dataset ?? run.config.dataset.val;
     if (request.dataset !== undefined) {
-      await checkDatasets([{ field: 'dataset', uri: dataset }], this.config.dataRoot, { field: 'dataset', values: [run.config.model.numClasses] });
+      await checkDatasets([{ field: 'dataset', uri: dataset }], this.config.dataRoot, { field: 'dataset', values: [run.config.model.numClasses] }, keypointArchOf([run.config.model.arch], 'the run\'s model.arch'));
     }
     const { evaluation, created } = await this.store.evaluations.requestEvaluation(run.id, dataset, step);
     if (created) {

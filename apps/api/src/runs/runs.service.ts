@@ -6,7 +6,7 @@ import { evaluationView, NotFoundError, Store, type RunEntity } from '@ablate/st
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { iso } from '../http/wire';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
-import { checkDatasets, checkProposalFiles, checkWeightFiles } from '../submit/dataset-checks';
+import { checkDatasets, checkProposalFiles, checkWeightFiles, keypointArchOf } from '../submit/dataset-checks';
 import { checkRunMemory } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
 
@@ -64,6 +64,7 @@ export class RunsService {
       [{ field: 'config.dataset.train', uri: dataset.train }, { field: 'config.dataset.val', uri: dataset.val }],
       this.config.dataRoot,
       { field: 'config.model.numClasses', values: [model.numClasses] },
+      keypointArchOf([model.arch], 'config.model.arch'),
     );
     checkWeightFiles([model.backboneWeights], this.config.dataRoot, 'config.model.backboneWeights');
     checkProposalFiles([request.config.proposals?.file], this.config.dataRoot, 'config.proposals.file');

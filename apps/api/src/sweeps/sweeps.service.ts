@@ -4,7 +4,7 @@ import { SweepPatchSchema, type ParsedQueryOf, type Routes, type SweepCancel, ty
 import { Store, type SweepEntity } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { enqueueOr503 } from '../queue/enqueue-or-503';
-import { checkDatasets, checkProposalFiles, checkWeightFiles } from '../submit/dataset-checks';
+import { checkDatasets, checkProposalFiles, checkWeightFiles, keypointArchOf } from '../submit/dataset-checks';
 import { checkRunMemory, gridPointConfigs } from '../submit/memory-checks';
 import { QueueService } from '../queue/queue.service';
 import { StepCostsService } from './step-costs.service';
@@ -61,6 +61,7 @@ export class SweepsService {
       [{ field: 'dataset.train', uri: spec.dataset.train }, { field: 'dataset.val', uri: spec.dataset.val }],
       this.config.dataRoot,
       { field: 'model.numClasses', values: [...new Set(runs.map((r) => r.config.model.numClasses))] },
+      keypointArchOf(new Set(runs.map((r) => r.config.model.arch)), 'model.arch'),
     );
     checkWeightFiles(runs.map((r) => r.config.model.backboneWeights), this.config.dataRoot);
     checkProposalFiles(runs.map((r) => r.config.proposals?.file), this.config.dataRoot);

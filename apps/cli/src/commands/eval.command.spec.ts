@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rleFromPolygon, rleToString } from '@ablate/detection';
@@ -125,6 +125,30 @@ describe('ablate eval (subprocess)', () => {
     const bad = ablateEval('--gt', gtPath, '--dt', file('segm-bad.json', [{ ...segmDets[0], segmentation: { size: [20, 20], counts: '~' } }]), '--iou-type', 'segm');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/segm-bad\.json: \[0\]\.segmentation: RLE string/);
-    expect(ablateEval('--gt', gtPath, '--dt', file('segm-dt2.json', segmDets), '--iou-type', 'keypoints').stderr).toMatch(/expected bbox or segm/);
+    expect(ablateEval('--gt', gtPath, '--dt', file('segm-dt2.json', segmDets), '--iou-type', 'oks').stderr).toMatch(/expected one of bbox, segm, keypoints/);
+  });
+
+  it('evaluates person keypoints with --iou-type keypoints as the official COCO API (a recorded case), exit 2 on bad input', () => {
+    // Case 11 of the official fixtures (libs/detection/src/eval/fixtures-keypoints/README.md).
+    const fixturePath = join(ROOT, 'libs', 'detection', 'src', 'eval', 'fixtures-keypoints', 'case-11.json');
+    const fixture = JSON.parse(readFileSync(fixturePath, 'utf8')) as { groundTruth: unknown; detections: unknown[]; official: { stats: Record<string, number>; summary: string[] } };
+    const gtPath = file('kp-gt.json', fixture.groundTruth), dtPath = file('kp-dt.json', fixture.detections);
+    const json = ablateEval('--gt', gtPath, '--dt', dtPath, '--iou-type', 'keypoints', '--json');
+    expect(json.stderr).toBe('');
+    expect(json.status).toBe(0);
+    const stats = JSON.parse(json.stdout) as Record<string, number>;
+    expect(Object.keys(stats)).toEqual(['AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl']);
+    for (const [key, value] of Object.entries(fixture.official.stats)) expect(Math.abs(stats[key]! - value), key).toBeLessThanOrEqual(1e-9);
+    const text = ablateEval('--gt', gtPath, '--dt', dtPath, '--iou-type', 'keypoints');
+    expect(text.stdout.trimEnd().split('\n')).toEqual(fixture.official.summary);
+    // Keypoint results against a ground truth without keypoints (the bbox GT above): exit 2, named.
+    const noKeypoints = ablateEval('--gt', file('gt-boxes.json', gt), '--dt', dtPath, '--iou-type', 'keypoints');
+    expect(noKeypoints.status).toBe(2);
+    expect(noKeypoints.stdout).toBe('');
+    expect(noKeypoints.stderr).toMatch(/gt-boxes\.json: categories: the ground truth has no keypoints/);
+    // A result with the wrong number of keypoint numbers.
+    const short = ablateEval('--gt', gtPath, '--dt', file('kp-short.json', [{ ...(fixture.detections[0] as object), keypoints: [1, 2, 1] }]), '--iou-type', 'keypoints');
+    expect(short.status).toBe(2);
+    expect(short.stderr).toMatch(/kp-short\.json: \[0\]\.keypoints: expected 51 numbers/);
   });
 });

@@ -3,15 +3,20 @@ import type { Command } from 'commander';
 import {
   CocoInputError,
   evaluateCoco,
+  evaluateCocoKeypoints,
   evaluateCocoSegm,
   evaluateVoc,
+  formatCocoKeypointSummary,
   formatCocoSummary,
   formatFixed,
   parseJson,
   readCocoResults,
+  requireCocoKeypoints,
   validateCocoGroundTruth,
+  validateCocoKeypointResults,
   validateCocoSegmResults,
   type CocoEvalResult,
+  type CocoKeypointEvalResult,
 } from '@ablate/detection';
 
 /** Exit status of bad input (a file that is missing, not JSON, or not COCO). */
@@ -48,14 +53,15 @@ function perClassLines(rows: readonly (ClassAp & { name?: string })[]): string[]
 }
 
 /** The COCO summary, then with --per-class each class's AP by name; as JSON the stats, plus `perClass`. */
-function cocoOutput(result: CocoEvalResult, names: Map<number, string>, opts: EvalCommandOptions): string {
+function cocoOutput(result: CocoEvalResult | CocoKeypointEvalResult, names: Map<number, string>, opts: EvalCommandOptions): string {
   const perClass = withNames(result.perCategory, names);
   if (opts.json) return JSON.stringify(opts.perClass ? { ...result.stats, perClass } : result.stats);
-  const summary = formatCocoSummary(result.stats, result.params);
+  const summary = 'AR' in result.stats ? formatCocoKeypointSummary(result.stats, result.params) : formatCocoSummary(result.stats, result.params);
   return [...summary, ...(opts.perClass ? ['', ...perClassLines(perClass)] : [])].join('\n');
 }
 
 const METRICS = ['coco', 'voc07', 'voc10'] as const;
+const IOU_TYPES = ['bbox', 'segm', 'keypoints'] as const;
 type Metric = (typeof METRICS)[number];
 
 /** A user's mistake: printed alone on stderr, exit status 2. */
@@ -74,15 +80,20 @@ function readBytes(file: string): Buffer {
  * failure leaves stdout empty.
  */
 async function runEval(opts: EvalCommandOptions): Promise<string> {
-  if (opts.iouType !== 'bbox' && opts.iouType !== 'segm') throw new BadInput(`--iou-type ${opts.iouType}: expected bbox or segm`);
+  if (!(IOU_TYPES as readonly string[]).includes(opts.iouType)) throw new BadInput(`--iou-type ${opts.iouType}: expected one of ${IOU_TYPES.join(', ')}`);
+  if (opts.iouType !== 'bbox' && opts.metric !== 'coco') throw new BadInput(`--metric ${opts.metric}: --iou-type ${opts.iouType} supports only coco`);
   if (!(METRICS as readonly string[]).includes(opts.metric)) {
     throw new BadInput(`--metric ${opts.metric}: expected one of ${METRICS.join(', ')}`);
   }
   const gtBytes = readBytes(opts.gt);
   const dtBytes = readBytes(opts.dt);
   const gt = validateCocoGroundTruth(parseJson(gtBytes.toString('utf8'), opts.gt), opts.gt);
+  if (opts.iouType === 'keypoints') {
+    requireCocoKeypoints(gt, opts.gt);
+    const keypointDts = validateCocoKeypointResults(parseJson(dtBytes.toString('utf8'), opts.dt), opts.dt, gt);
+    return cocoOutput(evaluateCocoKeypoints(gt, keypointDts, {}, { gt: opts.gt, dt: opts.dt }), namesOf(gt), opts);
+  }
   if (opts.iouType === 'segm') {
-    if (opts.metric !== 'coco') throw new BadInput(`--metric ${opts.metric}: --iou-type segm supports only coco`);
     const segmDts = validateCocoSegmResults(parseJson(dtBytes.toString('utf8'), opts.dt), opts.dt, gt);
     return cocoOutput(evaluateCocoSegm(gt, segmDts, {}, { gt: opts.gt, dt: opts.dt }), namesOf(gt), opts);
   }
@@ -102,7 +113,9 @@ async function runEval(opts: EvalCommandOptions): Promise<string> {
  * pycocotools' COCOeval prints it (12 lines), or with --json one object of the 12 stats at full
  * precision. `--per-class` adds each class's AP under its category name. `--metric voc07|voc10`
  * prints Pascal VOC AP per category (by name) and the mAP instead.
- * `--iou-type segm` evaluates masks instead (results with `segmentation` RLEs, GT polygons or RLE).
+ * `--iou-type segm` evaluates masks instead (results with `segmentation` RLEs, GT polygons or RLE);
+ * `--iou-type keypoints` person keypoints (results with `keypoints` [x, y, v]·17, GT with keypoints
+ * and `num_keypoints`): OKS AP, its 10 stats (AP AP50 AP75 APm APl AR AR50 AR75 ARm ARl).
  */
 export function registerEvalCommand(program: Command): void {
   program
@@ -111,7 +124,7 @@ export function registerEvalCommand(program: Command): void {
     .requiredOption('--gt <file>', 'COCO ground-truth file (images, annotations, categories)')
     .requiredOption('--dt <file>', 'COCO results file: [{image_id, category_id, bbox: [x, y, w, h], score}]')
     .option('--json', 'print one JSON object of the 12 stats (AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl)')
-    .option('--iou-type <type>', 'bbox, or segm: mask AP of results carrying segmentation RLEs', 'bbox')
+    .option('--iou-type <type>', 'bbox; segm: mask AP of results carrying segmentation RLEs; keypoints: OKS AP of results carrying keypoints', 'bbox')
     .option('--metric <metric>', `coco, or Pascal VOC AP: voc07 (11-point) or voc10 (area)`, 'coco')
     .option('--per-class', "also each class's AP, by the ground truth's category names (with --json: a perClass list)")
     .action(async (opts: EvalCommandOptions) => {

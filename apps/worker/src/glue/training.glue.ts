@@ -1,11 +1,25 @@
 import { BackendOutOfMemoryError, DatasetError, ExperimentError, loadDataset, predictFromCheckpoint, runTraining, toCocoGroundTruth } from '@ablate/data';
-import { RunMemoryError, scoreDetections, type DetectorEvaluation, type IouTypeScore, type ScoresByIouType } from '@ablate/detection';
+import { CocoInputError, RunMemoryError, scoreDetections, type DetectorEvaluation, type IouTypeScore, type ScoresByIouType } from '@ablate/detection';
 import { ValidationError } from '@ablate/jobs';
 import type { EvaluationRecord, EvaluatorPort, TrainingPort } from './ports';
 import { prCurvesOf } from './pr-curves';
 
-/** User errors: retrying cannot fix a bad dataset, a config that does not fit it or the backend's memory, or a bad payload. */
-const USER_ERRORS = new Set([DatasetError.name, ExperimentError.name, ValidationError.name, RunMemoryError.name, 'DatasetError', 'ExperimentError', 'ValidationError', 'RunMemoryError']);
+/**
+ * User errors: retrying cannot fix a bad dataset (or ground truth without what an iou type needs:
+ * keypoints for a Keypoint R-CNN), a config that does not fit it or the backend's memory, or a bad payload.
+ */
+const USER_ERRORS = new Set([
+  DatasetError.name,
+  ExperimentError.name,
+  ValidationError.name,
+  RunMemoryError.name,
+  CocoInputError.name,
+  'DatasetError',
+  'ExperimentError',
+  'ValidationError',
+  'RunMemoryError',
+  'CocoInputError',
+]);
 
 /** Time for the failure to be recorded and reported before a retiring sandboxed child exits. */
 const RETIRE_AFTER_MS = 3000;

@@ -48,18 +48,23 @@ describe('resolveWeightsPath (model.backboneWeights stays under its root)', () =
 });
 
 describe('checkDatasetReference (what submit can know without loading)', () => {
-  it('knows the category counts of synthetic shapes, a small COCO file and VOC', async () => {
-    expect(await checkDatasetReference('synthetic:shapes?images=8&size=32', { dataRoot: root })).toEqual({ categories: 7 });
-    expect(await checkDatasetReference('coco:coco/train.json', { dataRoot: root })).toEqual({ categories: 2 });
-    expect(await checkDatasetReference('voc:voc?classes=cat,dog', { dataRoot: root })).toEqual({ categories: 2 });
-    expect(await checkDatasetReference('voc:voc', { dataRoot: root })).toEqual({ categories: 20 });
+  it('knows the category counts of synthetic shapes and people, a small COCO file and VOC, and which have keypoints', async () => {
+    expect(await checkDatasetReference('synthetic:shapes?images=8&size=32', { dataRoot: root })).toEqual({ categories: 7, keypoints: false });
+    expect(await checkDatasetReference('synthetic:people?images=8&size=32', { dataRoot: root })).toEqual({ categories: 1, keypoints: true });
+    expect(await checkDatasetReference('coco:coco/train.json', { dataRoot: root })).toEqual({ categories: 2, keypoints: false });
+    expect(await checkDatasetReference('voc:voc?classes=cat,dog', { dataRoot: root })).toEqual({ categories: 2, keypoints: false });
+    expect(await checkDatasetReference('voc:voc', { dataRoot: root })).toEqual({ categories: 20, keypoints: false });
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'coco', 'train.json'), 'utf8')) as { categories: Record<string, unknown>[] };
+    json.categories[0]!['keypoints'] = ['nose', 'left_eye'];
+    fs.writeFileSync(path.join(root, 'coco', 'people.json'), JSON.stringify(json));
+    expect(await checkDatasetReference('coco:coco/people.json', { dataRoot: root })).toEqual({ categories: 2, keypoints: true });
   });
 
   it('does not read a large annotations file at submit', async () => {
     const big = path.join(root, 'coco', 'big.json');
     fs.writeFileSync(big, '');
     fs.truncateSync(big, CHEAP_ANNOTATIONS_BYTES + 1);
-    expect(await checkDatasetReference('coco:coco/big.json', { dataRoot: root })).toEqual({ categories: null });
+    expect(await checkDatasetReference('coco:coco/big.json', { dataRoot: root })).toEqual({ categories: null, keypoints: null });
   });
 
   it('names what is wrong: parameter, missing file or split, escape, non-JSON without quoting it', async () => {

@@ -84,6 +84,13 @@ export function hasCocoKeypoints(groundTruth: Pick<CocoDataset, 'annotations' | 
   return groundTruth.categories.some((c) => Array.isArray(c.keypoints) && c.keypoints.length > 0) || groundTruth.annotations.some((a) => Array.isArray(a.keypoints));
 }
 
+/** Refuses a ground truth without keypoints (keypoint results for a box or mask dataset), naming `source`. */
+export function requireCocoKeypoints(groundTruth: Pick<CocoDataset, 'annotations' | 'categories'>, source: string): void {
+  if (!hasCocoKeypoints(groundTruth)) {
+    throw new CocoInputError(source, 'categories', 'the ground truth has no keypoints (no category names keypoints): keypoint AP needs a person-keypoints dataset');
+  }
+}
+
 /** `loadRes` for keypoints: area and box from the keypoints' extent (all K points), or from `bbox` when the first detection has one. */
 function detectionAreaAndBox(d: CocoKeypointDetection, areaFromBox: boolean, source: string, i: number): { area: number; bbox: [number, number, number, number] } {
   if (areaFromBox) {
@@ -113,9 +120,7 @@ export function buildCocoKeypointTables(
   sigmas: readonly number[] = COCO_KEYPOINT_OKS_SIGMAS,
   sources: { gt: string; dt: string } = { gt: 'ground truth', dt: 'detections' },
 ): CocoEvalTables {
-  if (!hasCocoKeypoints(groundTruth)) {
-    throw new CocoInputError(sources.gt, 'categories', 'the ground truth has no keypoints (no category names keypoints): keypoint AP needs a person-keypoints dataset');
-  }
+  requireCocoKeypoints(groundTruth, sources.gt);
   const K = sigmas.length;
   const areaFromBox = detections.length > 0 && hasBox(detections[0]);
   const dtKeypoints = new Float64Array(detections.length * 3 * K);
@@ -153,6 +158,7 @@ export function evaluateCocoKeypoints(
   sources: { gt: string; dt: string } = { gt: 'ground truth', dt: 'detections' },
 ): CocoKeypointEvalResult {
   const { sigmas = COCO_KEYPOINT_OKS_SIGMAS, ...overrides } = options;
+  requireCocoKeypoints(groundTruth, sources.gt);
   validateCocoKeypointResults(detections, sources.dt, groundTruth, sigmas.length);
   const tables = buildCocoKeypointTables(groundTruth, detections, sigmas, sources);
   const { acc, ...result } = accumulateCocoTables(tables, { ...defaultCocoKeypointParams(), ...overrides });

@@ -22,5 +22,5 @@ export { vocAp, evaluateVoc, VOC_IOU_THRESHOLD, VOC_ABSENT } from './voc-eval';
 export type { VocMetric, VocEvalOptions, VocEvalResult, VocCategoryAp } from './voc-eval';
 export { evaluateCocoSegm, validateCocoSegmResults, buildCocoSegmTables } from './coco-segm';
 export type { CocoSegmDetection } from './coco-segm';
-export { evaluateCocoKeypoints, validateCocoKeypointResults, buildCocoKeypointTables, hasCocoKeypoints } from './coco-keypoints';
+export { evaluateCocoKeypoints, validateCocoKeypointResults, buildCocoKeypointTables, hasCocoKeypoints, requireCocoKeypoints } from './coco-keypoints';
 export type { CocoKeypointDetection, CocoKeypointEvalOptions, CocoKeypointEvalResult } from './coco-keypoints';
