@@ -22,6 +22,8 @@ const CONFIGS: Array<{ name: string; model: Record<string, unknown>; batchSize: 
   { name: 'faster-rcnn r18×0.25 128px b2', model: { arch: 'faster-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 128 }, batchSize: 2 },
   { name: 'retinanet r50 256px b2 (the paper default at 256 px)', model: { arch: 'retinanet', backbone: 'resnet50', inputSize: 256 }, batchSize: 2 },
   { name: 'mask-rcnn r18×0.25 128px b2', model: { arch: 'mask-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 128 }, batchSize: 2 },
+  // R-CNN at its defaults: 32 regions per image warped to 32 px (its backbone runs on the regions).
+  { name: 'rcnn r18×0.25 128px b4', model: { arch: 'rcnn', backbone: 'resnet18', backboneWidth: 0.25, inputSize: 128 }, batchSize: 4 },
 ];
 
 function runConfigOf(c: (typeof CONFIGS)[number]): RunConfigInput {

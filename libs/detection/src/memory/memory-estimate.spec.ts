@@ -25,6 +25,7 @@ const MEASURED: Array<{ model: RunConfigInput['model']; batchSize: number; heapM
   { model: { arch: 'efficientdet', inputSize: 256 }, batchSize: 2, heapMb: 806.7 },
   { model: { arch: 'faster-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 128 }, batchSize: 2, heapMb: 172.3 },
   { model: { arch: 'mask-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 128 }, batchSize: 2, heapMb: 924.0 },
+  { model: { arch: 'rcnn', backbone: 'resnet18', backboneWidth: 0.25, inputSize: 128 }, batchSize: 4, heapMb: 69.2 },
 ];
 
 describe('featureDensity', () => {

@@ -26,6 +26,7 @@ const FLOAT_BYTES = 4;
  * | efficientdet b0, 256 px, b2                    |   807 MB  |  33.5   |
  * | faster-rcnn r18×0.25, 128 px, b2               |   172 MB  |  25.3   |
  * | mask-rcnn r18×0.25, 128 px, b2                 |   924 MB  |   7.8   |
+ * | rcnn r18×0.25, 128 px, b4 (32 regions of 32²)  |    69 MB  |  20.4   |
  *
  * Each family (its folder under families/) takes about its largest implied value, so the estimate errs high. The two-stage
  * figures rest on one config each and their RoI terms assume every sampled RoI (and a full

@@ -29,8 +29,8 @@ export const rcnn: DetectorFamily<'rcnn', typeof SECTIONS> = {
   defaults: { backbone: () => 'resnet18' },
   modelFields: RCNN_MODEL_FIELDS,
   memory: {
-    // Not calibrated on R-CNN (bench/memory-peaks.ts has no R-CNN config yet): Faster R-CNN's figure.
-    activationBytesPerFeatureFloat: 28,
+    // bench/memory-peaks.ts, 2026-12-05: implied 20.4 on one config (memory-estimate.ts).
+    activationBytesPerFeatureFloat: 24,
     backboneOnImage: (config) => requireSections(config, ['rcnn']).rcnn.features === 'shared',
     neckAndHeadsPerPixel: () => 0,
     perImage: regionsPerImage,
