@@ -26,7 +26,7 @@ const SEGMENTATION_CACHE_ENTRIES = 2048;
 
 /**
  * The source `config.source` names, for square inputs of side `inputSize`.
- * @param readFile - read `config.file` now (false where only the model's structure is wanted).
+ * @param readFile - read `config.file` now; false reads it on first use (a structure-only build never does).
  * @throws ModelConfigError naming the file and entry for a bad proposals file.
  */
 export function createProposalSource(config: ProposalConfig, inputSize: number, readFile = true): ProposalSource {

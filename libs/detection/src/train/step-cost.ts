@@ -26,6 +26,15 @@ export interface StepCostOptions {
 }
 
 /**
+ * The config without the files a worker reads under its data root: R-CNN's `proposals.file` is
+ * timed on sliding windows instead — a step costs its sampled regions (`rcnn.batchPerImage`), not
+ * where they come from, and this process (the API) need not see the file.
+ */
+function withoutFiles(config: RunConfig): RunConfig {
+  return config.proposals?.source === 'file' ? { ...config, proposals: { ...config.proposals, source: 'sliding-window' } } : config;
+}
+
+/**
  * Times real training steps of the detector `config` builds, at its `train.batchSize` and input
  * size, on this process's backend (`ABLATE_BACKEND`, as a worker picks it): a dry run's cost
  * estimate is measured, not modelled. The batch is synthetic (random pixels, two boxes an image,
@@ -35,7 +44,7 @@ export interface StepCostOptions {
 export async function measureTrainStepSeconds(config: RunConfig, options: StepCostOptions = {}): Promise<StepCostMeasurement> {
   const steps = options.steps ?? 2;
   const info = await initBackend(readVariable('ABLATE_BACKEND'), { log: () => undefined });
-  const detector = buildDetector(config, { seed: config.seed, loadBackboneWeights: false });
+  const detector = buildDetector(withoutFiles(config), { seed: config.seed, loadBackboneWeights: false });
   const optimizer = createOptimizer(config.train);
   const batch = syntheticBatch(config);
   try {

@@ -22,7 +22,7 @@ export const rcnn: DetectorFamily<'rcnn', typeof SECTIONS> = {
   title: 'R-CNN (Girshick et al. 2014): a CNN on every warped region proposal; Fast R-CNN with rcnn.features shared',
   sections: SECTIONS,
   build: (config, options) =>
-    withParams(config, options, (params) => new Rcnn(buildRcnnParts(requireSections(config, ['proposals', 'rcnn']), params, { readProposalFile: !(options.structureOnly ?? false) }))),
+    withParams(config, options, (params) => new Rcnn(buildRcnnParts(requireSections(config, ['proposals', 'rcnn']), params, { readProposalFile: !(options.structureOnly ?? false) && (options.loadBackboneWeights ?? true) }))),
   targets: { masks: false, keypoints: false },
   iouTypes: ['bbox'],
   // A CNN per region: the small ResNet is the CPU-sized default (the paper's AlexNet has 5 convs).

@@ -15,8 +15,9 @@ import type { RcnnParts } from './rcnn';
  * `backbone` (`resolveBackbone`, at `model.backboneWidth`), `head.fc` (`rcnn.fcDim`, ReLU) on the
  * flattened region features — the backbone's C5 of a `rcnn.warpSize` region, ⌈warpSize/32⌉² cells,
  * or 7×7 pooled from the shared map at `rcnn.sharedLevel` — and `head.predictor` (K + 1 scores,
- * 4K deltas); the proposal source of `proposals`, which reads a proposals file now unless
- * `readProposalFile` is false.
+ * 4K deltas); the proposal source of `proposals`, which reads a proposals file now, or on first
+ * use when `readProposalFile` is false (the family passes false for a structure-only build and for
+ * one whose weights come from a checkpoint).
  *
  * @throws ModelConfigError naming the field when the config cannot make the model, or the file and
  *   entry of a bad proposals file.
