@@ -7,7 +7,7 @@
  * the end, with the untrained model's test AP as the baseline measured in the same run. Goals (issue 5): RetinaNet AP50 ≥ 0.90 and AP ≥ 0.60, EfficientDet φ=0
  * AP50 ≥ 0.85, within 15 minutes; (issue 7) Faster R-CNN box AP50 ≥ 0.90 and Mask R-CNN box AP50
  * ≥ 0.90 with mask AP50 ≥ 0.85, within 30 minutes; (issue 20) Keypoint R-CNN on synthetic people, its
- * keypoint AP (OKS) and box AP, goals set from its first run.
+ * keypoint AP (OKS) ≥ 0.40 and box AP50 ≥ 0.80 within 5 minutes, goals set from its first run.
  *
  * Environment: LEARN_MINUTES (budget per detector, default 15; the two-stage arms 30 unless set), LEARN_EVAL_EVERY (minutes, 3),
  * LEARN_ARMS (comma list of 'retinanet', 'efficientdet', 'faster-rcnn', 'mask-rcnn', 'keypoint-rcnn'), LEARN_OVERRIDE (JSON merged into every
