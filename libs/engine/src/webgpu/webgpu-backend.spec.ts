@@ -116,6 +116,8 @@ describe('on webgpu', () => {
       const out = { loss: (await value.data())[0]!, grad: Array.from(await grads[w.name]!.data()) };
       tf.dispose([value, ...Object.values(grads)]);
       expect(tf.memory().numTensors).toBe(before);
+      // The tape is gone with its saved tensors: the backward pass did not record itself on it.
+      expect((tf.engine().state as unknown as { activeTape: unknown; gradientDepth: number })).toMatchObject({ activeTape: null, gradientDepth: 0 });
       tf.dispose([w, x]);
       return out;
     };
