@@ -47,6 +47,11 @@ export const GroundTruthSchema = z
     iscrowd: z.union([z.literal(0), z.literal(1)]),
     difficult: z.boolean().optional().describe('Pascal VOC: ignored by VOC evaluation'),
     segmentation: RleSchema.optional().describe('The instance mask, when the dataset has masks'),
+    keypoints: z
+      .array(z.number())
+      .optional()
+      .describe("COCO keypoints [x, y, v]·K in pixels (v 0 unlabelled, 1 occluded, 2 visible), when the dataset's category names keypoints"),
+    num_keypoints: z.number().int().optional().describe('Labelled keypoints (v > 0), with keypoints'),
   })
   .register(contractSchemas, { id: 'GroundTruth' });
 

@@ -20,7 +20,7 @@ export { drawDatasetDetections, drawDetections, type DrawDetectionsOptions, type
 export { syntheticShapes, type SyntheticOptions, type SyntheticSplit } from './synthetic/synthetic-dataset';
 export { syntheticPeople } from './synthetic/people-dataset';
 export { COCO_KEYPOINT_NAMES, COCO_SKELETON, type StickFigure } from './synthetic/stick-figure';
-export { writeSyntheticCoco, type WrittenSynthetic } from './synthetic/write-synthetic';
+export { writeSyntheticCoco, type SyntheticSet, type WrittenSynthetic } from './synthetic/write-synthetic';
 export { SHAPE_CLASSES, type ShapeKind, type Shape } from './synthetic/shapes';
 export { renderSynthetic } from './synthetic/render';
 /** Per-pixel instance index of a synthetic scene (the exact masks for instance segmentation). */

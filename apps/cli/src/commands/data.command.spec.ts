@@ -29,10 +29,28 @@ describe('ablate data', () => {
     expect(check.stdout).toMatch(/^val: 5 images, 7 categories/);
   });
 
+  it('synth --set people writes a person-keypoints COCO file that reads back with the same keypoints; check reports them', () => {
+    const out = ablate(['data', 'synth', '--set', 'people', '--out', path.join(root, 'people'), '--images', '6', '--size', '96', '--seed', '3'], { ABLATE_DATA_ROOT: root });
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/keypoints: 17 a box; labelled \d+ \(visible \d+, occluded \d+\)/);
+    const json = JSON.parse(fs.readFileSync(path.join(root, 'people', 'train.json'), 'utf8')) as { categories: { name: string; keypoints: string[] }[]; annotations: { keypoints: number[] }[] };
+    expect(json.categories[0]).toMatchObject({ name: 'person', keypoints: expect.arrayContaining(['nose', 'left_ankle']) });
+    expect(json.annotations[0]!.keypoints).toHaveLength(51);
+    // The file read back and the in-memory set report the same keypoint counts.
+    const fromFile = ablate(['data', 'check', 'coco:people/train.json?images=people/train'], { ABLATE_DATA_ROOT: root });
+    const inMemory = ablate(['data', 'check', 'synthetic:people?images=6&size=96&seed=3'], { ABLATE_DATA_ROOT: root });
+    expect(fromFile.status).toBe(0);
+    const keypointLine = (s: string) => /keypoints: .*/.exec(s)?.[0];
+    expect(keypointLine(fromFile.stdout)).toBeDefined();
+    expect(keypointLine(fromFile.stdout)).toBe(keypointLine(inMemory.stdout));
+  });
+
   // Each case starts a process (~3 s with SWC): one per kind of mistake, not every option.
   it.each([
     [['data', 'synth', '--out', 'x', '--size', '9'], /--size 9/],
     [['data', 'synth', '--out', 'x', '--split', 'test'], /--split test/],
+    [['data', 'synth', '--out', 'x', '--set', 'robots'], /--set robots: expected shapes or people/],
     [['data', 'check', 'coco:../escape.json'], /'\.\.' is not allowed/],
   ])('exits 2 with a message for %j', (args, message) => {
     const r = ablate(args as string[], { ABLATE_DATA_ROOT: root });

@@ -36,6 +36,9 @@ export interface GroundTruthObject {
   difficult?: boolean;
   /** Compressed RLE at the image's size, when the dataset has masks. */
   segmentation?: { size: [number, number]; counts: string };
+  /** COCO (x, y, v)·K, when the dataset has keypoints (person_keypoints, synthetic:people). */
+  keypoints?: number[];
+  num_keypoints?: number;
 }
 
 /** An image's ground truth, as the evaluator sees it (toCocoGroundTruth). */
@@ -47,6 +50,7 @@ export function imageGroundTruth(dataset: Dataset, img: DatasetImage): GroundTru
     iscrowd: a.iscrowd ?? 0,
     ...(a.difficult ? { difficult: true } : {}),
     ...(a.segmentation ? { segmentation: a.segmentation as GroundTruthObject['segmentation'] } : {}),
+    ...(a.keypoints ? { keypoints: a.keypoints, num_keypoints: a.num_keypoints ?? 0 } : {}),
   }));
 }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { datasetKeypointCount, KEYPOINT_OCCLUDED, KEYPOINT_UNLABELLED, KEYPOINT_VISIBLE, type Dataset } from '../dataset/dataset';
 import { toCocoGroundTruth } from '../convert/to-coco';
+import { imageGroundTruth } from '../inspect/dataset-images';
 import { loadDataset } from '../uri/load-dataset';
 import { countAreaRanges } from './area-ranges';
 import { syntheticPeople } from './people-dataset';
@@ -48,6 +49,9 @@ describe('synthetic people', () => {
     expect(gt.categories[0]!.keypoints).toHaveLength(K);
     expect(gt.annotations[0]!.keypoints).toHaveLength(3 * K);
     expect(gt.annotations[0]!.num_keypoints).toBe(gt.annotations[0]!.keypoints!.filter((_, i) => i % 3 === 2 && _ > 0).length);
+    // And an image's ground truth as the API serves it (GET /runs/:id/images/:imageId/annotations).
+    const shown = imageGroundTruth(ds, ds.images[0]!);
+    expect(shown[0]).toMatchObject({ keypoints: gt.annotations[0]!.keypoints, num_keypoints: gt.annotations[0]!.num_keypoints });
   });
 
   it('flags a keypoint visible where its pixel shows its figure, occluded where a later figure covers it, unlabelled off the image', () => {
