@@ -11,7 +11,7 @@ import { runTraining } from '@ablate/data';
 import { estimateRunMemory, featureDensity, parseRunConfig, type RunConfigInput } from '@ablate/detection';
 import { initBackend } from '@ablate/engine';
 
-const CONFIGS: Array<{ name: string; model: Record<string, unknown>; batchSize: number }> = [
+const CONFIGS: Array<{ name: string; model: Record<string, unknown>; batchSize: number; keypoints?: Record<string, unknown> }> = [
   { name: 'retinanet r18×0.25 64px b2', model: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 64 }, batchSize: 2 },
   { name: 'retinanet r18×0.25 128px b4', model: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 128 }, batchSize: 4 },
   { name: 'retinanet r18×0.5 128px b8', model: { arch: 'retinanet', backbone: 'resnet18', backboneWidth: 0.5, fpnChannels: 64, inputSize: 128 }, batchSize: 8 },
@@ -24,13 +24,23 @@ const CONFIGS: Array<{ name: string; model: Record<string, unknown>; batchSize: 
   { name: 'mask-rcnn r18×0.25 128px b2', model: { arch: 'mask-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 128 }, batchSize: 2 },
   // R-CNN at its defaults: 32 regions per image warped to 32 px (its backbone runs on the regions).
   { name: 'rcnn r18×0.25 128px b4', model: { arch: 'rcnn', backbone: 'resnet18', backboneWidth: 0.25, inputSize: 128 }, batchSize: 4 },
+  // Keypoint R-CNN with bench:learn's keypoint head (2 convs × 32 to 28² heatmaps), on synthetic people.
+  {
+    name: 'keypoint-rcnn r18×0.25 128px b2',
+    model: { arch: 'keypoint-rcnn', backbone: 'resnet18', backboneWidth: 0.25, fpnChannels: 32, inputSize: 128 },
+    batchSize: 2,
+    keypoints: { resolution: 28, convs: 2, channels: 32 },
+  },
 ];
 
 function runConfigOf(c: (typeof CONFIGS)[number]): RunConfigInput {
-  const data = (split: string) => `synthetic:shapes?images=${c.batchSize * 2}&size=${c.model['inputSize']}&seed=0&split=${split}`;
+  // A keypoint family trains on synthetic people (one class, 17 keypoints), the others on shapes (7 classes).
+  const set = c.keypoints === undefined ? 'shapes' : 'people';
+  const data = (split: string) => `synthetic:${set}?images=${c.batchSize * 2}&size=${c.model['inputSize']}&seed=0&split=${split}`;
   return {
     dataset: { train: data('train'), val: data('val') },
-    model: { ...c.model, numClasses: 7 },
+    model: { ...c.model, numClasses: c.keypoints === undefined ? 7 : 1 },
+    ...(c.keypoints === undefined ? {} : { keypoints: c.keypoints }),
     train: { steps: 3, batchSize: c.batchSize, optimizer: 'sgd', warmupSteps: 0, checkpointEvery: 1000 },
   } as RunConfigInput;
 }

@@ -27,6 +27,7 @@ const FLOAT_BYTES = 4;
  * | faster-rcnn r18×0.25, 128 px, b2               |   172 MB  |  25.3   |
  * | mask-rcnn r18×0.25, 128 px, b2                 |   924 MB  |   7.8   |
  * | rcnn r18×0.25, 128 px, b4 (32 regions of 32²)  |    69 MB  |  20.4   |
+ * | keypoint-rcnn r18×0.25, 128 px, b2 (2×32 head, 28² heatmaps; synthetic people) | 207 MB | 14.9 |
  *
  * Each family (its folder under families/) takes about its largest implied value, so the estimate errs high. The two-stage
  * figures rest on one config each and their RoI terms assume every sampled RoI (and a full

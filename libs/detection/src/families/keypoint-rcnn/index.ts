@@ -25,9 +25,8 @@ export const keypointRcnn: DetectorFamily<'keypoint-rcnn', typeof SECTIONS> = {
   defaults: {},
   modelFields: TWO_STAGE_MODEL_FIELDS,
   memory: {
-    // Not measured for this family: Mask R-CNN's value (bench/memory-peaks.ts, its implied 7.8), the
-    // closest head, rounded up as the others are.
-    activationBytesPerFeatureFloat: 10,
+    // bench/memory-peaks.ts, 2026-12-05: implied 14.9 on one config (memory-estimate.ts).
+    activationBytesPerFeatureFloat: 15,
     neckAndHeadsPerPixel: fpnAndRpn,
     perImage: (config) => boxHeadPerImage(config) + keypointBranchPerImage(config),
   },
