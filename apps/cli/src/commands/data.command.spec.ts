@@ -33,7 +33,7 @@ describe('ablate data', () => {
     const out = ablate(['data', 'synth', '--set', 'people', '--out', path.join(root, 'people'), '--images', '6', '--size', '96', '--seed', '3'], { ABLATE_DATA_ROOT: root });
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
-    expect(out.stdout).toMatch(/keypoints: 17 a box; labelled \d+ \(visible \d+, occluded \d+\)/);
+    expect(out.stdout).toMatch(/keypoints: 17 per box; labelled \d+ \(visible \d+, occluded \d+\)/);
     const json = JSON.parse(fs.readFileSync(path.join(root, 'people', 'train.json'), 'utf8')) as { categories: { name: string; keypoints: string[] }[]; annotations: { keypoints: number[] }[] };
     expect(json.categories[0]).toMatchObject({ name: 'person', keypoints: expect.arrayContaining(['nose', 'left_ankle']) });
     expect(json.annotations[0]!.keypoints).toHaveLength(51);

@@ -30,13 +30,13 @@ function areaSummary(dataset: Dataset): string {
   return `small ${share(c.small)}, medium ${share(c.medium)}, large ${share(c.large)} (${total} boxes; COCO ranges <32², 32²–96², >96²)`;
 }
 
-/** Keypoints of a keypoint dataset, e.g. `17 a box; labelled 5321 (visible 5102, occluded 219) of 7055`; undefined without keypoints. */
+/** Keypoints of a keypoint dataset, e.g. `17 per box; labelled 5321 (visible 5102, occluded 219) of 7055`; undefined without keypoints. */
 function keypointSummary(dataset: Dataset): string | undefined {
   const k = datasetKeypointCount(dataset);
   if (k === 0) return undefined;
   const flags = [0, 0, 0];
   for (const img of dataset.images) for (let i = 2; i < (img.keypoints?.length ?? 0); i += 3) flags[img.keypoints![i]!]!++;
-  return `${k} a box; labelled ${flags[1]! + flags[2]!} (visible ${flags[2]}, occluded ${flags[1]}) of ${flags[0]! + flags[1]! + flags[2]!}`;
+  return `${k} per box; labelled ${flags[1]! + flags[2]!} (visible ${flags[2]}, occluded ${flags[1]}) of ${flags[0]! + flags[1]! + flags[2]!}`;
 }
 
 /** The `coco:` reference of a written set, relative to the data root when it lies inside it. */
