@@ -88,6 +88,56 @@ describe('heatmapsToKeypoints', () => {
   });
 });
 
+/**
+ * An independent oracle: PyTorch's bicubic resize (a = −0.75, align_corners False, clamped taps)
+ * written as the direct 16-tap sum of every output pixel, then the first arg-max.
+ */
+function bruteForceArgMax(map: ArrayLike<number>, size: number, outH: number, outW: number): [number, number] {
+  const kernel = (d: number) => {
+    const x = Math.abs(d);
+    if (x <= 1) return (1.25 * x - 2.25) * x * x + 1;
+    return x < 2 ? ((-0.75 * x + 3.75) * x - 6) * x + 3 : 0;
+  };
+  const clamp = (i: number) => Math.min(Math.max(i, 0), size - 1);
+  let best = -Infinity;
+  let at: [number, number] = [0, 0];
+  for (let oy = 0; oy < outH; oy++) {
+    const sy = ((oy + 0.5) * size) / outH - 0.5;
+    for (let ox = 0; ox < outW; ox++) {
+      const sx = ((ox + 0.5) * size) / outW - 0.5;
+      let v = 0;
+      for (let i = Math.floor(sy) - 1; i <= Math.floor(sy) + 2; i++) {
+        for (let j = Math.floor(sx) - 1; j <= Math.floor(sx) + 2; j++) v += kernel(sy - i) * kernel(sx - j) * map[clamp(i) * size + clamp(j)]!;
+      }
+      if (v > best + 1e-9) {
+        best = v;
+        at = [ox, oy];
+      }
+    }
+  }
+  return at;
+}
+
+describe('heatmapsToKeypoints against a brute-force bicubic resize', () => {
+  it('finds the same arg-max pixel on random smooth and spiky heatmaps, small and large RoIs', () => {
+    const rand = mulberry32(11);
+    const size = 14;
+    for (let trial = 0; trial < 12; trial++) {
+      // Two bumps and noise: several local maxima, so the row pruning has something to skip and to keep.
+      const map = new Float32Array(size * size);
+      const peaks = [0, 1].map(() => [size * rand(), size * rand(), 2 + 6 * rand()] as const);
+      for (let y = 0; y < size; y++) {
+        for (let x = 0; x < size; x++) map[y * size + x] = peaks.reduce((v, [px, py, h]) => v + h * Math.exp(-((x - px) ** 2 + (y - py) ** 2) / 3), 0) + 0.5 * rand();
+      }
+      const w = trial < 6 ? size + 20 * rand() : 150 + 200 * rand();
+      const h = trial < 6 ? size + 20 * rand() : 150 + 200 * rand();
+      const [ox, oy] = bruteForceArgMax(map, size, Math.ceil(h), Math.ceil(w));
+      const [x, y] = Array.from(heatmapsToKeypoints(map, [0, 0, w, h], size, 1));
+      expect([x, y]).toEqual([expect.closeTo((ox + 0.5) * (w / Math.ceil(w)), 4), expect.closeTo((oy + 0.5) * (h / Math.ceil(h)), 4)]);
+    }
+  });
+});
+
 describe('keypoints in COCO results', () => {
   const meta = { imageId: 3, originalWidth: 100, originalHeight: 50, scale: 0.5, padX: 0, padY: 12, flipped: false };
 

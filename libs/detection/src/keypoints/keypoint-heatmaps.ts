@@ -105,29 +105,51 @@ export function heatmapsToKeypoints(logits: ArrayLike<number>, rois: ArrayLike<n
 /**
  * The arg-max (first in row-major order) and its value of an S×S map resized to outH × outW by
  * PyTorch's bicubic interpolation (`F.interpolate(mode='bicubic', align_corners=False)`: a = −0.75,
- * source index (d + 0.5)·in/out − 0.5, taps clamped at the border). Separable: columns first.
+ * source index (d + 0.5)·in/out − 0.5, taps clamped at the border). Separable: the S source rows
+ * are resized to outW columns, then each output row is a 4-tap sum of them. Output rows are visited
+ * by their upper bound (each tap's weight times its source row's max, or min for a negative
+ * weight — a float sum of terms each ≥ the value's own, so never below it) and a row whose bound
+ * is under the best value found cannot hold the arg-max: on a large RoI (COCO people of 300 px)
+ * only the few rows near the peak are computed, not all outH · outW pixels.
  */
 function bicubicArgMax(map: Float64Array, size: number, outH: number, outW: number): { index: number; value: number } {
   const cols = bicubicTaps(size, outW);
   const rows = bicubicTaps(size, outH);
-  // Each source row resized to outW columns.
   const wide = new Float64Array(size * outW);
+  const rowMax = new Float64Array(size).fill(-Infinity);
+  const rowMin = new Float64Array(size).fill(Infinity);
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < outW; x++) {
       let v = 0;
       for (let t = 0; t < 4; t++) v += cols.weights[4 * x + t]! * map[y * size + cols.index[4 * x + t]!]!;
       wide[y * outW + x] = v;
+      if (v > rowMax[y]!) rowMax[y] = v;
+      if (v < rowMin[y]!) rowMin[y] = v;
     }
   }
+  const bound = new Float64Array(outH);
+  for (let y = 0; y < outH; y++) {
+    let b = 0;
+    for (let t = 0; t < 4; t++) {
+      const w = rows.weights[4 * y + t]!;
+      const r = rows.index[4 * y + t]!;
+      b += w * (w >= 0 ? rowMax[r]! : rowMin[r]!);
+    }
+    bound[y] = b;
+  }
+  const order = Array.from({ length: outH }, (_, y) => y).sort((a, b) => bound[b]! - bound[a]! || a - b);
   let best = -Infinity;
   let index = 0;
-  for (let y = 0; y < outH; y++) {
+  for (const y of order) {
+    // Equal to the best, the row could still hold an earlier pixel of the same value: only a lower bound ends the search.
+    if (bound[y]! < best) break;
     for (let x = 0; x < outW; x++) {
       let v = 0;
       for (let t = 0; t < 4; t++) v += rows.weights[4 * y + t]! * wide[rows.index[4 * y + t]! * outW + x]!;
-      if (v > best) {
+      const at = y * outW + x;
+      if (v > best || (v === best && at < index)) {
         best = v;
-        index = y * outW + x;
+        index = at;
       }
     }
   }
