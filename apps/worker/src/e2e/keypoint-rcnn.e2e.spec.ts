@@ -1,6 +1,6 @@
 import { queryDb } from '../testing/e2e-env';
-import { startStack, submitSweepAndWait, type Stack } from '../testing/stack';
-import { tinyKeypointRcnnSweepSpec } from '../testing/tiny-keypoint-rcnn';
+import { eventually, startStack, submitSweepAndWait, type Stack } from '../testing/stack';
+import { TINY_KEYPOINT_RCNN_TRAIN, tinyKeypointRcnnSweepSpec } from '../testing/tiny-keypoint-rcnn';
 
 /** pycocotools' 10 keypoint stats (`COCOeval(iouType='keypoints').summarize()`), as the evaluator names them. */
 const KEYPOINT_STATS = ['AP', 'AP50', 'AP75', 'APm', 'APl', 'AR', 'AR50', 'AR75', 'ARm', 'ARl'];
@@ -13,7 +13,8 @@ type StatRow = { iou_type: string; metric: string; value: number };
  * Keypoint R-CNN (issue 20) end to end: a one-run sweep over HTTP, trained by a real worker process
  * through BullMQ on synthetic people, its final evaluation stored in PostgreSQL with the keypoint
  * stats (COCO iouType keypoints) beside the box ones and every stored detection carrying its 17
- * keypoints; the ablation table serves `keypoints.AP`. A 60-step tiny net evaluated on its own 4 images.
+ * keypoints; the ablation table serves `keypoints.AP`; an `evaluate` job of its checkpoint scores keypoints
+ * too. A 60-step tiny net evaluated on its own 4 images.
  */
 describe('Keypoint R-CNN end to end: REST → BullMQ → worker → bbox and keypoints stats in PostgreSQL', () => {
   let stack: Stack;
@@ -79,4 +80,23 @@ describe('Keypoint R-CNN end to end: REST → BullMQ → worker → bbox and key
     const run = await stack.request<{ finalEvaluation: { keypoints?: Record<string, number> } }>('GET', `/runs/${runId}`);
     expect(run.body.finalEvaluation.keypoints?.['AP']).toBe(keypointAp);
   });
+
+  it('scores keypoints in an evaluate job of the checkpoint (POST /evaluations), reproducing the final evaluation', async () => {
+    // The training images under a differently written URI: a new evaluation row of the same images and weights.
+    const dataset = 'synthetic:people?seed=1&size=64&images=4';
+    expect(dataset).not.toBe(TINY_KEYPOINT_RCNN_TRAIN);
+    const posted = await stack.request<{ id: string }>('POST', '/evaluations', { runId, dataset });
+    expect(posted.status).toBe(202);
+    await eventually('the evaluation to complete', async () => {
+      const e = await stack.request<{ status: string; error: string | null }>('GET', `/evaluations/${posted.body.id}`);
+      if (e.body.status === 'failed') throw new Error(`evaluation failed: ${e.body.error}`);
+      return e.body.status === 'completed' ? e.body : undefined;
+    }, 120_000);
+    const stored = await queryDb<StatRow>(stack.env.databaseUrl, 'SELECT iou_type, metric, value FROM evaluation_stats WHERE evaluation_id = $1', [posted.body.id]);
+    const byKey = (rows: StatRow[]) => Object.fromEntries(rows.map((r) => [`${r.iou_type}.${r.metric}`, r.value]));
+    const again = byKey(stored);
+    expect(Object.keys(again).filter((k) => k.startsWith('keypoints.'))).toHaveLength(KEYPOINT_STATS.length);
+    // Same weights, same images: the same box and keypoint stats as the final evaluation.
+    for (const [key, value] of Object.entries(byKey(stats))) expect(again[key]).toBeCloseTo(value, 6);
+  }, 150_000);
 });
