@@ -3,7 +3,7 @@ import { queryDb } from '../testing/e2e-env';
 import { eventually, startStack, type Stack } from '../testing/stack';
 import { tinySweepSpec } from '../testing/tiny-sweep';
 
-const STEPS = 4;
+const STEPS = 2;
 
 /**
  * A sweep trained by a real worker process on the webgpu backend (Dawn on Mesa's lavapipe, allowed

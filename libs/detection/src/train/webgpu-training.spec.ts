@@ -1,6 +1,8 @@
 import { ALLOW_SOFTWARE_GPU, initBackend } from '@ablate/engine';
+import * as tf from '@tensorflow/tfjs-core';
 import type { DetectorConfig } from '../config';
 import { DetectorConfigSchema } from '../families';
+import { buildDetector } from '../models/build-detector';
 import { tinyEfficientDet, tinyRetinaNet } from '../models/testing/tiny-configs';
 import { keypointFiguresSource, tinyKeypointRcnn } from '../models/two-stage/keypoint-testing';
 import { maskedShapesSource, tinyMaskRcnn } from '../models/two-stage/mask-testing';
@@ -83,6 +85,22 @@ describe('training on webgpu (Dawn + lavapipe) against the cpu backend', { timeo
       for (let p = 0; p < cpu[s]!.length; p++) {
         expect(Math.abs(gpu[s]![p]! - cpu[s]![p]!), `step ${s + 1}, value ${p}`).toBeLessThan(Math.max(tolerance * Math.abs(cpu[s]![p]!), 1e-4));
       }
+    }
+  });
+
+  it.each(FAMILIES)('%s detects on webgpu (every read asynchronous; after training, whose forward kernels it reuses), leaving no tensor', async (_name, config, source) => {
+    await use('webgpu');
+    const detector = buildDetector(config, { seed: 1, loadBackboneWeights: false });
+    const batch = (await source().batches(0)[Symbol.asyncIterator]().next()).value!;
+    try {
+      const before = tf.memory().numTensors;
+      const detections = await detector.detect(batch.images, { scoreThreshold: 0, meta: batch.meta });
+      expect(detections).toHaveLength(BATCH);
+      for (const d of detections) expect(d.boxes.length).toBe(4 * d.scores.length);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      batch.images.dispose();
+      detector.dispose();
     }
   });
 });
