@@ -55,8 +55,9 @@ export class KeypointRcnn extends FasterRcnn {
     const S = this.heatmapSize;
     const matched = matchedKeypoints(batch, gt, foreground.imageIndex, foreground.gtIndex, K);
     const all = keypointHeatmapTargets(matched, foreground.boxes, S);
-    const kept = roisWithTargets(all.labels, K);
+    // No visible keypoint in any RoI of the batch: no loss (detectron2 counts such a batch as skipped).
     if (all.numVisible === 0) return { keypoint: tf.scalar(0) };
+    const kept = roisWithTargets(all.labels, K);
     const boxes = new Float32Array(kept.length * 4);
     const labels = new Int32Array(kept.length * K);
     kept.forEach((r, i) => {
