@@ -1,3 +1,4 @@
+import { withDeviceErrorScope } from '@ablate/engine';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { CocoDetection } from '../eval/coco-format';
 import { detectionKeypoints, hasKeypoints } from '../keypoints/keypoint-detections';
@@ -42,7 +43,8 @@ export async function predict(
   if (H !== S || W !== S) throw new RangeError(`predict: images are ${H}×${W}, the detector takes ${S}×${S}`);
   if (meta.length !== B) throw new RangeError(`predict: ${B} images but ${meta.length} ImageMeta entries`);
   const { categoryIds, ...detectOptions } = options;
-  const detections = await detector.detect(images, { ...detectOptions, meta });
+  // On webgpu a device error of inference fails the call instead of returning garbage detections.
+  const detections = await withDeviceErrorScope(`inference on ${B} images`, () => detector.detect(images, { ...detectOptions, meta }));
   const results: CocoDetection[] = [];
   for (let b = 0; b < B; b++) results.push(...toCoco(detections[b], meta[b], S, categoryIds));
   return results;

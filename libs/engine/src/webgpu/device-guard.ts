@@ -85,7 +85,7 @@ export function guardWebGpuBackend(backend: GuardedBackend, gpuDevice: GpuDevice
     return readSync(dataId);
   };
   gpuDevice.addEventListener('uncapturederror', (event) => {
-    uncaptured ??= new GpuDeviceError(kindOf(event.error), event.error.message, 'a step outside an error scope');
+    uncaptured ??= new GpuDeviceError(kindOf(event.error), event.error.message, 'work outside a training step');
   });
   void gpuDevice.lost.then((info) => {
     uncaptured ??= new GpuDeviceError('lost', `${info.reason}: ${info.message}`, 'the run');

@@ -3,7 +3,7 @@ import { variableGradsAsync } from '../async-gradients';
 import { BackendUnavailableError } from '../engine-errors';
 import { backendInfo, initBackend } from '../init-backend';
 import { isSoftwareAdapter } from './adapter';
-import { GpuBufferLimitError, GpuDeviceError, withDeviceErrorScope } from './device-guard';
+import { GpuBufferLimitError, GpuDeviceError, throwIfDeviceFailed, withDeviceErrorScope } from './device-guard';
 import type { GpuDevice } from './gpu-types';
 import { ALLOW_SOFTWARE_GPU } from './webgpu-candidate';
 
@@ -128,5 +128,22 @@ describe('on webgpu', () => {
     expect(gpu.loss).toBeCloseTo(cpu.loss, 4);
     gpu.grad.forEach((g, i) => expect(g).toBeCloseTo(cpu.grad[i]!, 4));
     expect(cpu.grad.some((g) => g !== 0)).toBe(true);
+  });
+
+  // Last: after it the device counts as failed for the rest of the process, as it should.
+  it('an uncaptured device error (outside any step) fails the next step and every later one, naming it', async () => {
+    device().createBuffer({ size: 2 ** 50, usage: 0x80 /* STORAGE */ });
+    // Dawn delivers the event from its event loop: wait for it (a few ms).
+    for (let waited = 0; waited < 5000; waited += 20) {
+      try {
+        throwIfDeviceFailed();
+      } catch {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(() => throwIfDeviceFailed()).toThrow(GpuDeviceError);
+    const step = withDeviceErrorScope('training step 9', async () => 1);
+    await expect(step).rejects.toThrow(/^WebGPU validation error during work outside a training step: /);
   });
 });
