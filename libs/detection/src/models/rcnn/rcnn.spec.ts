@@ -142,6 +142,25 @@ describe('Rcnn', () => {
     batch.images.dispose();
   });
 
+  it('takes a step on images that give no region (no object, background floor above 0) without failing or leaking', async () => {
+    const d = buildDetector(tinyRcnn({ rcnn: { bgLow: 0.1 } }), { seed: 1 });
+    const optimizer = createOptimizer({ optimizer: 'sgd', momentum: 0.9, weightDecay: 0 });
+    const batch: TrainBatch = {
+      images: tf.zeros([1, 64, 64, 3]) as tf.Tensor4D,
+      gtBoxes: [new Float32Array(0)],
+      gtLabels: [new Int32Array(0)],
+      meta: [{ imageId: 1, originalWidth: 64, originalHeight: 64, scale: 1, padX: 0, padY: 0, flipped: false }],
+    };
+    await trainStep({ detector: d, optimizer }, batch, 1e-3, 1);
+    const before = tf.memory().numTensors;
+    const r = await trainStep({ detector: d, optimizer }, batch, 1e-3, 2);
+    expect([r.loss, r.numPositives, r.finite]).toEqual([0, 0, true]);
+    expect(tf.memory().numTensors).toBe(before);
+    batch.images.dispose();
+    optimizer.dispose();
+    d.dispose();
+  });
+
   it('reads proposals from a file by image id, and names a bad file and entry when built', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ablate-rcnn-'));
     const batch = await firstBatch();
