@@ -5,6 +5,7 @@ import request from 'supertest';
 import { EVALUATION_STAT_NAMES, type EvaluationStats, openStore, type Store } from '@ablate/store';
 import { createTemporaryDatabase, dropRedisPrefix, type TemporaryDatabase } from '@ablate/store/testing';
 import { routeLabel, routes, type RouteDefinition } from '@ablate/contract';
+import { findRecipe, recipeSweepSpec } from '@ablate/jobs';
 import { createApiApp, type ApiApp } from './create-api-app';
 import { contractChecked } from './testing/contract-checked';
 
@@ -630,10 +631,31 @@ describe('recipes', () => {
   it('refuses an unknown recipe and bad overrides, naming them', async () => {
     const unknown = await http.post('/recipes/nope/sweeps').set(AUTH).send({});
     expect(unknown.status).toBe(404);
-    expect(unknown.body.message).toMatch(/^recipe nope \(recipes: retinanet-1a, /);
+    expect(unknown.body.message).toMatch(/^recipe nope \(recipes: demo, retinanet-1a, /);
     const bad = await http.post('/recipes/retinanet-1a/sweeps').set(AUTH).send({ budget: 0, seeds: 2.5, steps: 3 });
     expect(bad.status).toBe(400);
     expect(bad.body.issues.map((i: { path: string }) => i.path).sort()).toEqual(['budget', 'seeds', 'steps']);
+    const both = await http.post('/recipes/retinanet-1a/sweeps').set(AUTH).send({ budget: 5, cpuMinutes: 1 });
+    expect(both.status).toBe(400);
+    expect(both.body.message).toMatch(/cpuMinutes: give budget \(steps\) or cpuMinutes, not both/);
+  });
+
+  it('fits a CPU-minute budget from steps it times, as a dry run of the same sweep costs them', async () => {
+    const tiny = await http.post('/recipes/retinanet-1a/sweeps').set(AUTH).send({ dataset: recipeDataset, seeds: 1, cpuMinutes: 1e-6 });
+    expect(tiny.status).toBe(400);
+    expect(tiny.body.message).toMatch(/cpuMinutes: 0\.000001 CPU-min cannot train one step of each of the 7 runs \(that costs [\d.e-]+ CPU-min\)/);
+    const res = await http.post('/recipes/retinanet-1a/sweeps').set(AUTH).send({ dataset: recipeDataset, seeds: 1, cpuMinutes: 0.5 });
+    expect(res.status).toBe(201);
+    const steps: number[] = res.body.runs.map((r: { totalSteps: number }) => r.totalSteps);
+    expect(new Set(steps).size).toBe(1);
+    // The same sweep at that budget, and one step more, as the API's dry run costs them (its step timings are cached per model).
+    const costAt = async (budget: number) => {
+      const plan = await http.post('/sweeps').query({ dryRun: 'true' }).set(AUTH).send(recipeSweepSpec(findRecipe('retinanet-1a')!, { dataset: recipeDataset, seeds: 1, budget }));
+      expect(plan.status).toBe(200);
+      return (plan.body.cost.coreHours as number) * 60;
+    };
+    expect(await costAt(steps[0]!)).toBeLessThanOrEqual(0.5 + 1e-9);
+    expect(await costAt(steps[0]! + 1)).toBeGreaterThan(0.5 - 1e-9);
   });
 
   it('submits a recipe scaled by its overrides and compares its ended runs with the paper', async () => {

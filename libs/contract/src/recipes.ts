@@ -67,9 +67,16 @@ export const RecipeRunRequestSchema = z
       .optional()
       .describe("Dataset URIs replacing the recipe's synthetic shapes"),
     budget: z.number().int().min(1).max(1_000_000).optional().describe('Training steps of each run (train.steps)'),
+    cpuMinutes: z
+      .number()
+      .positive()
+      .max(1_000_000)
+      .optional()
+      .describe('CPU minutes for the whole sweep instead of `budget`: every run gets the steps that fit, from training steps the API times as a dry run does'),
     seeds: z.number().int().min(1).max(100).optional().describe('Seeds per grid point (0..n−1)'),
   })
   .strict()
+  .refine((r) => r.budget === undefined || r.cpuMinutes === undefined, { path: ['cpuMinutes'], message: 'give budget (steps) or cpuMinutes, not both' })
   .register(contractSchemas, { id: 'RecipeRunRequest', description: "Overrides of a recipe's dataset, budget and seeds" });
 export type RecipeRunRequest = z.infer<typeof RecipeRunRequestSchema>;
 

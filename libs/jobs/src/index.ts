@@ -24,6 +24,7 @@ export {
   averageRanks,
   compareRecipe,
   datasetSplits,
+  DEMO_STEPS,
   findRecipe,
   paperTableMarkdown,
   recipeRuns,
@@ -31,5 +32,6 @@ export {
   recipeSweepSpec,
   RECIPES,
   spearman,
+  stepsForCpuMinutes,
   type RecipeDefinition,
 } from './recipes';

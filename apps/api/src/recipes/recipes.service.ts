@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RecipeRunRequestSchema, type Recipe, type RecipeComparison, type SweepDetail } from '@ablate/contract';
-import { compareRecipe, findRecipe, parseOrThrow, RECIPES, recipeSummary, recipeSweepSpec, type RecipeDefinition } from '@ablate/jobs';
+import { compareRecipe, findRecipe, parseOrThrow, RECIPES, recipeSummary, recipeSweepSpec, stepsForCpuMinutes, type RecipeDefinition } from '@ablate/jobs';
 import { ConflictError, NotFoundError, Store } from '@ablate/store';
 import { SweepsService } from '../sweeps/sweeps.service';
 
@@ -16,10 +16,15 @@ export class RecipesService {
     return RECIPES.map(recipeSummary);
   }
 
-  /** The recipe's sweep with the body's overrides, through POST /sweeps's path (validation, checks, one flow). */
+  /**
+   * The recipe's sweep with the body's overrides, through POST /sweeps's path (validation, checks,
+   * one flow). A `cpuMinutes` budget is planned first, as a dry run (steps timed per model), and
+   * becomes the steps per run that fit it.
+   */
   async run(name: string, body: unknown): Promise<SweepDetail> {
     const recipe = recipeNamed(name);
-    const overrides = parseOrThrow(RecipeRunRequestSchema, body ?? {}, 'recipe overrides');
+    const { cpuMinutes, ...overrides } = parseOrThrow(RecipeRunRequestSchema, body ?? {}, 'recipe overrides');
+    if (cpuMinutes !== undefined) overrides.budget = stepsForCpuMinutes(await this.sweeps.plan(recipeSweepSpec(recipe, overrides)), cpuMinutes);
     return (await this.sweeps.create(recipeSweepSpec(recipe, overrides), undefined)).sweep;
   }
 

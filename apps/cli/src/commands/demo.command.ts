@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { readVariable } from '@ablate/config';
+import { routes } from '@ablate/contract';
+import { DEMO_STEPS } from '@ablate/jobs';
 import { portOrFree, spawnApp, waitForHttp, type ChildApp } from '../demo/child-apps';
-import { DEMO_STEPS, PAPER_CELLS, demoSweepSpec } from '../demo/demo-sweep';
 import { ensureDatabase, ensureLocalServices } from '../demo/local-services';
-import { apiTarget } from '../sweep/api-client';
+import { apiTarget, callRoute } from '../sweep/api-client';
 import { watchSweep } from '../sweep/watch-sweep';
-import { fetchAblationTable, submitSweep } from './sweep.command';
+import { fetchAblationTable } from './sweep.command';
 
 interface DemoOptions {
   port: string;
@@ -18,8 +19,9 @@ interface DemoOptions {
 
 /**
  * `ablate demo`: the whole system on this machine. Local PostgreSQL and Redis up, the database
- * created, the API (which runs the migrations) and one worker process per core started, a γ × α
- * sweep submitted over REST and followed live, the ablation table printed, everything stopped.
+ * created, the API (which runs the migrations) and one worker process per core started, the `demo`
+ * recipe (a γ × α sweep, libs/jobs/src/recipes/demo.ts) submitted over REST and followed live, its
+ * table printed beside the paper's, everything stopped.
  */
 export function registerDemoCommand(program: Command): void {
   program
@@ -65,8 +67,9 @@ async function runDemo(opts: DemoOptions): Promise<void> {
     say(`${workers} worker processes started (one run at a time each)`);
 
     const target = apiTarget({ api: url, key: apiKey });
-    const sweepId = await submitSweep(target, demoSweepSpec(Number(opts.steps)));
-    say(`submitted sweep ${sweepId}: γ ∈ {0, 2} × α ∈ {0.25, 0.75}, 4 runs of ${opts.steps} steps (about 5 minutes on 2 cores)`);
+    const budget = Number(opts.steps) === DEMO_STEPS ? {} : { budget: Number(opts.steps) };
+    const { id: sweepId } = await callRoute(target, routes.runRecipe, { params: { name: 'demo' }, body: budget });
+    say(`submitted sweep ${sweepId} (recipe demo): γ ∈ {0, 2} × α ∈ {0.25, 0.75}, 4 runs of ${opts.steps} steps (about 5 minutes on 2 cores)`);
     // If every worker died (a broken install, no memory), say so instead of waiting forever.
     const workerApps = apps.slice(1);
     const allWorkersGone = new Promise<never>((_, reject) => {
@@ -76,9 +79,8 @@ async function runDemo(opts: DemoOptions): Promise<void> {
     });
     const final = await Promise.race([watchSweep(target, sweepId, { stream: process.stdout, startedAt: started }), allWorkersGone]);
     say(`sweep ${final.status}`);
-    console.log('\nAP by γ (rows) and α (columns):\n');
-    console.log(await fetchAblationTable(target, sweepId, { rows: 'loss.gamma', cols: 'loss.alpha', metric: 'AP' }));
-    console.log(`\n${PAPER_CELLS}`);
+    const comparison = await callRoute(target, routes.recipeComparison, { params: { name: 'demo', id: sweepId } });
+    console.log(`\n${comparison.markdown}`);
     console.log('\nEvery metric by run:\n');
     console.log(await fetchAblationTable(target, sweepId));
     console.log(`\nAPI key:   ${apiKey}`);

@@ -44,8 +44,9 @@ describe('ablate recipe', () => {
   it('exits 2 naming what is wrong: an unknown recipe, a bad budget or seeds, a dataset without a validation split', async () => {
     const unknown = await offline('recipe', 'show', 'nope');
     expect(unknown).toMatchObject({ code: 2, stdout: '' });
-    expect(unknown.stderr).toMatch(/^unknown recipe 'nope' \(recipes: retinanet-1a, /);
-    expect((await api.ablate('recipe', 'run', 'retinanet-1a', '--budget', '1e3')).stderr).toBe("--budget: must be a whole number, got '1e3'\n");
+    expect(unknown.stderr).toMatch(/^unknown recipe 'nope' \(recipes: demo, retinanet-1a, /);
+    expect((await api.ablate('recipe', 'run', 'retinanet-1a', '--budget', '1e3')).stderr).toBe("--budget: must be a whole number of steps or CPU minutes as '30cpu-min', got '1e3'\n");
+    expect((await api.ablate('recipe', 'run', 'retinanet-1a', '--budget', '0cpu-min')).stderr).toMatch(/^--budget: Too small: expected number to be >0/);
     expect((await api.ablate('recipe', 'run', 'retinanet-1a', '--seeds', '0')).stderr).toMatch(/^--seeds: Too small/);
     const coco = await api.ablate('recipe', 'run', 'retinanet-1a', '--dataset', 'coco:train.json');
     expect(coco.code).toBe(2);

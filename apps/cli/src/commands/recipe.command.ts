@@ -57,6 +57,14 @@ function wholeNumber(option: string, raw: string | undefined): number | undefine
 }
 
 /** The overrides of `recipe run`, checked with the contract's schema of POST /recipes/:name/sweeps's body. */
+/** `--budget 2000` (steps of each run) or `--budget 30cpu-min` (CPU minutes for the whole sweep). */
+function budgetOverride(raw: string | undefined): Pick<RecipeRunRequest, 'budget' | 'cpuMinutes'> {
+  const cpu = raw === undefined ? null : /^(\d+(?:\.\d+)?)\s*cpu-?min$/i.exec(raw.trim());
+  if (cpu) return { cpuMinutes: Number(cpu[1]) };
+  if (raw !== undefined && !/^\d+$/.test(raw)) throw new UsageError(`--budget: must be a whole number of steps or CPU minutes as '30cpu-min', got '${raw}'`);
+  return { budget: wholeNumber('--budget', raw) };
+}
+
 export function runOverrides(opts: RunOptions): RecipeRunRequest {
   let dataset: RecipeRunRequest['dataset'];
   if (opts.valDataset !== undefined && opts.dataset === undefined) throw new UsageError('--val-dataset: give --dataset too');
@@ -64,9 +72,9 @@ export function runOverrides(opts: RunOptions): RecipeRunRequest {
     dataset = datasetSplits(opts.dataset, opts.valDataset);
     if (!dataset) throw new UsageError(`--dataset ${opts.dataset}: has no split to switch to val; give the validation set with --val-dataset`);
   }
-  const raw = { dataset, budget: wholeNumber('--budget', opts.budget), seeds: wholeNumber('--seeds', opts.seeds) };
+  const raw = { dataset, ...budgetOverride(opts.budget), seeds: wholeNumber('--seeds', opts.seeds) };
   const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
-  return parseOptions(RecipeRunRequestSchema, given, { dataset: '--dataset', budget: '--budget', seeds: '--seeds' });
+  return parseOptions(RecipeRunRequestSchema, given, { dataset: '--dataset', budget: '--budget', cpuMinutes: '--budget', seeds: '--seeds' });
 }
 
 async function printComparison(target: ApiTarget, name: string, id: string): Promise<void> {
@@ -105,7 +113,7 @@ export function registerRecipeCommand(program: Command): void {
     .description("submit a recipe's sweep through the API (prints its id); --wait follows it and prints the comparison")
     .option('--dataset <uri>', 'training dataset URI; its split=val is the validation set (synthetic, VOC)')
     .option('--val-dataset <uri>', 'validation dataset URI (needed for COCO files)')
-    .option('--budget <steps>', 'training steps of each run')
+    .option('--budget <steps|Ncpu-min>', "training steps of each run, or CPU minutes for the whole sweep ('30cpu-min': the API times the steps and fits them)")
     .option('--seeds <n>', 'seeds per setting')
     .option('--wait', 'follow the sweep to its end, then print the comparison with the paper')
     .action((name: string, opts: RunOptions) =>
@@ -115,6 +123,7 @@ export function registerRecipeCommand(program: Command): void {
         const target = apiTarget(opts);
         const sweep = await callRoute(target, routes.runRecipe, { params: { name }, body });
         console.log(sweep.id);
+        if (body.cpuMinutes !== undefined) console.error(`${body.cpuMinutes} CPU-min: ${sweep.runs.length} runs of ${sweep.runs[0]?.totalSteps ?? 0} steps`);
         if (opts.wait) await waitAndCompare(target, name, sweep.id);
       }),
     );

@@ -1,3 +1,4 @@
+import { DEMO } from './demo';
 import { EFFICIENTDET_FUSION, EFFICIENTDET_PHI } from './efficientdet';
 import { GROUP_NORM_BATCH } from './group-norm';
 import type { RecipeDefinition } from './recipe';
@@ -6,6 +7,7 @@ import { FASTER_RCNN_SHARING, MASK_RCNN_FEATURES, MASK_RCNN_MASK_LOSS, MASK_RCNN
 
 /** Every recipe, fastest papers first (one file per paper; a new recipe is one entry here). */
 export const RECIPES: readonly RecipeDefinition[] = [
+  DEMO,
   RETINANET_1A,
   RETINANET_1B,
   RETINANET_1C,
@@ -23,6 +25,7 @@ export function findRecipe(name: string): RecipeDefinition | undefined {
   return RECIPES.find((r) => r.name === name);
 }
 
+export { DEMO_STEPS } from './demo';
 export { ablationCells, compareRecipe, paperTableMarkdown, settingText } from './compare';
-export { datasetSplits, recipeRuns, recipeSummary, recipeSweepSpec, type RecipeDefinition } from './recipe';
+export { datasetSplits, recipeRuns, recipeSummary, recipeSweepSpec, stepsForCpuMinutes, type RecipeDefinition } from './recipe';
 export { averageRanks, spearman } from './spearman';

@@ -1,4 +1,5 @@
-import type { PaperCell, PaperTable, Recipe, RecipeRunRequest } from '@ablate/contract';
+import type { PaperCell, PaperTable, Recipe, RecipeRunRequest, SweepPlan } from '@ablate/contract';
+import { ValidationError } from '../validation-error';
 import type { SweepSpecInput } from '../sweep-spec';
 
 /**
@@ -50,6 +51,21 @@ export function recipeSummary(recipe: RecipeDefinition): Recipe {
 }
 
 /**
+ * Training steps per run that fit `cpuMinutes` of CPU for the whole sweep, from a dry run's plan:
+ * one step of every run costs Σ runs × seconds per step × threads over the distinct models, as the
+ * plan's core-hours count it. A budget that cannot buy one step of each run is a 400 naming it.
+ */
+export function stepsForCpuMinutes(plan: Pick<SweepPlan, 'cost' | 'runCount'>, cpuMinutes: number): number {
+  const secondsPerSweepStep = plan.cost.threads * plan.cost.models.reduce((sum, m) => sum + m.runs * m.secondsPerStep, 0);
+  const steps = Math.floor((cpuMinutes * 60) / secondsPerSweepStep);
+  if (!(steps >= 1)) {
+    const oneStep = (secondsPerSweepStep / 60).toPrecision(2);
+    throw new ValidationError([{ path: 'cpuMinutes', message: `${cpuMinutes} CPU-min cannot train one step of each of the ${plan.runCount} runs (that costs ${oneStep} CPU-min)` }], 'recipe overrides');
+  }
+  return steps;
+}
+
+/**
  * The recipe's SweepSpec with the overrides applied: the dataset replaced, `budget` as every
  * run's train.steps, `seeds` as the seed count. The sweep is named after the recipe and tagged
  * `recipe:<name>` so that `ablate sweep list --tag` finds a recipe's sweeps. Validation is
@@ -57,6 +73,7 @@ export function recipeSummary(recipe: RecipeDefinition): Recipe {
  */
 export function recipeSweepSpec(recipe: RecipeDefinition, overrides: RecipeRunRequest = {}): SweepSpecInput {
   const spec = structuredClone(recipe.spec);
+  // cpuMinutes is turned into a budget by the caller, which can time steps (stepsForCpuMinutes).
   const train = { ...spec.base.train, ...(overrides.budget !== undefined ? { steps: overrides.budget } : {}) };
   return {
     ...spec,

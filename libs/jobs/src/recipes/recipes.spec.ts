@@ -1,6 +1,7 @@
 import { planSweep } from '../expand-sweep';
 import { getPath } from '../config-paths';
-import { datasetSplits, findRecipe, recipeRuns, recipeSummary, recipeSweepSpec, RECIPES } from './index';
+import { ValidationError } from '../validation-error';
+import { datasetSplits, findRecipe, recipeRuns, recipeSummary, recipeSweepSpec, RECIPES, stepsForCpuMinutes } from './index';
 
 describe('recipes', () => {
   it.each(RECIPES.map((r) => [r.name, r] as const))('%s: its spec is a valid sweep whose axes are the table’s rows and columns', (_name, recipe) => {
@@ -40,6 +41,21 @@ describe('recipes', () => {
     // The recipe itself is untouched.
     expect(recipe.spec.base.train.steps).toBe(600);
     expect(recipeSummary(recipe)).toMatchObject({ name: 'retinanet-1a', runs: 14, steps: 600, seeds: 2, rows: ['loss.alpha'], cols: null, metric: 'AP' });
+  });
+
+  it('fits a CPU-minute budget: the whole steps per run whose cost over every run stays within it', () => {
+    // Two models: 10 runs at 0.05 s a step and 4 runs at 0.2 s: one step of the sweep is 1.3 CPU-s on one thread, 2.6 on two.
+    const models = [
+      { label: 'a', runs: 10, steps: 0, secondsPerStep: 0.05, measuredSteps: 3, cached: false, coreHours: 0 },
+      { label: 'b', runs: 4, steps: 0, secondsPerStep: 0.2, measuredSteps: 3, cached: false, coreHours: 0 },
+    ];
+    const plan = (threads: number) => ({ runCount: 14, cost: { coreHours: 0, backend: 'wasm', threads, models } });
+    expect(stepsForCpuMinutes(plan(1), 10)).toBe(Math.floor(600 / 1.3));
+    expect(stepsForCpuMinutes(plan(2), 10)).toBe(Math.floor(600 / 2.6));
+    expect(stepsForCpuMinutes(plan(1), 1.3 / 60)).toBe(1);
+    const tooSmall = () => stepsForCpuMinutes(plan(1), 0.01);
+    expect(tooSmall).toThrow(ValidationError);
+    expect(tooSmall).toThrow(/cpuMinutes: 0\.01 CPU-min cannot train one step of each of the 14 runs \(that costs 0\.022 CPU-min\)/);
   });
 
   it('derives the validation split of a synthetic or VOC dataset URI, and needs it given for COCO', () => {

@@ -1,7 +1,7 @@
 import { SHAPES_64, TINY_RETINANET } from './cpu-scale';
 import { paperCell, type RecipeDefinition } from './recipe';
 
-const FOCAL_LOSS = { paper: 'Focal Loss for Dense Object Detection (Lin et al., ICCV 2017)', url: 'https://arxiv.org/abs/1708.02002' };
+export const FOCAL_LOSS = { paper: 'Focal Loss for Dense Object Detection (Lin et al., ICCV 2017)', url: 'https://arxiv.org/abs/1708.02002' };
 const ABLATIONS = 'ResNet-50-FPN, 600 px, COCO trainval35k → minival; AP ×100';
 
 /** Focal Loss paper, Table 1a: α-balanced CE (γ = 0), AP by α. Transcribed from the lecture's copy of the table. */
