@@ -5,6 +5,7 @@ import { QUEUE_NAMES } from '@ablate/jobs';
 import { Store } from '@ablate/store';
 import { API_CONFIG, type ApiConfig } from '../config/api-config';
 import { QueueService } from '../queue/queue.service';
+import { closeOrDisconnect } from '../queue/close-or-disconnect';
 
 /**
  * Prometheus metrics on a registry of this app (not the global one, so several apps can live in
@@ -88,7 +89,7 @@ export class MetricsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.events.map((e) => e.close()));
+    await Promise.all(this.events.map((e) => closeOrDisconnect(e)));
   }
 
   async scrape(): Promise<{ contentType: string; body: string }> {

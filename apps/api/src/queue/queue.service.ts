@@ -2,6 +2,7 @@ import { FlowProducer, Queue } from 'bullmq';
 import IORedis, { type Redis } from 'ioredis';
 import { cancelChannel, QUEUE_NAMES, trainJob, trainJobId, type EvaluateJobData, type QueueName, type SweepJobData, type TrainJobPolicy } from '@ablate/jobs';
 import type { RunEntity, SweepEntity } from '@ablate/store';
+import { closeOrDisconnect } from './close-or-disconnect';
 
 export interface QueueServiceOptions {
   redisUrl: string;
@@ -158,8 +159,8 @@ export class QueueService {
   }
 
   async close(): Promise<void> {
-    await this.flows.close();
-    await Promise.all(Object.values(this.queues).map((q) => q.close()));
+    await closeOrDisconnect(this.flows);
+    await Promise.all(Object.values(this.queues).map((q) => closeOrDisconnect(q)));
     await this.connection.quit().catch(() => this.connection.disconnect());
   }
 }
