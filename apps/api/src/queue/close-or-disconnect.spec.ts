@@ -22,7 +22,7 @@ describe('closeOrDisconnect', () => {
   describe('against a Redis that went away', () => {
     let redis: ThrowawayRedis;
     beforeAll(async () => {
-      redis = await startThrowawayRedis({});
+      redis = await startThrowawayRedis({ appendOnly: false });
     }, 60_000);
     afterAll(async () => {
       await redis.dispose();
