@@ -1,19 +1,10 @@
+import { SPEC_DATASET, sweepSpecIssues } from './sweep-spec.testing';
 import { expandSweep, planSweep } from './expand-sweep';
 import { dimensionIssue } from './search-space';
 import { validateSweepSpec } from './sweep-spec';
-import { ValidationError, type FieldIssue } from './validation-error';
 
-const dataset = { train: 'synthetic:shapes?n=8', val: 'synthetic:shapes?n=4&seed=1' };
-
-function issuesOf(input: unknown, maxRuns?: number): FieldIssue[] {
-  try {
-    validateSweepSpec(input, { maxRuns });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
-}
+const dataset = SPEC_DATASET;
+const issuesOf = sweepSpecIssues;
 
 const random = (extra: Record<string, unknown> = {}) => ({
   name: 'random',

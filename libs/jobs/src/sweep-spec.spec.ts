@@ -1,18 +1,9 @@
-import { ValidationError, type FieldIssue } from './validation-error';
+import { SPEC_DATASET, sweepSpecIssues } from './sweep-spec.testing';
 import { validateSweepSpec } from './sweep-spec';
 import { RUN_CONFIG_PATHS, resolveConfigPath } from './config-paths';
 
-const dataset = { train: 'synthetic:shapes?n=8', val: 'synthetic:shapes?n=4&seed=1' };
-
-function issuesOf(input: unknown, maxRuns?: number): FieldIssue[] {
-  try {
-    validateSweepSpec(input, { maxRuns });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ValidationError);
-    return (e as ValidationError).issues;
-  }
-  throw new Error('expected a ValidationError');
-}
+const dataset = SPEC_DATASET;
+const issuesOf = sweepSpecIssues;
 
 describe('config paths', () => {
   it('lists the leaves of RunConfig, arrays being leaves', () => {
